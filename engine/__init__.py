@@ -1,0 +1,73 @@
+"""GradStudio's autograd engine. Its API follows PyTorch's, so `import engine as torch`
+runs PyTorch tutorial code unchanged (on the CPU, in float32 by default)."""
+from __future__ import annotations
+
+import numpy as _np
+
+from engine import autograd
+from engine._tensor_str import set_printoptions
+from engine.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from engine.creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
+                             full_like, linspace, multinomial, normal, ones, ones_like, rand,
+                             randint, randn, randperm, tensor, zeros, zeros_like)
+from engine.dtypes import (bool, double, dtype, float, float16, float32, float64, half, int,  # noqa: A004
+                           int32, int64, long, uint8)
+from engine.ops import arithmetic as _ar
+from engine.ops import linalg as _la
+from engine.ops import reduction as _red
+from engine.ops import shape as _sh
+from engine.ops import unary as _un
+from engine.random import Generator, initial_seed, manual_seed, seed
+from engine.tensor import Size, Tensor, device
+
+# functions that mirror Tensor methods: torch.exp(x), torch.sum(x, dim=0), ...
+add, sub, mul, div, pow, neg = _ar.add, _ar.sub, _ar.mul, _ar.div, _ar.pow, _ar.neg
+subtract, multiply, divide, negative = sub, mul, div, neg
+reciprocal, square, maximum, minimum = _ar.reciprocal, _ar.square, _ar.maximum, _ar.minimum
+abs, exp, log, sqrt = _un.abs, _un.exp, _un.log, _un.sqrt  # noqa: A001
+sin, cos, tanh, sigmoid, relu, sign = _un.sin, _un.cos, _un.tanh, _un.sigmoid, _un.relu, _un.sign
+clamp = clip = _un.clamp
+sum, mean, max, min = _red.sum, _red.mean, _red.max, _red.min  # noqa: A001
+argmax, argmin, cumsum, norm = _red.argmax, _red.argmin, _red.cumsum, _red.norm
+mm, mv, dot, matmul = _la.mm, _la.mv, _la.dot, _la.matmul
+cat, concat, stack, clone = _sh.cat, _sh.concat, _sh.stack, _sh.clone
+reshape, flatten, squeeze, unsqueeze = _sh.reshape, _sh.flatten, _sh.squeeze, _sh.unsqueeze
+transpose, permute, t, broadcast_to = _sh.transpose, _sh.permute, _sh.t, _sh.broadcast_to
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def numel(t: Tensor) -> int:
+    return t.numel()
+
+
+def get_default_dtype() -> dtype:
+    return float32
+
+
+def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    return a.allclose(b, rtol, atol, equal_nan)
+
+
+def equal(a, b) -> bool:
+    return a.equal(b)
+
+
+def where(condition, x, y) -> Tensor:
+    """Elementwise choice; differentiable in x and y (a masked sum of both)."""
+    mask = condition._data if isinstance(condition, Tensor) else _np.asarray(condition)
+    x = x if isinstance(x, Tensor) else tensor(x)
+    y = y if isinstance(y, Tensor) else tensor(y)
+    from engine.tensor import _wrap
+    keep = _wrap(mask.astype(_np.result_type(x._data, y._data)))
+    return x * keep + y * (1 - keep)
+
+
+def __getattr__(name):
+    # submodules that build on the whole engine load on first use
+    if name in ("nn", "optim", "distributions", "kernels"):
+        import importlib
+        return importlib.import_module(f"engine.{name}")
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")

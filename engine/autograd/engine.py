@@ -1,0 +1,319 @@
+"""The backward engine: one generator, `backward_steps`, that executes a graph's nodes in
+PyTorch's order and yields a record per node. `backward()` and `grad()` drain it; the
+debugger consumes it one record at a time — so what the debugger shows is what backward does.
+
+Order, as in PyTorch: a node runs once every gradient it will receive has arrived (its
+dependency count reaches zero); among ready nodes the most recently created forward op
+(highest sequence number) runs first, and AccumulateGrad runs as soon as it is ready.
+The walk is iterative: a chain of 100,000 ops needs no recursion.
+"""
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.autograd.graph import AccumulateGrad, Node, accumulate_node
+from engine.autograd.grad_mode import state as _grad_state
+
+
+@dataclass
+class HookCall:
+    """One hook that fired: where it was registered, and what it returned (None = kept)."""
+    kind: str            # "tensor" (register_hook), "retain_grad", "prehook", "posthook"
+    hook: object
+    returned: object = None
+
+
+@dataclass
+class BackwardStep:
+    """What one executed node did. Gradients are numpy arrays, or Tensors when the backward
+    pass itself is being recorded (create_graph=True)."""
+    index: int                       # 0-based position in execution order
+    node: Node
+    name: str                        # e.g. "MulBackward0", "AccumulateGrad"
+    grad_in: object                  # the gradient this node received (after hooks)
+    grads_out: tuple                 # the gradient sent along each of node.next_functions (None = nothing)
+    accumulated: list = field(default_factory=list)   # (leaf, grad_before, grad_after) for AccumulateGrad
+    hooks: list = field(default_factory=list)         # HookCall, in firing order
+    retained: list = field(default_factory=list)      # non-leaf tensors whose .grad was kept (retain_grad)
+    released: bool = False           # saved tensors freed after this node ran (retain_graph=False)
+    captured: bool = False           # gradient captured for autograd.grad instead of accumulated
+
+
+class _PlainMath:
+    """Math for backward formulas on numpy arrays (the usual, non-recording pass)."""
+    plain = True
+    sign, sin, cos, exp, log = np.sign, np.sin, np.cos, np.exp, np.log
+    broadcast_to = staticmethod(np.broadcast_to)
+    transpose = staticmethod(np.transpose)
+    swapaxes = staticmethod(np.swapaxes)
+
+    @staticmethod
+    def swap_last(a):
+        return np.swapaxes(a, -1, -2)
+
+    @staticmethod
+    def mask(m, like):
+        return m
+
+    const = mask
+
+    @staticmethod
+    def cumsum(g, axis):
+        return np.cumsum(g, axis=axis)
+
+    @staticmethod
+    def where_nonzero(r):
+        return np.where(r == 0, np.inf, r)
+
+    @staticmethod
+    def where_positive_log(a):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0).astype(a.dtype)
+
+    @staticmethod
+    def embed(g, shape, index, accumulate):
+        out = np.zeros(shape, dtype=np.result_type(g))
+        if accumulate:
+            np.add.at(out, index if len(index) > 1 else index[0], g)
+        else:
+            out[index] = g
+        return out
+
+    @staticmethod
+    def zero_region(g, index):
+        g = np.array(g, copy=True)
+        g[index] = 0
+        return g
+
+    @staticmethod
+    def cast(g, dtype):
+        return np.asarray(g).astype(dtype)
+
+
+def _math(create_graph: bool):
+    if not create_graph:
+        return _PlainMath
+    from engine.ops import TensorMath
+    return TensorMath
+
+
+def _as_tensor(g):
+    from engine.tensor import Tensor, _wrap
+    return g if isinstance(g, Tensor) else _wrap(np.asarray(g))
+
+
+def _unwrap(g, create_graph: bool):
+    from engine.tensor import Tensor
+    if create_graph:
+        return g
+    return g._data if isinstance(g, Tensor) else g
+
+
+def _add(a, b):
+    return b if a is None else a + b
+
+
+def _run_tensor_hooks(hooks, grad, create_graph, calls, kind="tensor"):
+    for fn in list(hooks.values()):
+        returned = fn(_as_tensor(grad))
+        calls.append(HookCall(kind, fn, returned))
+        if returned is not None:
+            grad = _unwrap(returned, create_graph)
+    return grad
+
+
+def _accumulate(leaf, grad, create_graph: bool):
+    """Add `grad` into leaf.grad: in place when possible (the .grad tensor keeps its identity,
+    as in PyTorch), out of place when the backward pass is being recorded."""
+    from engine.tensor import _wrap
+    current = leaf._grad
+    if create_graph:
+        g = _as_tensor(grad)
+        leaf._grad = g if current is None else current + g
+        return
+    if current is None:
+        leaf._grad = _wrap(np.array(grad, dtype=leaf._data.dtype, copy=True))
+    else:
+        np.add(current._data, grad, out=current._data, casting="unsafe")
+        current._vc[0] += 1
+
+
+def _needed_nodes(roots, targets) -> set:
+    """Nodes from which some target node is reachable (only these run when inputs= is given)."""
+    needed = set(targets)
+    # iterative post-order: a node is needed if any child is
+    stack, seen, order = list(roots), set(), []
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        order.append(n)
+        stack.extend(nxt for nxt, _ in n.next_functions if nxt is not None and nxt not in seen)
+    changed = True
+    while changed:  # graphs are DAGs; iterate in reverse discovery order until stable
+        changed = False
+        for n in reversed(order):
+            if n not in needed and any(nxt in needed for nxt, _ in n.next_functions if nxt is not None):
+                needed.add(n)
+                changed = True
+    return needed
+
+
+def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: bool = False,
+                   inputs=None, accumulate: bool = True, captured: dict | None = None,
+                   record: bool = True, check_finite: bool = False):
+    """Run backward from `roots` (tensors) seeded with `grad_roots`, one node per `next()`.
+
+    inputs: only these tensors receive gradients (others' nodes are skipped entirely).
+    accumulate: False for autograd.grad — gradients of `inputs` go into `captured`
+        (a dict tensor-id -> gradient) instead of `.grad`.
+    record: False yields just the node (what backward() uses: no record objects built).
+    check_finite: raise FloatingPointError naming the node that produced a NaN/Inf gradient.
+    """
+    F = _math(create_graph)
+    prev_mode = _grad_state.enabled
+    # -- seed the root nodes' buffers
+    buffers: dict = {}
+    root_nodes = []
+    for t, g in zip(roots, grad_roots):
+        node = t._fn if t._fn is not None else accumulate_node(t)
+        buffers[node] = _add(buffers.get(node), g)
+        if node not in root_nodes:
+            root_nodes.append(node)
+
+    targets = None
+    input_nodes = {}
+    if inputs is not None:
+        for t in inputs:
+            n = t._fn if t._fn is not None else accumulate_node(t)
+            input_nodes.setdefault(n, []).append(t)
+        targets = _needed_nodes(root_nodes, input_nodes)
+
+    # -- count how many gradients each node will receive
+    deps: dict = {}
+    stack, seen = list(root_nodes), set(root_nodes)
+    while stack:
+        n = stack.pop()
+        if targets is not None and n not in targets:
+            continue
+        for nxt, _ in n.next_functions:
+            if nxt is None or (targets is not None and nxt not in targets):
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+
+    ready = []
+    tiebreak = 0
+    for n in root_nodes:
+        if deps.get(n, 0) == 0:
+            heapq.heappush(ready, (-n._seq, tiebreak, n))
+            tiebreak += 1
+
+    index = 0
+    try:
+        while ready:
+            node = heapq.heappop(ready)[2]
+            grad = buffers.pop(node)
+            if targets is not None and node not in targets:
+                continue
+            calls = [] if record else None
+            hook_calls = calls if record else []
+            retained, acc, was_captured = [], [], False
+            is_acc = type(node) is AccumulateGrad
+
+            # hooks registered on the tensor this node produces (or on the leaf)
+            tensor_hooks = node.variable._hooks if is_acc else node._tensor_pre_hooks
+            _grad_state.enabled = create_graph
+            if tensor_hooks:
+                grad = _run_tensor_hooks(tensor_hooks, grad, create_graph, hook_calls)
+            if node._retained is not None:
+                t = node._retained()
+                if t is not None and t._fn is node and (accumulate or create_graph):
+                    from engine.tensor import _wrap
+                    g = _as_tensor(grad) if create_graph else _wrap(np.array(grad, copy=True))
+                    t._grad = g if t._grad is None else t._grad + g
+                    retained.append(t)
+                    hook_calls.append(HookCall("retain_grad", t))
+            if node._pre_hooks:
+                for fn in list(node._pre_hooks.values()):
+                    returned = fn((_as_tensor(grad),))
+                    hook_calls.append(HookCall("prehook", fn, returned))
+                    if returned is not None:
+                        grad = _unwrap(returned[0], create_graph)
+
+            owners = input_nodes.get(node) if inputs is not None else None
+            if owners is not None and not accumulate:
+                for t in owners:
+                    captured[id(t)] = _add(captured.get(id(t)), grad)
+                was_captured = True
+
+            # run the node
+            if is_acc:
+                leaf = node.variable
+                grads_out = ()
+                if accumulate:
+                    before = None
+                    if record:
+                        before = None if leaf._grad is None else np.array(leaf._grad._data, copy=True)
+                    _accumulate(leaf, grad, create_graph)
+                    if record:
+                        acc.append((leaf, before, np.array(leaf._grad._data, copy=True)))
+            else:
+                if owners is not None and accumulate:
+                    # backward(inputs=[non_leaf]) accumulates into that tensor's .grad
+                    for t in owners:
+                        from engine.tensor import _wrap
+                        g = _as_tensor(grad) if create_graph else _wrap(np.array(grad, copy=True))
+                        t._grad = g if t._grad is None else t._grad + g
+                # unpack raises if the buffers were freed or a saved tensor changed in place
+                saved = node.unpack(create_graph) if node._saved is None or node._saved else ()
+                grads_out = node.apply(grad, F, saved)
+                if check_finite:
+                    _check_finite(node, grads_out)
+            if node._post_hooks:
+                for fn in list(node._post_hooks.values()):
+                    returned = fn(tuple(None if g is None else _as_tensor(g) for g in grads_out),
+                                  (_as_tensor(grad),))
+                    hook_calls.append(HookCall("posthook", fn, returned))
+                    if returned is not None:
+                        grads_out = tuple(None if g is None else _unwrap(g, create_graph) for g in returned)
+            released = False
+            if not retain_graph and node._saved:
+                node.release()
+                released = True
+            _grad_state.enabled = prev_mode
+
+            # hand gradients to the next nodes
+            for (nxt, _), g in zip(node.next_functions, grads_out):
+                if nxt is None or g is None or (targets is not None and nxt not in targets):
+                    continue
+                buffers[nxt] = _add(buffers.get(nxt), g)
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    heapq.heappush(ready, (-nxt._seq, tiebreak, nxt))
+                    tiebreak += 1
+
+            if record:
+                yield BackwardStep(index, node, node.name(), grad, tuple(grads_out), acc, calls,
+                                   retained, released, was_captured)
+            else:
+                yield node
+            index += 1
+    finally:
+        _grad_state.enabled = prev_mode
+
+
+def _check_finite(node, grads) -> None:
+    for g in grads:
+        if g is None:
+            continue
+        data = g._data if hasattr(g, "_data") else g
+        if not np.all(np.isfinite(data)):
+            raise FloatingPointError(f"Function '{node.name()}' returned nan or inf values in its gradient")

@@ -1,0 +1,187 @@
+"""Graph nodes: the recorded backward half of each forward op, and how they are wired.
+
+A node's `next_functions` are `(node, 0)` pairs, one per forward input, exactly as in
+PyTorch (`None` for an input that needs no gradient). Every node here has a single
+output, so the output number is always 0. Saved tensors are kept with the version they
+had when saved, so an in-place change made since is caught when backward unpacks them.
+"""
+from __future__ import annotations
+
+import itertools
+import weakref
+
+from engine.autograd.grad_mode import state as _grad_state
+
+_sequence = itertools.count()
+
+SECOND_BACKWARD_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward."
+)
+_TENSOR_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                      "int64": "LongTensor", "int32": "IntTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+
+
+class Node:
+    """One backward function; subclasses name the op (`MulBackward0`) and define `apply`."""
+
+    _saved = ()             # tuple of (tensor, version at save, grad_fn at save); None once freed
+    _tensor_pre_hooks = None  # hooks registered on the tensor this node produced
+    _retained = None        # weakref to that tensor when it called retain_grad()
+    _pre_hooks = None
+    _post_hooks = None
+    saved_names = ()        # names of the saved tensors, for the inspector
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {id(self):#x}>"
+
+    def apply(self, grad, F, saved):
+        """Gradients for each input (aligned with next_functions) from the output's gradient.
+
+        `grad` and `saved` are numpy arrays, or Tensors when building a graph of the
+        backward pass itself (create_graph=True); `F` is the matching math namespace.
+        """
+        raise NotImplementedError(f"{self.name()} has no backward rule")
+
+    # -- saved tensors ---------------------------------------------------------
+    def unpack(self, as_tensors: bool):
+        """The saved values, checked against in-place changes and against being freed."""
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(SECOND_BACKWARD_MESSAGE)
+        out = []
+        for tensor, version, fn in saved:
+            if tensor._vc[0] != version:
+                raise RuntimeError(_inplace_message(tensor, version, fn))
+            out.append(tensor if as_tensors else tensor._data)
+        return out
+
+    def release(self) -> None:
+        if self._saved:
+            self._saved = None
+
+    @property
+    def saved_tensors(self) -> list:
+        """(name, tensor) pairs still held for backward; empty once freed."""
+        if not self._saved:
+            return []
+        names = self.saved_names or tuple(f"saved_{i}" for i in range(len(self._saved)))
+        return [(n, t) for n, (t, _, _) in zip(names, self._saved)]
+
+    @property
+    def freed(self) -> bool:
+        return self._saved is None
+
+    # -- hooks ----------------------------------------------------------------
+    def register_hook(self, fn) -> "RemovableHandle":
+        """fn(grad_inputs, grad_outputs) after the node runs, as PyTorch's Node.register_hook."""
+        if self._post_hooks is None:
+            self._post_hooks = {}
+        return RemovableHandle(self._post_hooks, fn)
+
+    def register_prehook(self, fn) -> "RemovableHandle":
+        """fn(grad_outputs) before the node runs; may return replacement gradients."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        return RemovableHandle(self._pre_hooks, fn)
+
+
+class AccumulateGrad(Node):
+    """The sink for a leaf: adds the incoming gradient into `variable.grad`."""
+
+    def __init__(self, variable) -> None:
+        self.variable = variable
+        self.next_functions = ()
+        self._seq = float("inf")  # runs as soon as it is ready, as in PyTorch
+
+
+class RemovableHandle:
+    """Returned by register_hook; `remove()` unregisters the hook."""
+
+    _ids = itertools.count()
+
+    def __init__(self, hooks: dict, fn) -> None:
+        self.id = next(self._ids)
+        self._hooks = hooks
+        hooks[self.id] = fn
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _inplace_message(tensor, version: int, fn) -> str:
+    type_name = _TENSOR_TYPE_NAMES.get(tensor._data.dtype.name, "Tensor")
+    shape = ", ".join(str(s) for s in tensor._data.shape)
+    origin = ""
+    if fn is not None:
+        op = fn.name()
+        op = op[: op.index("Backward")] if "Backward" in op else op
+        origin = f", which is output 0 of {op},"
+    return (
+        "one of the variables needed for gradient computation has been modified by an inplace "
+        f"operation: [torch.{type_name} [{shape}]]{origin} is at version {tensor._vc[0]}; "
+        f"expected version {version} instead. Hint: enable anomaly detection to find the "
+        "operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+    )
+
+
+# -- building the graph during forward -----------------------------------------
+
+def needs_grad(*tensors) -> bool:
+    """True when the op's result must record history: recording is on and an input requires grad."""
+    if not _grad_state.enabled:
+        return False
+    for t in tensors:
+        if t is not None and t._rg:
+            return True
+    return False
+
+
+def accumulate_node(leaf) -> AccumulateGrad:
+    """The leaf's AccumulateGrad, shared by every graph that uses the leaf while any is alive."""
+    ref = leaf._acc
+    node = ref() if ref is not None else None
+    if node is None:
+        node = AccumulateGrad(leaf)
+        leaf._acc = weakref.ref(node)
+    return node
+
+
+def edge(t):
+    """The (node, output_nr) pair through which a gradient reaches tensor `t` (or its absence)."""
+    if t is None:
+        return (None, 0)
+    fn = t._fn
+    if fn is not None:
+        return (fn, 0)
+    if t._rg:
+        return (accumulate_node(t), 0)
+    return (None, 0)
+
+
+def make_node(cls, inputs, saved=()):
+    """A node of type `cls` wired to `inputs` (tensors, or None for constants), saving `saved`."""
+    node = cls.__new__(cls)
+    node.next_functions = tuple([edge(t) for t in inputs])
+    node._seq = next(_sequence)
+    if saved:
+        node._saved = tuple([(t, t._vc[0], t._fn) for t in saved])
+    return node
+
+
+def save(node, *tensors) -> None:
+    """Save tensors on a node after its output exists (ops that save their own result)."""
+    node._saved = tuple([(t, t._vc[0], t._fn) for t in tensors])

@@ -1,0 +1,131 @@
+"""In-place methods (`add_`, `mul_`, `zero_`, …): they change storage, bump the version
+counter, and — when recording — move the tensor's history onto a new node, as PyTorch does.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.autograd.graph import make_node, needs_grad
+from engine.ops import arithmetic
+from engine.ops._operands import operand
+from engine.tensor import Tensor
+
+LEAF_INPLACE_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def check_inplace(x, recording: bool) -> None:
+    """Refuse what PyTorch refuses: in-place on a leaf that requires grad while recording,
+    and (here) in-place on a view whose history would need rebasing."""
+    if recording or (x._rg and needs_grad(x)):
+        if x._fn is None and x._rg:
+            raise RuntimeError(LEAF_INPLACE_MESSAGE)
+        if x._base is not None and (x._rg or x._base._rg):
+            raise RuntimeError(
+                "in-place change of a view of a tensor that requires grad is not supported by "
+                "GradStudio's engine; assign through the base tensor instead (y[i] = ...)")
+
+
+def _inplace_binary(x, other, np_fn, node_cls, alpha=1):
+    t_other, d_other = operand(other)
+    record = needs_grad(x, t_other)
+    check_inplace(x, record)
+    if alpha != 1:
+        d_other = d_other * alpha
+    if x._data.dtype.kind in "iub" and np.result_type(x._data, d_other).kind == "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{x.dtype.name.capitalize()}")
+    node = None
+    if record:
+        node = make_node(node_cls, (x, t_other))  # wired to x's history before the change
+        node.shapes = (x._data.shape, np.shape(d_other))
+        node.consts = (None, d_other if t_other is None else None)
+        if alpha != 1:
+            node.alpha = alpha
+        if node_cls in (arithmetic.MulBackward0, arithmetic.DivBackward0):
+            keep_old = t_other is not None and t_other._rg   # other's gradient needs x's old value
+            keep_other = t_other is not None and x._rg
+            saved = ((_snapshot(x),) if keep_old else ()) + ((t_other,) if keep_other else ())
+            node._saved = tuple((t, t._vc[0], t._fn) for t in saved)
+            node.kept = (keep_old, keep_other)
+    np_fn(x._data, d_other, out=x._data, casting="unsafe")
+    x._vc[0] += 1
+    if node is not None:
+        x._fn = node
+        x._rg = True
+    return x
+
+
+def _snapshot(x) -> Tensor:
+    """x's value before an in-place change, with x's history (what the backward rule needs)."""
+    old = Tensor.__new__(Tensor)
+    old._data, old._vc, old._fn, old._rg, old._acc = x._data.copy(), [0], x._fn, x._rg, x._acc
+    return old
+
+
+def add_(x, other, alpha=1):
+    return _inplace_binary(x, other, np.add, arithmetic.AddBackward0, alpha)
+
+
+def sub_(x, other, alpha=1):
+    return _inplace_binary(x, other, np.subtract, arithmetic.SubBackward0, alpha)
+
+
+def mul_(x, other):
+    return _inplace_binary(x, other, np.multiply, arithmetic.MulBackward0)
+
+
+def div_(x, other):
+    return _inplace_binary(x, other, np.true_divide, arithmetic.DivBackward0)
+
+
+def _overwrite(x, fill) -> Tensor:
+    """zero_/fill_/copy_ without a recorded source: the old history is cut."""
+    check_inplace(x, needs_grad(x))
+    fill(x._data)
+    x._vc[0] += 1
+    if x._fn is not None and needs_grad(x):
+        from engine.ops.shape import CopySlices
+        node = make_node(CopySlices, (None, None))
+        node.next_functions = ((x._fn, 0), (None, 0))
+        node.index = Ellipsis
+        node.value_shape = ()
+        x._fn = node
+    return x
+
+
+def zero_(x):
+    return _overwrite(x, lambda d: d.fill(0))
+
+
+def fill_(x, value):
+    value = value.item() if isinstance(value, Tensor) else value
+    return _overwrite(x, lambda d: d.fill(value))
+
+
+def copy_(x, src):
+    src_t = src if isinstance(src, Tensor) else None
+    if src_t is not None and needs_grad(src_t):
+        from engine.ops.shape import setitem
+        setitem(x, Ellipsis, src_t)
+        return x
+    data = src._data if src_t is not None else np.asarray(src)
+    return _overwrite(x, lambda d: np.copyto(d, np.broadcast_to(data, d.shape), casting="unsafe"))
+
+
+def clamp_(x, min=None, max=None):  # noqa: A002
+    check_inplace(x, needs_grad(x))
+    if needs_grad(x):
+        raise RuntimeError("clamp_ on a tensor that requires grad is not supported; use clamp()")
+    np.clip(x._data, min, max, out=x._data)
+    x._vc[0] += 1
+    return x
+
+
+def uniform_(x, a=0.0, b=1.0, generator=None):
+    from engine import random
+    return _overwrite(x, lambda d: d.__setitem__(Ellipsis, random.uniform(d.shape, a, b, generator)))
+
+
+def normal_(x, mean=0.0, std=1.0, generator=None):
+    from engine import random
+    return _overwrite(x, lambda d: d.__setitem__(Ellipsis, random.normal(d.shape, mean, std, generator)))

@@ -1,0 +1,132 @@
+"""Matrix products: mm, mv, dot and matmul (which picks among them by rank, as PyTorch does)."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.autograd.graph import Node, make_node, needs_grad
+from engine.ops._operands import as_tensor, sum_to
+from engine.tensor import _wrap
+
+
+def _product(a, b, out, node_cls):
+    if not needs_grad(a, b):
+        return _wrap(out)
+    ra, rb = a._rg, b._rg
+    # each side's gradient needs only the other side
+    saved = (a, b) if ra and rb else ((b,) if ra else (a,))
+    node = make_node(node_cls, (a, b), saved)
+    node.kept = (rb, ra)
+    return _wrap(out, grad_fn=node)
+
+
+def _sides(node, saved):
+    it = iter(saved)
+    a = next(it) if node.kept[0] else None
+    b = next(it) if node.kept[1] else None
+    return a, b
+
+
+class MmBackward0(Node):
+    saved_names = ("self", "mat2")
+
+    def apply(self, g, F, saved):
+        a, b = _sides(self, saved)
+        ga = g @ b.T if b is not None else None
+        gb = a.T @ g if a is not None else None
+        return ga, gb
+
+
+class MvBackward0(Node):
+    saved_names = ("self", "vec")
+
+    def apply(self, g, F, saved):
+        m, v = _sides(self, saved)
+        gm = g.reshape((-1, 1)) * v.reshape((1, -1)) if v is not None else None
+        gv = m.T @ g if m is not None else None
+        return gm, gv
+
+
+class DotBackward0(Node):
+    saved_names = ("self", "tensor")
+
+    def apply(self, g, F, saved):
+        a, b = _sides(self, saved)
+        return (g * b if b is not None else None), (g * a if a is not None else None)
+
+
+class BmmBackward0(Node):
+    """Batched/broadcast matmul of rank ≥ 3 operands."""
+    saved_names = ("self", "mat2")
+
+    def apply(self, g, F, saved):
+        a, b = _sides(self, saved)
+        sa, sb = self.shapes
+        ga = sum_to(g @ F.swap_last(b), sa) if b is not None else None
+        gb = sum_to(F.swap_last(a) @ g, sb) if a is not None else None
+        return ga, gb
+
+
+def _check(a, b, what: str):
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{a.dtype.name} != {b.dtype.name}" if what == "mm" else
+                           f"{what}: expected both operands to have the same dtype, "
+                           f"got {a.dtype.name} and {b.dtype.name}")
+
+
+def mm(a, b):
+    b = as_tensor(b)
+    da, db = a._data, b._data
+    if da.ndim != 2 or db.ndim != 2:
+        raise RuntimeError(f"{'self' if da.ndim != 2 else 'mat2'} must be a matrix")
+    if da.shape[1] != db.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                           f"({da.shape[0]}x{da.shape[1]} and {db.shape[0]}x{db.shape[1]})")
+    _check(a, b, "mm")
+    return _product(a, b, da @ db, MmBackward0)
+
+
+def mv(a, v):
+    v = as_tensor(v)
+    if a._data.shape[1] != v._data.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({a._data.shape[0]}), mat "
+                           f"({a._data.shape[0]}x{a._data.shape[1]}), vec ({v._data.shape[0]})")
+    return _product(a, v, a._data @ v._data, MvBackward0)
+
+
+def dot(a, b):
+    b = as_tensor(b)
+    if a._data.ndim != 1 or b._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a._data.ndim}D and {b._data.ndim}D tensors")
+    if a._data.shape != b._data.shape:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{a._data.shape[0]}] and src "
+                           f"[{b._data.shape[0]}] to have the same number of elements, but got "
+                           f"{a._data.shape[0]} and {b._data.shape[0]} elements respectively")
+    return _product(a, b, np.dot(a._data, b._data), DotBackward0)
+
+
+def matmul(a, b):
+    b = as_tensor(b)
+    na, nb = a._data.ndim, b._data.ndim
+    if na == 1 and nb == 1:
+        return dot(a, b)
+    if na == 2 and nb == 2:
+        return mm(a, b)
+    if na == 2 and nb == 1:
+        return mv(a, b)
+    if na == 1 and nb == 2:
+        return mm(a.unsqueeze(0), b).squeeze(0)
+    if na == 0 or nb == 0:
+        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
+                           f"{na}D and {nb}D")
+    out = np.matmul(a._data, b._data)
+    if not needs_grad(a, b):
+        return _wrap(out)
+    node = make_node(BmmBackward0, (a, b), (a, b))
+    node.kept = (True, True)
+    node.shapes = (a._data.shape, b._data.shape)
+    return _wrap(out, grad_fn=node)
+
+
+def rmatmul(a, b):
+    return matmul(as_tensor(b), a)

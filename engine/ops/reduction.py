@@ -1,0 +1,241 @@
+"""Reductions: sum, mean, max/min, cumsum, norm — each gradient broadcast back over the
+reduced dimensions."""
+from __future__ import annotations
+
+import collections
+
+import numpy as np
+
+from engine.autograd.graph import Node, make_node, needs_grad, save
+from engine.tensor import _wrap
+
+
+def _dims(dim, ndim: int):
+    """Normalise `dim` (int, tuple or None) to a sorted tuple of non-negative axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (int, np.integer)):
+        dim = (dim,)
+    return tuple(sorted(d % ndim if ndim else 0 for d in dim))
+
+
+def _kept_shape(shape, axes):
+    return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+def _pick_dim(dim, axis):
+    return axis if dim is None else dim
+
+
+def _pick_keep(keepdim, keepdims):
+    return bool(keepdim or keepdims)
+
+
+class SumBackward0(Node):
+    def apply(self, g, F, saved):
+        return (F.broadcast_to(g.reshape(self.kept), self.shape),)
+
+
+class SumBackward1(SumBackward0):
+    pass
+
+
+class MeanBackward0(Node):
+    def apply(self, g, F, saved):
+        return (F.broadcast_to(g.reshape(self.kept) / self.count, self.shape),)
+
+
+class MeanBackward1(MeanBackward0):
+    pass
+
+
+def _reduce(x, dim, keepdim, np_fn, node_all, node_dim, count: bool):
+    data = x._data
+    axes = _dims(dim, data.ndim)
+    out = np_fn(data, axis=axes, keepdims=keepdim)
+    if data.dtype.kind == "b" and np_fn is np.sum:
+        out = out.astype(np.int64)
+    if not needs_grad(x):
+        return _wrap(out)
+    node = make_node(node_all if dim is None else node_dim, (x,))
+    node.shape = data.shape
+    node.kept = _kept_shape(data.shape, axes)
+    if count:
+        node.count = int(np.prod([data.shape[a] for a in axes])) if axes else 1
+    return _wrap(out, grad_fn=node)
+
+
+def sum(x, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False):  # noqa: A001
+    out = _reduce(x, _pick_dim(dim, axis), _pick_keep(keepdim, keepdims), np.sum,
+                  SumBackward0, SumBackward1, False)
+    return out if dtype is None else out.to(dtype)
+
+
+def mean(x, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False):
+    if x._data.dtype.kind not in "fc":
+        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
+                           f"point or complex dtype. Got: {x.dtype.name.capitalize()}")
+    return _reduce(x, _pick_dim(dim, axis), _pick_keep(keepdim, keepdims), np.mean,
+                   MeanBackward0, MeanBackward1, True)
+
+
+# -- max / min ------------------------------------------------------------------
+
+class _ReturnTypes(collections.namedtuple("_ReturnTypes", "values indices")):
+    __slots__ = ()
+    _op = "max"
+
+    def __repr__(self) -> str:
+        return f"torch.return_types.{self._op}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+
+class _MaxResult(_ReturnTypes):
+    __slots__ = ()
+    _op = "max"
+
+
+class _MinResult(_ReturnTypes):
+    __slots__ = ()
+    _op = "min"
+
+
+class MaxBackward1(Node):
+    """max()/min() over everything: the gradient is shared evenly among tied maxima."""
+    saved_names = ("self", "result")
+
+    def apply(self, g, F, saved):
+        x, r = saved
+        mask = F.mask(x == r, g)
+        return (g * mask / mask.sum(),)
+
+
+class MinBackward1(MaxBackward1):
+    pass
+
+
+class MaxBackward0(Node):
+    """max(dim)/min(dim): the gradient goes to the selected index only."""
+
+    def apply(self, g, F, saved):
+        if not self.keepdim:
+            g = g.reshape(self.kept)
+        return (F.broadcast_to(g, self.shape) * F.mask(self.onehot, g),)
+
+
+class MinBackward0(MaxBackward0):
+    pass
+
+
+def _extreme(x, dim, keepdim, is_max: bool):
+    data = x._data
+    if dim is None:
+        out = data.max() if is_max else data.min()
+        if not needs_grad(x):
+            return _wrap(out)
+        node = make_node(MaxBackward1 if is_max else MinBackward1, (x,))
+        t = _wrap(out, grad_fn=node)
+        save(node, x, t)
+        return t
+    axis = dim % data.ndim if data.ndim else 0
+    idx = (np.argmax if is_max else np.argmin)(data, axis=axis, keepdims=True)
+    values = np.take_along_axis(data, idx, axis=axis)
+    indices = idx if keepdim else np.squeeze(idx, axis=axis)
+    if not keepdim:
+        values = np.squeeze(values, axis=axis)
+    result = _MaxResult if is_max else _MinResult
+    if not needs_grad(x):
+        return result(_wrap(values), _wrap(indices.astype(np.int64)))
+    node = make_node(MaxBackward0 if is_max else MinBackward0, (x,))
+    node.shape = data.shape
+    node.kept = _kept_shape(data.shape, (axis,))
+    node.keepdim = keepdim
+    onehot = np.zeros(data.shape, dtype=bool)
+    np.put_along_axis(onehot, idx, True, axis=axis)
+    node.onehot = onehot
+    return result(_wrap(values, grad_fn=node), _wrap(indices.astype(np.int64)))
+
+
+def max(x, dim=None, keepdim=False):  # noqa: A001
+    from engine.tensor import Tensor
+    if isinstance(dim, Tensor):
+        from engine.ops.arithmetic import maximum
+        return maximum(x, dim)
+    return _extreme(x, dim, keepdim, True)
+
+
+def min(x, dim=None, keepdim=False):  # noqa: A001
+    from engine.tensor import Tensor
+    if isinstance(dim, Tensor):
+        from engine.ops.arithmetic import minimum
+        return minimum(x, dim)
+    return _extreme(x, dim, keepdim, False)
+
+
+def argmax(x, dim=None, keepdim=False):
+    if dim is None:
+        return _wrap(np.int64(np.argmax(x._data)))
+    return _extreme(x, dim, keepdim, True).indices
+
+
+def argmin(x, dim=None, keepdim=False):
+    if dim is None:
+        return _wrap(np.int64(np.argmin(x._data)))
+    return _extreme(x, dim, keepdim, False).indices
+
+
+# -- cumsum, norm -------------------------------------------------------------------
+
+class CumsumBackward0(Node):
+    def apply(self, g, F, saved):
+        # reversed cumulative sum: what each input contributes to every later output
+        d = self.dim
+        return (g.sum(axis=d, keepdims=True) - F.cumsum(g, d) + g,)
+
+
+def cumsum(x, dim, dtype=None):
+    data = x._data
+    if data.dtype.kind in "b":
+        data = data.astype(np.int64)
+    axis = dim % data.ndim if data.ndim else None
+    out = np.cumsum(data, axis=axis) if data.ndim else data.copy()
+    if not needs_grad(x):
+        res = _wrap(out)
+    else:
+        node = make_node(CumsumBackward0, (x,))
+        node.dim = axis if axis is not None else 0
+        res = _wrap(out, grad_fn=node)
+    return res if dtype is None else res.to(dtype)
+
+
+class LinalgVectorNormBackward0(Node):
+    saved_names = ("self", "result")
+
+    def apply(self, g, F, saved):
+        x, r = saved
+        if self.ord == 1:
+            return (F.broadcast_to(g.reshape(self.kept), self.shape) * F.sign(x),)
+        r = r.reshape(self.kept)
+        g = g.reshape(self.kept)
+        safe = F.where_nonzero(r)
+        return (g * x / safe,)
+
+
+def norm(x, p="fro", dim=None, keepdim=False, dtype=None):
+    ord_ = 2 if p in ("fro", 2, 2.0, None) else p
+    if ord_ not in (1, 2):
+        raise NotImplementedError(f"norm with p={p!r} is not supported; use p=1 or p=2")
+    data = x._data
+    axes = _dims(dim, data.ndim)
+    if ord_ == 2:
+        out = np.sqrt(np.sum(data * data, axis=axes, keepdims=keepdim))
+    else:
+        out = np.sum(np.abs(data), axis=axes, keepdims=keepdim)
+    if not needs_grad(x):
+        return _wrap(out)
+    node = make_node(LinalgVectorNormBackward0, (x,))
+    node.ord = ord_
+    node.shape = data.shape
+    node.kept = _kept_shape(data.shape, axes)
+    t = _wrap(out, grad_fn=node)
+    save(node, x, t)
+    return t
