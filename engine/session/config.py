@@ -1,0 +1,274 @@
+"""What a training session is made of — model, data and training settings — with validation
+that names each bad field, and the dict form the session JSON file is built on."""
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from engine.session.expression import ExpressionError, parse_expression
+
+SCHEMA_VERSION = 1
+
+MODEL_KINDS = ("linear", "polynomial", "mlp", "expression")
+ACTIVATIONS = ("tanh", "relu", "sigmoid")
+DATA_SOURCES = ("generated", "csv")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+LOSSES = ("mse", "half_sse")
+# What the GUI shows for each choice.
+MODEL_LABELS = {"linear": "Linear  w·x + b", "polynomial": "Polynomial", "mlp": "MLP",
+                "expression": "Custom expression"}
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
+LOSS_LABELS = {"mse": "Mean squared error", "half_sse": "½·sum of squared errors"}
+
+MAX_DEGREE = 10
+MAX_HIDDEN_LAYERS = 6
+MAX_LAYER_WIDTH = 1024
+MIN_POINTS, MAX_POINTS = 2, 1_000_000
+MAX_SEED = 2**32 - 1
+
+
+@dataclass
+class ModelConfig:
+    kind: str = "linear"  # "linear" | "polynomial" | "mlp" | "expression"
+    degree: int = 3  # polynomial
+    hidden: tuple[int, ...] = (16, 16)  # mlp
+    activation: str = "tanh"  # mlp
+    expression: str = "a * sin(w * x) + c"  # expression model
+    initial: dict[str, float] = field(default_factory=dict)  # expression parameters' initial values; missing -> 1.0
+
+
+@dataclass
+class DataConfig:
+    source: str = "generated"  # "generated" | "csv"
+    truth: str = "2*x + 3"  # ground truth in x (generated)
+    noise_std: float = 1.0
+    x_min: float = 0.0
+    x_max: float = 5.0
+    n_points: int = 100
+    seed: int = 0
+    batch_size: int = 4
+    csv_path: str = ""
+    x_column: str = ""
+    y_column: str = ""
+
+
+@dataclass
+class TrainingConfig:
+    optimizer: str = "sgd"  # "sgd" | "momentum" | "adam"
+    lr: float = 0.02
+    momentum: float = 0.9
+    steps: int | None = 500  # None = until stopped
+    loss: str = "mse"  # "mse" | "half_sse" (½·Σ(pred−y)²)
+    seed: int = 0
+
+
+@dataclass
+class SessionConfig:
+    model: ModelConfig = field(default_factory=ModelConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    training: TrainingConfig = field(default_factory=TrainingConfig)
+    name: str = "Linear regression"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data, with the schema version first."""
+        sections = dataclasses.asdict(self)
+        sections["model"]["hidden"] = list(self.model.hidden)
+        sections["model"]["initial"] = dict(self.model.initial)
+        return {"schema": SCHEMA_VERSION, "name": self.name, "model": sections["model"],
+                "data": sections["data"], "training": sections["training"]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SessionConfig:
+        """The config stored by `to_dict`; missing settings take their defaults, unknown ones are errors.
+
+        Keys at the top level other than the sections are ignored, so a session file can carry
+        more (weights, history) beside them. Values are not checked here: call `validate`.
+        """
+        if not isinstance(data, Mapping):
+            raise ConfigError("schema", "a session must be a JSON object")
+        schema = data.get("schema", SCHEMA_VERSION)
+        if schema != SCHEMA_VERSION:
+            raise ConfigError("schema", f"this session has schema version {schema!r}; "
+                                        f"this GradStudio reads version {SCHEMA_VERSION}")
+        config = cls(model=_section(ModelConfig, data, "model"), data=_section(DataConfig, data, "data"),
+                     training=_section(TrainingConfig, data, "training"))
+        if "name" in data:
+            config.name = data["name"]
+        if isinstance(config.model.hidden, list):
+            config.model.hidden = tuple(config.model.hidden)
+        if isinstance(config.model.initial, Mapping):
+            config.model.initial = dict(config.model.initial)
+        return config
+
+
+def _section(section_class: type, data: Mapping[str, Any], name: str):
+    values = data.get(name, {})
+    if not isinstance(values, Mapping):
+        raise ConfigError(name, f"the '{name}' section must be a JSON object")
+    known = {f.name for f in dataclasses.fields(section_class)}
+    for key in values:
+        if key not in known:
+            raise ConfigError(f"{name}.{key}", f"unknown setting '{key}' in the {name} section")
+    return section_class(**values)
+
+
+class ConfigError(ValueError):
+    """One invalid field: `field` is its dotted path ("data.noise_std"), `message` says what to fix,
+    `position` is the 0-based column in an expression when known."""
+
+    def __init__(self, field: str, message: str, position: int | None = None) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+        self.position = position
+
+    def __repr__(self) -> str:
+        return f"ConfigError({self.field!r}, {self.message!r}, position={self.position!r})"
+
+
+def validate(config: SessionConfig) -> list[ConfigError]:
+    """Every invalid field of `config` (only the fields the chosen kind and source use); [] when valid."""
+    try:
+        return [*_check_model(config.model), *_check_data(config.data), *_check_training(config.training)]
+    except Exception as error:  # noqa: BLE001 - validation must never take the caller down
+        return [ConfigError("session", f"could not check the settings: {error}")]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _is_finite(value: Any) -> bool:
+    return _is_real(value) and math.isfinite(value)
+
+
+def _choice(field: str, value: Any, choices: tuple[str, ...], what: str) -> Iterator[ConfigError]:
+    if value not in choices:
+        yield ConfigError(field, f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
+
+
+def _int_in_range(field: str, value: Any, low: int, high: int, what: str) -> Iterator[ConfigError]:
+    if not _is_int(value) or not low <= value <= high:
+        yield ConfigError(field, f"{what} must be a whole number from {low} to {high:,}")
+
+
+def _expression(field: str, text: Any, allow_params: bool):
+    """The parsed expression, or the ConfigError that says where it is wrong."""
+    try:
+        return parse_expression(text, allow_params=allow_params)
+    except ExpressionError as error:
+        return ConfigError(field, error.message, error.position)
+
+
+def _check_model(model: ModelConfig) -> Iterator[ConfigError]:
+    yield from _choice("model.kind", model.kind, MODEL_KINDS, "model kind")
+    if model.kind == "polynomial":
+        yield from _int_in_range("model.degree", model.degree, 1, MAX_DEGREE, "the degree")
+    elif model.kind == "mlp":
+        hidden = model.hidden
+        if not isinstance(hidden, (tuple, list)) or not 1 <= len(hidden) <= MAX_HIDDEN_LAYERS:
+            yield ConfigError("model.hidden", f"give 1 to {MAX_HIDDEN_LAYERS} hidden layer sizes")
+        elif not all(_is_int(size) and 1 <= size <= MAX_LAYER_WIDTH for size in hidden):
+            yield ConfigError("model.hidden", f"each hidden layer needs 1 to {MAX_LAYER_WIDTH} units")
+        yield from _choice("model.activation", model.activation, ACTIVATIONS, "activation")
+    elif model.kind == "expression":
+        yield from _check_expression_model(model)
+
+
+def _check_expression_model(model: ModelConfig) -> Iterator[ConfigError]:
+    parsed = _expression("model.expression", model.expression, allow_params=True)
+    if isinstance(parsed, ConfigError):
+        yield parsed
+        return
+    if not parsed.params:
+        yield ConfigError("model.expression", "the expression has no parameters to train; "
+                                              "use names such as a and b, as in a * x + b")
+    from engine.session.models import reserved_parameter_names  # needs engine.nn; imported only here
+
+    reserved = reserved_parameter_names()
+    for name, position in parsed.param_positions.items():
+        if name in reserved:
+            yield ConfigError("model.expression", f"'{name}' is a reserved name; rename this parameter "
+                                                  f"at column {position + 1}", position)
+    if not isinstance(model.initial, Mapping):
+        yield ConfigError("model.initial", "initial values must map parameter names to numbers")
+        return
+    for name in parsed.params:
+        if name in model.initial and not _is_finite(model.initial[name]):
+            yield ConfigError("model.initial", f"the initial value of '{name}' must be a finite number")
+
+
+def _check_data(data: DataConfig) -> Iterator[ConfigError]:
+    yield from _choice("data.source", data.source, DATA_SOURCES, "data source")
+    if data.source == "generated":
+        yield from _check_generated(data)
+    elif data.source == "csv":
+        yield from _check_csv(data)
+
+
+def _check_generated(data: DataConfig) -> Iterator[ConfigError]:
+    truth = _expression("data.truth", data.truth, allow_params=False)
+    if isinstance(truth, ConfigError):
+        yield truth
+    if not _is_finite(data.noise_std) or data.noise_std < 0:
+        yield ConfigError("data.noise_std", "the noise standard deviation must be a number ≥ 0")
+    range_ok = _is_finite(data.x_min) and _is_finite(data.x_max) and data.x_min < data.x_max
+    if not (_is_finite(data.x_min) and _is_finite(data.x_max)):
+        yield ConfigError("data.x_min" if not _is_finite(data.x_min) else "data.x_max",
+                          "the x range must be finite numbers")
+    elif not range_ok:
+        yield ConfigError("data.x_max", "the end of the x range must be greater than its start")
+    yield from _int_in_range("data.n_points", data.n_points, MIN_POINTS, MAX_POINTS, "the number of points")
+    yield from _int_in_range("data.seed", data.seed, 0, MAX_SEED, "the seed")
+    if _is_int(data.n_points) and MIN_POINTS <= data.n_points <= MAX_POINTS:
+        yield from _int_in_range("data.batch_size", data.batch_size, 1, data.n_points, "the batch size")
+    if range_ok and not isinstance(truth, ConfigError):
+        grid = np.linspace(data.x_min, data.x_max, 1001)
+        bad = ~np.isfinite(truth.evaluate_numpy(grid))
+        if bad.any():
+            yield ConfigError("data.truth", f"the ground truth is not a finite number at x = {grid[bad][0]:.4g}; "
+                                            "change the expression or the x range")
+
+
+def _check_csv(data: DataConfig) -> Iterator[ConfigError]:
+    from engine.session.data import read_csv_columns  # data imports this module
+
+    if not isinstance(data.csv_path, str) or not data.csv_path.strip():
+        yield ConfigError("data.csv_path", "choose a CSV file")
+        return
+    if not os.path.isfile(data.csv_path):
+        yield ConfigError("data.csv_path", f"no file at {data.csv_path}")
+        return
+    for name, column, axis in (("data.x_column", data.x_column, "x"), ("data.y_column", data.y_column, "y")):
+        if not isinstance(column, str) or not column.strip():
+            yield ConfigError(name, f"choose the column that holds {axis}")
+    if not (data.x_column and data.y_column):
+        return
+    try:
+        x, _ = read_csv_columns(data.csv_path, data.x_column, data.y_column)
+    except ConfigError as error:
+        yield error
+        return
+    yield from _int_in_range("data.batch_size", data.batch_size, 1, len(x), "the batch size")
+
+
+def _check_training(training: TrainingConfig) -> Iterator[ConfigError]:
+    yield from _choice("training.optimizer", training.optimizer, OPTIMIZERS, "optimizer")
+    if not _is_finite(training.lr) or training.lr <= 0:
+        yield ConfigError("training.lr", "the learning rate must be a finite number > 0")
+    if training.optimizer == "momentum" and (not _is_finite(training.momentum) or not 0 <= training.momentum < 1):
+        yield ConfigError("training.momentum", "momentum must be at least 0 and less than 1")
+    if training.steps is not None and (not _is_int(training.steps) or training.steps < 1):
+        yield ConfigError("training.steps", "the number of steps must be a whole number ≥ 1 (or none, to run until stopped)")
+    yield from _choice("training.loss", training.loss, LOSSES, "loss")
+    yield from _int_in_range("training.seed", training.seed, 0, MAX_SEED, "the seed")

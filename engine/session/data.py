@@ -1,0 +1,174 @@
+"""The data a session trains on: generated from a ground-truth expression with seeded noise, or
+read from two columns of a CSV file; and the seeded minibatch order training draws from."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+
+import numpy as np
+
+from engine.session.config import ConfigError, DataConfig
+from engine.session.expression import ExpressionError, ParsedExpression, parse_expression
+
+_DELIMITERS = ",;\t"
+
+
+@dataclass
+class Dataset:
+    """The full data set as float64 arrays of shape (n,), and the ground truth when it is known."""
+
+    x: np.ndarray
+    y: np.ndarray
+    truth: ParsedExpression | None = None
+
+
+def make_dataset(config: DataConfig) -> Dataset:
+    """The data `config` describes; raises ConfigError naming the field when it cannot be made."""
+    if config.source == "csv":
+        return Dataset(*read_csv_columns(config.csv_path, config.x_column, config.y_column))
+    truth = _parse_truth(config.truth)
+    x, y = generate_data(truth, config.x_min, config.x_max, config.n_points, config.noise_std, config.seed)
+    return Dataset(x, y, truth)
+
+
+def _parse_truth(text: str) -> ParsedExpression:
+    try:
+        return parse_expression(text, allow_params=False)
+    except ExpressionError as error:
+        raise ConfigError("data.truth", error.message, error.position) from None
+
+
+def generate_data(truth: ParsedExpression, x_min: float, x_max: float, n_points: int, noise_std: float,
+                  seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """x uniform in [x_min, x_max) and y = truth(x) + N(0, noise_std²), both from one seeded generator."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(x_min, x_max, n_points)
+    clean = truth.evaluate_numpy(x)
+    bad = ~np.isfinite(clean)
+    if bad.any():
+        raise ConfigError("data.truth", f"the ground truth is not a finite number at x = {x[bad][0]:.4g}; "
+                                        "change the expression or the x range")
+    return x, clean + rng.normal(0.0, noise_std, n_points)
+
+
+def csv_columns(path: str) -> list[str]:
+    """The column names in the header of the CSV file at `path`."""
+    with _open_csv(path) as file:
+        header = _read_header(file, path)
+    return header[0]
+
+
+def read_csv_columns(path: str, x_column: str, y_column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Columns `x_column` and `y_column` of a CSV file with a header, as float64 arrays.
+
+    Errors name the file line and column of a bad value, so the user can find it in an editor.
+    """
+    with _open_csv(path) as file:
+        names, delimiter, header_lines = _read_header(file, path)
+        columns = []
+        for field, wanted in (("data.x_column", x_column), ("data.y_column", y_column)):
+            if wanted not in names:
+                raise ConfigError(field, f"the file has no column named {wanted!r}; its columns are: "
+                                         + ", ".join(repr(name) for name in names))
+            columns.append(names.index(wanted))
+        try:
+            values = np.loadtxt(file, delimiter=delimiter, usecols=columns, ndmin=2, comments=None,
+                                dtype=np.float64, quotechar='"')
+            if not np.isfinite(values).all():
+                raise ValueError("not finite")
+        except ValueError:
+            # The fast reader only says that something is wrong; read again to say where.
+            file.seek(0)
+            values = _read_rows_slowly(file, delimiter, header_lines, columns, (x_column, y_column))
+    if len(values) < 2:
+        raise ConfigError("data.csv_path", f"{path} has {len(values)} data rows; at least 2 are needed")
+    return values[:, 0].copy(), values[:, 1].copy()
+
+
+def _open_csv(path: str):
+    try:
+        return open(path, newline="", encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError("data.csv_path", f"no file at {path}") from None
+    except IsADirectoryError:
+        raise ConfigError("data.csv_path", f"{path} is a folder, not a CSV file") from None
+    except OSError as error:
+        raise ConfigError("data.csv_path", f"cannot open {path}: {error.strerror}") from None
+
+
+def _read_header(file, path: str) -> tuple[list[str], str, int]:
+    """Column names, delimiter and the number of lines up to and including the header."""
+    try:
+        for line_number, line in enumerate(file, start=1):
+            if line.strip():
+                delimiter = max(_DELIMITERS, key=line.count)
+                names = [name.strip() for name in next(csv.reader([line], delimiter=delimiter))]
+                return names, delimiter, line_number
+    except UnicodeDecodeError:
+        raise ConfigError("data.csv_path", f"{path} is not a UTF-8 text file") from None
+    raise ConfigError("data.csv_path", f"{path} is empty; it needs a header line and data rows")
+
+
+def _read_rows_slowly(file, delimiter: str, header_lines: int, columns: list[int],
+                      names: tuple[str, str]) -> np.ndarray:
+    reader = csv.reader(file, delimiter=delimiter)
+    rows = []
+    fields = ("data.x_column", "data.y_column")
+    for row in reader:
+        if reader.line_num <= header_lines or not any(cell.strip() for cell in row):
+            continue
+        values = []
+        for column, name, field in zip(columns, names, fields):
+            if column >= len(row):
+                raise ConfigError(field, f"line {reader.line_num} has {len(row)} values; column {name!r} is missing")
+            cell = row[column].strip()
+            try:
+                value = float(cell)
+            except ValueError:
+                what = "is empty" if not cell else f"{cell!r} is not a number"
+                raise ConfigError(field, f"line {reader.line_num}, column {name!r}: {what}") from None
+            if not np.isfinite(value):
+                raise ConfigError(field, f"line {reader.line_num}, column {name!r}: {cell!r} is not a finite number")
+            values.append(value)
+        rows.append(values)
+    return np.array(rows, dtype=np.float64).reshape(-1, 2)
+
+
+class MinibatchSampler:
+    """Batches of `batch_size` rows of the given arrays; each epoch visits the rows in a new seeded order.
+
+    A batch is a view into buffers that the next epoch's shuffle overwrites: use it before then.
+    An epoch has n // batch_size batches; the leftover rows wait for a later epoch's order.
+    """
+
+    def __init__(self, arrays: tuple[np.ndarray, ...], batch_size: int, seed: int) -> None:
+        self._arrays = arrays
+        self._n = len(arrays[0])
+        self._batch_size = batch_size
+        self._rng = np.random.default_rng(seed)
+        self._order = np.arange(self._n)
+        # With one batch per epoch the order does not matter: serve the arrays themselves.
+        self._shuffled = arrays if batch_size >= self._n else tuple(np.empty_like(a) for a in arrays)
+        self._start = self._n  # the first call starts an epoch
+        self.epoch = 0
+
+    def next_batch(self) -> tuple[np.ndarray, ...]:
+        """The next batch, one view per array."""
+        batch = self.peek_batch()
+        self._start += self._batch_size
+        return batch
+
+    def peek_batch(self) -> tuple[np.ndarray, ...]:
+        """The batch `next_batch` will return, without moving past it."""
+        if self._start + self._batch_size > self._n:
+            self._new_epoch()
+        return tuple(a[self._start:self._start + self._batch_size] for a in self._shuffled)
+
+    def _new_epoch(self) -> None:
+        self.epoch += 1
+        self._start = 0
+        if self._shuffled is self._arrays:
+            return
+        self._rng.shuffle(self._order)
+        for source, target in zip(self._arrays, self._shuffled):
+            np.take(source, self._order, axis=0, out=target)

@@ -1,0 +1,391 @@
+"""The safe expression language of models and data: a whitelisting parser on Python's `ast`,
+evaluated with numpy or with engine tensors — never with eval, exec or compiled code."""
+from __future__ import annotations
+
+import ast
+import io
+import keyword
+import operator
+import tokenize
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu")
+MAX_LENGTH = 500
+MAX_DEPTH = 100
+
+_BINARY_TOKENS = {"+", "-", "*", "/", "**"}
+_UNARY_TOKENS = {"+", "-"}
+# Tokens made of allowed characters that still are not part of the language.
+_FORBIDDEN_TOKENS = {
+    ".": "attribute access is not allowed",
+    "//": "'//' is not allowed; use '/'",
+}
+
+
+class ExpressionError(ValueError):
+    """An expression the parser rejects; `position` is the 0-based column of the problem."""
+
+    def __init__(self, message: str, position: int | None = None) -> None:
+        if position is not None:
+            message = f"{message} at column {position + 1}"
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+
+# The parsed tree: tiny immutable nodes that are all the evaluator ever sees.
+@dataclass(frozen=True)
+class _Number:
+    value: float
+
+
+@dataclass(frozen=True)
+class _Name:
+    name: str
+
+
+@dataclass(frozen=True)
+class _Unary:
+    op: str
+    operand: Any
+
+
+@dataclass(frozen=True)
+class _Binary:
+    op: str
+    left: Any
+    right: Any
+
+
+@dataclass(frozen=True)
+class _Call:
+    function: str
+    argument: Any
+
+
+_BINARY_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow,
+}
+_AST_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_AST_UNARY = {ast.USub: "-", ast.UAdd: "+"}
+
+
+def _numpy_sigmoid(v):
+    return 0.5 * (1.0 + np.tanh(0.5 * v))  # overflow-free form of 1 / (1 + exp(-v))
+
+
+_NUMPY_FUNCTIONS: dict[str, Callable] = {
+    "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
+    "abs": np.abs, "tanh": np.tanh, "sigmoid": _numpy_sigmoid, "relu": lambda v: np.maximum(v, 0.0),
+}
+
+
+def _tensor_functions() -> dict[str, Callable]:
+    import engine  # imported here so parsing works without the tensor engine loaded
+
+    return {
+        "sin": engine.sin, "cos": engine.cos, "tan": lambda t: engine.sin(t) / engine.cos(t),
+        "exp": engine.exp, "log": engine.log, "sqrt": engine.sqrt, "abs": engine.abs,
+        "tanh": engine.tanh, "sigmoid": engine.sigmoid, "relu": engine.relu,
+    }
+
+
+class ParsedExpression:
+    """A checked expression: its parameter names and evaluators for numpy arrays and engine tensors."""
+
+    def __init__(self, text: str, tree: Any, variables: frozenset[str], params: dict[str, int]) -> None:
+        self.text = text
+        self.variables = variables
+        self.param_positions = params  # name -> 0-based column of its first use
+        self._tree = tree
+        self._compiled: dict[str, Callable[[dict], Any]] = {}
+
+    @property
+    def params(self) -> list[str]:
+        """Parameter names in order of first appearance."""
+        return list(self.param_positions)
+
+    @property
+    def uses_x(self) -> bool:
+        return _mentions(self._tree, "x")
+
+    def __repr__(self) -> str:
+        return f"ParsedExpression({self.text!r}, params={self.params})"
+
+    def evaluate_numpy(self, x: np.ndarray | float, params: dict[str, float] | None = None) -> np.ndarray:
+        """Values at `x` (float64, shaped like `x`); NaN/Inf where the maths is undefined."""
+        x = np.asarray(x, dtype=np.float64)
+        env = self._environment(x, params or {})
+        evaluate = self._compile("numpy", _NUMPY_FUNCTIONS)
+        with np.errstate(all="ignore"):
+            result = np.asarray(evaluate(env), dtype=np.float64)
+        return result if result.shape == x.shape else np.broadcast_to(result, x.shape).copy()
+
+    def evaluate_tensor(self, x, params: dict[str, Any] | None = None):
+        """The expression built from engine ops on tensor `x` and parameter tensors (the graph is recorded)."""
+        evaluate = self._compiled.get("tensor") or self._compile("tensor", _tensor_functions())
+        result = evaluate(self._environment(x, params or {}))
+        if isinstance(result, float):  # a constant expression
+            return x * 0.0 + result
+        return result if not _shape_differs(result, x) else result.expand_as(x)
+
+    def _environment(self, x, params: dict) -> dict:
+        env = dict(params)
+        env["x"] = x
+        missing = [name for name in self.param_positions if name not in env]
+        if missing:
+            raise ValueError(f"no value given for parameter '{missing[0]}' of {self.text!r}")
+        return env
+
+    def _compile(self, backend: str, functions: dict[str, Callable]) -> Callable[[dict], Any]:
+        if backend not in self._compiled:
+            self._compiled[backend] = _compile(self._tree, functions)
+        return self._compiled[backend]
+
+
+def _shape_differs(result, x) -> bool:
+    return tuple(result.shape) != tuple(x.shape)
+
+
+def _mentions(tree, name: str) -> bool:
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Name) and node.name == name:
+            return True
+        stack.extend(getattr(node, field) for field in ("operand", "left", "right", "argument") if hasattr(node, field))
+    return False
+
+
+def _compile(node, functions: dict[str, Callable], fold: bool = True) -> Callable[[dict], Any]:
+    """Turn the tree into nested closures; constant subtrees are folded to one number."""
+    if isinstance(node, _Number):
+        value = node.value
+        return lambda env: value
+    if isinstance(node, _Name):
+        name = node.name
+        return lambda env: env[name]
+    if fold and not _mentions_any_name(node):
+        with np.errstate(all="ignore"):
+            value = float(_compile(node, _NUMPY_FUNCTIONS, fold=False)({}))
+        return lambda env: value
+    if isinstance(node, _Unary):
+        operand = _compile(node.operand, functions, fold)
+        if node.op == "+":
+            return operand
+        return lambda env: -operand(env)
+    if isinstance(node, _Binary):
+        left, right = _compile(node.left, functions, fold), _compile(node.right, functions, fold)
+        op = _BINARY_OPS[node.op]
+        return lambda env: op(left(env), right(env))
+    argument, function = _compile(node.argument, functions, fold), functions[node.function]
+    return lambda env: function(argument(env))
+
+
+def _mentions_any_name(node) -> bool:
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Name):
+            return True
+        stack.extend(getattr(node, field) for field in ("operand", "left", "right", "argument") if hasattr(node, field))
+    return False
+
+
+def parse_expression(text: str, variables: Collection[str] = ("x",), allow_params: bool = True) -> ParsedExpression:
+    """Check `text` against the whitelist and parse it; raise ExpressionError naming the first problem.
+
+    Names in `variables` are inputs; any other name is a parameter when `allow_params`, else an error.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError("the expression must be text")
+    if not text.strip():
+        raise ExpressionError("the expression is empty")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is too long ({len(text)} characters; the limit is {MAX_LENGTH})")
+    variables = frozenset(variables)
+    params = _check_tokens(text, variables, allow_params)
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # The token check accepts only what this parse accepts; this is the last line of defence.
+        raise ExpressionError("the expression could not be understood") from None
+    _check_depth(tree.body, offset=len(text) - len(text.lstrip()))
+    return ParsedExpression(text, _convert(tree.body, variables, len(text) - len(text.lstrip())), variables, params)
+
+
+# Characters that can never start a valid token, with what to tell the user instead.
+_ALLOWED_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ \t+-*/().,")
+_CHARACTER_MESSAGES = {
+    "^": "'^' is not a power operator here; use '**' (for example x**2)",
+    "[": "indexing with [ ] is not allowed", "]": "indexing with [ ] is not allowed",
+    "{": "braces { } are not allowed", "}": "braces { } are not allowed",
+    "=": "'=' is not allowed: write only the right-hand side, without 'y ='",
+    "<": "comparisons are not allowed", ">": "comparisons are not allowed", "!": "comparisons are not allowed",
+    "'": "text in quotes is not allowed", '"': "text in quotes is not allowed",
+    "#": "comments are not allowed",
+    "\n": "line breaks are not allowed", "\r": "line breaks are not allowed",
+}
+
+
+def _character_error(text: str) -> ExpressionError | None:
+    """The first character no token of the language can contain, if any."""
+    for column, char in enumerate(text):
+        if char not in _ALLOWED_CHARACTERS:
+            if text.startswith("==", column):
+                return ExpressionError("comparisons are not allowed", column)
+            if char in _CHARACTER_MESSAGES:
+                return ExpressionError(_CHARACTER_MESSAGES[char], column)
+            if "!" <= char <= "~":
+                return ExpressionError(f"'{char}' is not allowed; use + - * / ** and parentheses", column)
+            return ExpressionError(f"unexpected character {char!r}", column)
+    return None
+
+
+def _tokens(text: str) -> list[tokenize.TokenInfo]:
+    """Python's tokens of `text` without the bookkeeping ones, up to where the tokenizer gives up."""
+    tokens = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT):
+                continue
+            if token.type == tokenize.ERRORTOKEN and not token.string.strip():
+                continue
+            tokens.append(token)
+    except (tokenize.TokenError, SyntaxError):
+        pass  # unbalanced brackets or a bad character: reported by the checks that follow
+    return tokens
+
+
+def _check_tokens(text: str, variables: frozenset[str], allow_params: bool) -> dict[str, int]:
+    """One left-to-right pass that raises on the first problem by position; returns parameter positions.
+
+    A two-state machine — expecting an operand (number, name, call, '(' or a sign) or an
+    operator — so that each message points at the exact token that went wrong.
+    """
+    bad_character = _character_error(text)
+    params: dict[str, int] = {}
+    open_parens: list[tuple[int, str | None]] = []  # (column, the function it calls or None)
+    expect_operand = True
+    previous: tokenize.TokenInfo | None = None
+    tokens = _tokens(text)
+    for index, token in enumerate(tokens):
+        kind, string, column = token.type, token.string, token.start[1]
+        if bad_character is not None and bad_character.position <= column:
+            raise bad_character
+        following = tokens[index + 1].string if index + 1 < len(tokens) else None
+        if kind == tokenize.NAME and keyword.iskeyword(string):
+            raise ExpressionError(f"'{string}' is not allowed", column)
+        if kind == tokenize.OP and string in _FORBIDDEN_TOKENS:
+            raise ExpressionError(_FORBIDDEN_TOKENS[string], column)
+        if kind not in (tokenize.NAME, tokenize.NUMBER, tokenize.OP):
+            raise ExpressionError(f"unexpected '{string}'", column)
+
+        if expect_operand:
+            if kind == tokenize.NUMBER:
+                _check_number(string, column)
+                expect_operand = False
+            elif kind == tokenize.NAME and following == "(":
+                if string not in FUNCTIONS:
+                    raise ExpressionError(f"unknown function '{string}'", column)
+            elif kind == tokenize.NAME:
+                if string in FUNCTIONS:
+                    raise ExpressionError(f"'{string}' is a function; call it like {string}(x)", column)
+                if string not in variables:
+                    _check_parameter_name(string, column, allow_params)
+                    params.setdefault(string, column)
+                expect_operand = False
+            elif string == "(":
+                if len(open_parens) >= MAX_DEPTH:
+                    raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)", column)
+                called = previous.string if previous is not None and previous.type == tokenize.NAME else None
+                open_parens.append((column, called))
+            elif string in _UNARY_TOKENS:
+                pass
+            elif string == ")" and previous is not None and previous.string == "(" and open_parens[-1][1]:
+                raise ExpressionError(f"missing the argument of {open_parens[-1][1]}()", column)
+            else:
+                raise ExpressionError(f"unexpected '{string}'", column)
+        else:
+            if string in _BINARY_TOKENS:
+                expect_operand = True
+            elif string == ")":
+                if not open_parens:
+                    raise ExpressionError("unexpected ')'", column)
+                open_parens.pop()
+            elif string == "," and open_parens and open_parens[-1][1]:
+                raise ExpressionError(f"{open_parens[-1][1]}() takes one argument; unexpected ','", column)
+            elif kind in (tokenize.NAME, tokenize.NUMBER) or string == "(":
+                raise ExpressionError(f"missing operator between '{previous.string}' and '{string}' (use * to multiply)",
+                                      column)
+            else:
+                raise ExpressionError(f"unexpected '{string}'", column)
+        previous = token
+
+    if bad_character is not None:
+        raise bad_character
+    if expect_operand:
+        after = f" after '{previous.string}'" if previous is not None else ""
+        raise ExpressionError(f"the expression ends too early: something is missing{after}", len(text.rstrip()))
+    if open_parens:
+        raise ExpressionError("'(' is never closed", open_parens[-1][0])
+    return params
+
+
+def _check_number(string: str, column: int) -> None:
+    if string[-1] in "jJ":
+        raise ExpressionError("complex numbers are not allowed", column)
+    try:
+        try:
+            float(int(string, 0))  # 12, 1_000, 0x1F
+        except ValueError:
+            float(string)  # 1.5, 1e-3, .5
+    except OverflowError:
+        raise ExpressionError(f"the number '{_shorten(string)}' is too large", column) from None
+    except ValueError:
+        raise ExpressionError(f"'{string}' is not a valid number", column) from None
+
+
+def _shorten(string: str, limit: int = 20) -> str:
+    return string if len(string) <= limit else string[:limit - 1] + "…"
+
+
+def _check_parameter_name(name: str, column: int, allow_params: bool) -> None:
+    if not allow_params:
+        raise ExpressionError(f"unknown name '{name}'", column)
+    if name.startswith("_"):
+        raise ExpressionError(f"parameter names cannot start with '_' ('{name}')", column)
+
+
+def _check_depth(root: ast.AST, offset: int) -> None:
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)",
+                                  getattr(node, "col_offset", 0) + offset)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+def _convert(node: ast.AST, variables: frozenset[str], offset: int):
+    """The whitelist proper: map the few allowed ast nodes to our tree; anything else is an error."""
+    column = getattr(node, "col_offset", 0) + offset  # ast columns are byte offsets; the text is ASCII
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return _Number(float(node.value))
+    if isinstance(node, ast.Name):
+        return _Name(node.id)
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _AST_UNARY:
+        return _Unary(_AST_UNARY[type(node.op)], _convert(node.operand, variables, offset))
+    if isinstance(node, ast.BinOp) and type(node.op) in _AST_BINARY:
+        return _Binary(_AST_BINARY[type(node.op)], _convert(node.left, variables, offset),
+                       _convert(node.right, variables, offset))
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
+            and len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)):
+        return _Call(node.func.id, _convert(node.args[0], variables, offset))
+    if isinstance(node, ast.Attribute):
+        raise ExpressionError("attribute access is not allowed", column)
+    raise ExpressionError(f"{type(node).__name__} is not allowed", column)
