@@ -130,3 +130,35 @@ def matmul(a, b):
 
 def rmatmul(a, b):
     return matmul(as_tensor(b), a)
+
+
+class AddmmBackward0(Node):
+    """bias + mat1 @ mat2 in one node: what nn.Linear records for a batch, as in PyTorch."""
+    saved_names = ("mat1", "mat2")
+
+    def apply(self, g, F, saved):
+        m1, m2 = saved
+        g_bias = sum_to(g, self.bias_shape) if self.next_functions[0][0] is not None else None
+        g1 = g @ m2.T if self.next_functions[1][0] is not None else None
+        g2 = m1.T @ g if self.next_functions[2][0] is not None else None
+        return g_bias, g1, g2
+
+
+def addmm(bias, mat1, mat2):
+    out = mat1._data @ mat2._data
+    out += bias._data
+    if not needs_grad(bias, mat1, mat2):
+        return _wrap(out)
+    node = make_node(AddmmBackward0, (bias, mat1, mat2), (mat1, mat2))
+    node.bias_shape = bias._data.shape
+    return _wrap(out, grad_fn=node)
+
+
+def linear(x, weight, bias=None):
+    """x @ weightᵀ (+ bias), recorded as PyTorch records it: AddmmBackward0 for a 2-d batch."""
+    from engine.ops.shape import t as transpose2d
+    wt = transpose2d(weight)
+    if bias is not None and x._data.ndim == 2:
+        return addmm(bias, x, wt)
+    out = matmul(x, wt)
+    return out if bias is None else out + bias
