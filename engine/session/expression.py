@@ -196,10 +196,11 @@ def _mentions_any_name(node) -> bool:
     return False
 
 
-def parse_expression(text: str, variables: Collection[str] = ("x",), allow_params: bool = True) -> ParsedExpression:
+def parse_expression(text: str, variables: Collection[str] = ("x",), allow_params: bool = False) -> ParsedExpression:
     """Check `text` against the whitelist and parse it; raise ExpressionError naming the first problem.
 
     Names in `variables` are inputs; any other name is a parameter when `allow_params`, else an error.
+    A name in `variables` other than x takes its value from the `params` given to the evaluators.
     """
     if not isinstance(text, str):
         raise ExpressionError("the expression must be text")

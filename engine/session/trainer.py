@@ -1,0 +1,187 @@
+"""The training loop of a session: a generator of steps the caller drives, snapshots for the
+plots, and a stop with a clear message when the loss or a gradient stops being finite."""
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+import engine
+from engine import nn, optim
+from engine.session.config import ConfigError, SessionConfig, TrainingConfig, validate
+from engine.session.data import MinibatchSampler, make_dataset
+from engine.session.models import build_model
+
+GRID_POINTS = 400
+
+
+@dataclass
+class Snapshot:
+    """The state of a run after `step` steps — copies, never views of arrays the trainer changes.
+
+    `loss` is the batch loss of the latest step (before its update); at step 0 it is the loss
+    of the first batch under the initial parameters. `grad_norms` are from that step's backward
+    (0.0 before the first step; NaN or Inf in the snapshot of a diverged step).
+    """
+
+    step: int
+    loss: float
+    params: dict[str, np.ndarray]
+    grad_norms: dict[str, float]
+    grid_x: np.ndarray
+    grid_pred: np.ndarray
+    diverged: str | None = None
+
+
+class HalfSumSquaredError(nn.Module):
+    """½·Σ(pred − y)², the loss of many autograd tutorials."""
+
+    def forward(self, prediction, target):
+        return 0.5 * ((prediction - target) ** 2).sum()
+
+
+class Trainer:
+    """Trains the model a SessionConfig describes, one step per `next()` of `run()`.
+
+    Not thread-safe except `set_lr`, which may be called from any thread while a step runs.
+    """
+
+    def __init__(self, config: SessionConfig) -> None:
+        errors = validate(config)
+        if errors:
+            raise errors[0]
+        self.config = copy.deepcopy(config)
+        dataset = make_dataset(self.config.data)
+        self.data_x, self.data_y = dataset.x, dataset.y
+        if dataset.truth is not None:
+            low, high = float(self.config.data.x_min), float(self.config.data.x_max)
+        else:
+            low, high = float(dataset.x.min()), float(dataset.x.max())
+        self.grid_x = np.linspace(low, high, GRID_POINTS)
+        self.truth_x = self.grid_x.copy() if dataset.truth is not None else None
+        self.truth_y = dataset.truth.evaluate_numpy(self.truth_x) if dataset.truth is not None else None
+        self._x_range = (low, high)
+        # The engine trains in float32 on (n, 1) columns; batches are views of the sampler's buffers.
+        self._inputs = dataset.x.astype(np.float32).reshape(-1, 1)
+        self._targets = dataset.y.astype(np.float32).reshape(-1, 1)
+        self._grid_input = engine.from_numpy(self.grid_x.astype(np.float32).reshape(-1, 1))
+        self._requested_lr = self._lr = float(self.config.training.lr)
+        self.reset()
+
+    @property
+    def lr(self) -> float:
+        """The learning rate the latest step used (or the next will, after `set_lr`)."""
+        return self._requested_lr
+
+    def reset(self) -> None:
+        """Back to step 0 with the same seed: the same initial parameters and batch order.
+
+        The learning rate stays the latest one given to `set_lr`.
+        """
+        training = self.config.training
+        self.model = build_model(self.config.model, self._x_range, training.seed)
+        self._named_parameters = list(self.model.named_parameters())
+        self._parameters = [p for _, p in self._named_parameters]
+        # The parameters' storage: optimizers update it in place, as PyTorch's do.
+        self._values = [p.detach().numpy() for p in self._parameters]
+        self._backup = [np.empty_like(values) for values in self._values]
+        self._zeros = [np.zeros(values.size, values.dtype) for values in self._values]
+        self._names = [name for name, _ in self._named_parameters]
+        self._lr = self._requested_lr
+        self.optimizer = _make_optimizer(training, self._parameters, self._lr)
+        self.loss_fn = nn.MSELoss() if training.loss == "mse" else HalfSumSquaredError()
+        self._sampler = MinibatchSampler((self._inputs, self._targets), self.config.data.batch_size, training.seed)
+        self.step = 0
+        self.diverged: str | None = None
+        with engine.no_grad():
+            self.last_loss = self.loss_graph().item()
+
+    def set_lr(self, lr: float) -> None:
+        """Use `lr` from the next step on."""
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+            raise ConfigError("training.lr", "the learning rate must be a finite number > 0")
+        self._requested_lr = float(lr)  # one attribute store: safe to call from another thread
+
+    def run(self) -> Iterator[float]:
+        """One training step per `next()`, yielding its loss; ends after `config.training.steps`
+        steps in all, or at divergence (see `diverged`)."""
+        steps = self.config.training.steps
+        while self.diverged is None and (steps is None or self.step < steps):
+            loss = self.train_step()
+            if self.diverged is not None:
+                return
+            yield loss
+
+    def train_step(self) -> float:
+        """One step on the next minibatch; returns its loss (does nothing once diverged)."""
+        if self.diverged is not None:
+            return math.nan
+        if self._requested_lr != self._lr:
+            self._lr = self._requested_lr
+            for group in self.optimizer.param_groups:
+                group["lr"] = self._lr
+        x, y = self._sampler.next_batch()
+        self.optimizer.zero_grad()
+        loss = self.loss_fn(self.model(engine.from_numpy(x)), engine.from_numpy(y))
+        loss.backward()
+        value = loss.item()
+        step = self.step + 1
+        if not math.isfinite(value):
+            self._stop(f"Loss became {_kind(np.float64(value))} at step {step:,}")
+            return value
+        for index, p in enumerate(self._parameters):
+            if p.grad is not None and not self._finite(index, p.grad.numpy()):
+                self._stop(f"The gradient of '{self._names[index]}' became {_kind(p.grad.numpy())} at step {step:,}")
+                return value
+        for backup, values in zip(self._backup, self._values):
+            np.copyto(backup, values)
+        self.optimizer.step()
+        for index, values in enumerate(self._values):
+            if not self._finite(index, values):
+                self._stop(f"Parameter '{self._names[index]}' became {_kind(values)} at step {step:,}")
+                for backup, target in zip(self._backup, self._values):
+                    np.copyto(target, backup)
+                return value
+        self.step = step
+        self.last_loss = value
+        return value
+
+    def _finite(self, index: int, values: np.ndarray) -> bool:
+        # x·0 is 0 for every finite x and NaN for NaN or ±Inf: one dot product checks a whole
+        # array, and unlike a sum it cannot overflow on large finite values.
+        return math.isfinite(values.reshape(-1).dot(self._zeros[index]))
+
+    def _stop(self, what: str) -> None:
+        self.diverged = f"{what} — try a smaller learning rate (it is {self._lr:g})"
+
+    def snapshot(self) -> Snapshot:
+        """Copies of the current state, with the model's predictions on `grid_x`."""
+        params = {name: values.copy() for (name, _), values in zip(self._named_parameters, self._values)}
+        grad_norms = {name: 0.0 if p.grad is None else float(np.linalg.norm(p.grad.numpy().astype(np.float64)))
+                      for name, p in self._named_parameters}
+        with engine.no_grad():
+            grid_pred = self.model(self._grid_input).numpy().astype(np.float64).reshape(-1)
+        return Snapshot(step=self.step, loss=self.last_loss, params=params, grad_norms=grad_norms,
+                        grid_x=self.grid_x.copy(), grid_pred=grid_pred, diverged=self.diverged)
+
+    def loss_graph(self):
+        """The loss of the batch the next step will use, from a fresh forward with its graph (no step).
+
+        The batch is copied, so the graph stays valid while training goes on.
+        """
+        x, y = (engine.from_numpy(a.copy()) for a in self._sampler.peek_batch())
+        return self.loss_fn(self.model(x), y)
+
+
+def _make_optimizer(training: TrainingConfig, params: list, lr: float) -> optim.Optimizer:
+    if training.optimizer == "adam":
+        return optim.Adam(params, lr=lr)
+    momentum = training.momentum if training.optimizer == "momentum" else 0.0
+    return optim.SGD(params, lr=lr, momentum=momentum)
+
+
+def _kind(values: np.ndarray) -> str:
+    return "NaN" if np.isnan(values).any() else "Inf"
