@@ -1,0 +1,170 @@
+"""The expression parser accepts exactly its small language and says where anything else goes wrong."""
+import numpy as np
+import pytest
+
+from engine.session.expression import MAX_LENGTH, ExpressionError, parse_expression
+
+ACCEPTED = [
+    # text, parameters in order of appearance
+    ("2*x + 3", []),
+    ("x", []),
+    ("3", []),
+    ("  x + 1  ", []),
+    ("a * sin(w * x) + c", ["a", "w", "c"]),
+    ("exp(-x**2 / (2 * s**2))", ["s"]),
+    ("x**-2 + +x - -x", []),
+    ("1e-3 * x + .5 + 1_000 + 0x10", []),
+    ("sigmoid(k * (x - x0))", ["k", "x0"]),
+    ("relu(x) + abs(x) + sqrt(x) + log(x) + tan(x) + cos(x) + tanh(x)", []),
+    ("b + a*x + a", ["b", "a"]),
+]
+
+
+@pytest.mark.parametrize("text, params", ACCEPTED)
+def test_accepts(text, params):
+    assert parse_expression(text, allow_params=True).params == params
+
+
+REJECTED = [
+    # text, words the message must contain, 0-based position
+    ("eval('1')", "unknown function 'eval' at column 1", 0),
+    ("import os", "'import' is not allowed", 0),
+    ("sin(x))", "unexpected ')' at column 7", 6),
+    ("x + )", "unexpected ')' at column 5", 4),
+    ("x.real", "attribute access is not allowed at column 2", 1),
+    ("2*x.__class__", "attribute access is not allowed at column 4", 3),
+    ("x^2", "use '**'", 1),
+    ("", "empty", None),
+    ("   ", "empty", None),
+    ("x" * (MAX_LENGTH + 1), "too long", None),
+    ("(" * 150 + "x" + ")" * 150, "nested too deeply", 100),
+    ("-" * 300 + "x", "nested too deeply", None),
+    ("x +", "ends too early", 3),
+    ("(x", "'(' is never closed at column 1", 0),
+    ("2x", "missing operator between '2' and 'x'", 1),
+    ("x y", "missing operator", 2),
+    ("sin()", "missing the argument of sin()", 4),
+    ("sin(x, 2)", "takes one argument", 5),
+    ("sin", "'sin' is a function", 0),
+    ("f(x)", "unknown function 'f'", 0),
+    ("x(2)", "unknown function 'x'", 0),
+    ("x = 2", "'=' is not allowed", 2),
+    ("x == 2", "comparisons are not allowed", 2),
+    ("x < 2", "comparisons are not allowed", 2),
+    ("x // 2", "'//' is not allowed", 2),
+    ("x % 2", "'%' is not allowed", 2),
+    ("x @ x", "'@' is not allowed", 2),
+    ("1j * x", "complex numbers", 0),
+    ("9" * 400, "too large", 0),
+    ("x # comment", "comments are not allowed", 2),
+    ("x\n+ 1", "line breaks", 1),
+    ("αx", "unexpected character 'α'", 0),
+    ("True * x", "'True' is not allowed", 0),
+    ("x if x else 1", "'if' is not allowed", 2),
+    ("(x, 1)", "unexpected ','", 2),
+    ("x ** ** 2", "unexpected '**'", 5),
+    ("_a * x", "cannot start with '_'", 0),
+]
+
+
+@pytest.mark.parametrize("text, words, position", REJECTED)
+def test_rejects_with_message_and_position(text, words, position):
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression(text, allow_params=True)
+    assert words in caught.value.message
+    if position is not None:
+        assert caught.value.position == position
+        assert f"at column {position + 1}" in caught.value.message
+
+
+# Everything that could reach Python's machinery is rejected before anything is evaluated.
+ESCAPES = [
+    "__import__('os')",
+    "__import__('os').system('echo hi')",
+    "x.__class__",
+    "x.__class__.__bases__[0].__subclasses__()",
+    "(lambda: 1)()",
+    "lambda x: x",
+    "[x for x in (1, 2)]",
+    "(x for x in (1, 2))",
+    "{x: 1}",
+    "x[0]",
+    "x[1:2]",
+    "open('/etc/passwd')",
+    "globals()",
+    "getattr(x, 'real')",
+    "exec('1')",
+    "compile('1', '', 'eval')",
+    "breakpoint()",
+    "f'{x}'",
+    "b'x'",
+    "x if 1 else 2",
+    "(y := 3)",
+    "x and x",
+    "not x",
+    "*x",
+    "sin(*x)",
+    "sin(x=1)",
+    "yield x",
+    "await x",
+    "...",
+    "None",
+    "sin.__call__(x)",
+    "__builtins__",
+    "__name__ * x",
+]
+
+
+@pytest.mark.parametrize("text", ESCAPES)
+def test_rejects_anything_that_could_reach_python(text):
+    with pytest.raises(ExpressionError):
+        parse_expression(text, allow_params=True)
+
+
+def test_names_other_than_x_are_unknown_unless_params_are_allowed():
+    with pytest.raises(ExpressionError) as caught:
+        parse_expression("2*x + q")
+    assert caught.value.message == "unknown name 'q' at column 7"
+    assert caught.value.position == 6
+
+
+def test_other_variables_are_not_parameters():
+    parsed = parse_expression("a * t + x", variables={"x", "t"}, allow_params=True)
+    assert parsed.params == ["a"]
+
+
+def test_parameter_positions_are_first_uses():
+    assert parse_expression("b + a*x + a", allow_params=True).param_positions == {"b": 0, "a": 4}
+
+
+NUMPY_VALUES = [
+    ("2*x + 3", {}, lambda x: 2 * x + 3),
+    ("-x**2", {}, lambda x: -(x**2)),
+    ("2**-1 * x", {}, lambda x: 0.5 * x),
+    ("x ** 3 ** 2", {}, lambda x: x**9),
+    ("a * sin(w * x) + c", {"a": 2.0, "w": 3.0, "c": -1.0}, lambda x: 2 * np.sin(3 * x) - 1),
+    ("sigmoid(x) + relu(x - 1)", {}, lambda x: 1 / (1 + np.exp(-x)) + np.maximum(x - 1, 0)),
+    ("exp(x) / sqrt(abs(x) + 1) - log(x + 3) + tan(x) * cos(x) + tanh(x)", {},
+     lambda x: np.exp(x) / np.sqrt(np.abs(x) + 1) - np.log(x + 3) + np.tan(x) * np.cos(x) + np.tanh(x)),
+    ("3", {}, lambda x: np.full_like(x, 3.0)),
+    ("c", {"c": 1.5}, lambda x: np.full_like(x, 1.5)),
+]
+
+
+@pytest.mark.parametrize("text, params, expected", NUMPY_VALUES)
+def test_evaluates_with_numpy(text, params, expected):
+    x = np.linspace(-2.0, 2.0, 9)
+    result = parse_expression(text, allow_params=True).evaluate_numpy(x, params)
+    assert result.shape == x.shape
+    np.testing.assert_allclose(result, expected(x), rtol=1e-12)
+
+
+def test_undefined_maths_gives_nan_without_warnings():
+    with np.errstate(all="raise"):
+        result = parse_expression("log(x) + 1/x").evaluate_numpy(np.array([-1.0, 0.0, 1.0]))
+    assert np.isnan(result[0]) and not np.isfinite(result[1]) and result[2] == 1.0
+
+
+def test_missing_parameter_value_is_named():
+    with pytest.raises(ValueError, match="'w'"):
+        parse_expression("a * w * x", allow_params=True).evaluate_numpy(np.zeros(2), {"a": 1.0})
