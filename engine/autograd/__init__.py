@@ -13,6 +13,19 @@ __all__ = ["backward", "grad", "backward_steps", "BackwardStep", "HookCall", "no
            "RemovableHandle", "functional", "gradcheck", "gradgradcheck", "prepare_roots"]
 
 
+_ONES: dict = {}
+
+
+def _ones(shape, dtype) -> np.ndarray:
+    """A shared read-only ones array: the implicit seed gradient of `loss.backward()`."""
+    key = (shape, dtype)
+    arr = _ONES.get(key)
+    if arr is None:
+        arr = _ONES[key] = np.ones(shape, dtype)
+        arr.flags.writeable = False
+    return arr
+
+
 def _as_list(x):
     from engine.tensor import Tensor
     if x is None:
@@ -51,7 +64,13 @@ def prepare_roots(tensors, grad_tensors, create_graph: bool):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None) -> None:
     """Accumulate gradients of `tensors` into the leaves' `.grad` (PyTorch's autograd.backward)."""
-    roots, seeds = prepare_roots(tensors, grad_tensors, create_graph)
+    t = tensors
+    if grad_tensors is None and inputs is None and not create_graph and getattr(t, "_rg", False) \
+            and t._data.size == 1:
+        # the common `loss.backward()`: skip the general argument handling
+        roots, seeds = (t,), (_ones(t._data.shape, t._data.dtype),)
+    else:
+        roots, seeds = prepare_roots(tensors, grad_tensors, create_graph)
     if retain_graph is None:
         retain_graph = create_graph
     inputs = _as_list(inputs)

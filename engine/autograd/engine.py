@@ -16,6 +16,7 @@ import numpy as np
 
 from engine.autograd.graph import AccumulateGrad, Node, accumulate_node
 from engine.autograd.grad_mode import state as _grad_state
+from engine.ops._operands import broadcast_copy
 
 
 @dataclass
@@ -46,7 +47,7 @@ class _PlainMath:
     """Math for backward formulas on numpy arrays (the usual, non-recording pass)."""
     plain = True
     sign, sin, cos, exp, log = np.sign, np.sin, np.cos, np.exp, np.log
-    broadcast_to = staticmethod(np.broadcast_to)
+    broadcast_to = staticmethod(broadcast_copy)
     transpose = staticmethod(np.transpose)
     swapaxes = staticmethod(np.swapaxes)
 
@@ -175,35 +176,34 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
     check_finite: raise FloatingPointError naming the node that produced a NaN/Inf gradient.
     """
     F = _math(create_graph)
-    prev_mode = _grad_state.enabled
     # -- seed the root nodes' buffers
     buffers: dict = {}
-    root_nodes = []
     for t, g in zip(roots, grad_roots):
         node = t._fn if t._fn is not None else accumulate_node(t)
         buffers[node] = _add(buffers.get(node), g)
-        if node not in root_nodes:
-            root_nodes.append(node)
+    root_nodes = list(buffers)
 
     targets = None
-    input_nodes = {}
+    input_nodes = None
     if inputs is not None:
+        input_nodes = {}
         for t in inputs:
             n = t._fn if t._fn is not None else accumulate_node(t)
             input_nodes.setdefault(n, []).append(t)
         targets = _needed_nodes(root_nodes, input_nodes)
 
-    # -- count how many gradients each node will receive
+    # -- count how many gradients each node will receive (iteratively: no recursion limit)
     deps: dict = {}
-    stack, seen = list(root_nodes), set(root_nodes)
+    stack = [n for n in root_nodes if targets is None or n in targets]
+    seen = set(stack)
     while stack:
-        n = stack.pop()
-        if targets is not None and n not in targets:
-            continue
-        for nxt, _ in n.next_functions:
+        for nxt, _ in stack.pop().next_functions:
             if nxt is None or (targets is not None and nxt not in targets):
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
@@ -211,10 +211,12 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
     ready = []
     tiebreak = 0
     for n in root_nodes:
-        if deps.get(n, 0) == 0:
+        if n not in deps:
             heapq.heappush(ready, (-n._seq, tiebreak, n))
             tiebreak += 1
 
+    state = _grad_state
+    outer_mode = state.enabled
     index = 0
     try:
         while ready:
@@ -222,81 +224,81 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
             grad = buffers.pop(node)
             if targets is not None and node not in targets:
                 continue
+            state.enabled = create_graph  # backward formulas record only for create_graph
             calls = [] if record else None
-            hook_calls = calls if record else []
-            retained, acc, was_captured = [], [], False
+            retained = []
             is_acc = type(node) is AccumulateGrad
 
-            # hooks registered on the tensor this node produces (or on the leaf)
+            # hooks on the tensor this node produces (for a leaf: on the leaf), then retain_grad
             tensor_hooks = node.variable._hooks if is_acc else node._tensor_pre_hooks
-            _grad_state.enabled = create_graph
             if tensor_hooks:
-                grad = _run_tensor_hooks(tensor_hooks, grad, create_graph, hook_calls)
+                grad = _run_tensor_hooks(tensor_hooks, grad, create_graph, calls)
             if node._retained is not None:
                 t = node._retained()
-                if t is not None and t._fn is node and (accumulate or create_graph):
-                    from engine.tensor import _wrap
-                    g = _as_tensor(grad) if create_graph else _wrap(np.array(grad, copy=True))
-                    t._grad = g if t._grad is None else t._grad + g
+                if t is not None and t._fn is node:
+                    _store_grad(t, grad, create_graph)
                     retained.append(t)
-                    hook_calls.append(HookCall("retain_grad", t))
+                    calls is not None and calls.append(HookCall("retain_grad", t))
             if node._pre_hooks:
                 for fn in list(node._pre_hooks.values()):
                     returned = fn((_as_tensor(grad),))
-                    hook_calls.append(HookCall("prehook", fn, returned))
+                    calls is not None and calls.append(HookCall("prehook", fn, returned))
                     if returned is not None:
                         grad = _unwrap(returned[0], create_graph)
 
-            owners = input_nodes.get(node) if inputs is not None else None
+            owners = input_nodes.get(node) if input_nodes is not None else None
+            was_captured = False
             if owners is not None and not accumulate:
                 for t in owners:
                     captured[id(t)] = _add(captured.get(id(t)), grad)
                 was_captured = True
 
             # run the node
+            acc = []
             if is_acc:
-                leaf = node.variable
                 grads_out = ()
                 if accumulate:
+                    leaf = node.variable
                     before = None
-                    if record:
-                        before = None if leaf._grad is None else np.array(leaf._grad._data, copy=True)
+                    if record and leaf._grad is not None:
+                        before = np.array(leaf._grad._data, copy=True)
                     _accumulate(leaf, grad, create_graph)
                     if record:
                         acc.append((leaf, before, np.array(leaf._grad._data, copy=True)))
             else:
-                if owners is not None and accumulate:
-                    # backward(inputs=[non_leaf]) accumulates into that tensor's .grad
+                if owners is not None and accumulate:  # backward(inputs=[non_leaf])
                     for t in owners:
-                        from engine.tensor import _wrap
-                        g = _as_tensor(grad) if create_graph else _wrap(np.array(grad, copy=True))
-                        t._grad = g if t._grad is None else t._grad + g
+                        _store_grad(t, grad, create_graph)
+                saved = node._saved
                 # unpack raises if the buffers were freed or a saved tensor changed in place
-                saved = node.unpack(create_graph) if node._saved is None or node._saved else ()
-                grads_out = node.apply(grad, F, saved)
+                values = node.unpack(create_graph) if saved is None or saved else saved
+                grads_out = node.apply(grad, F, values)
                 if check_finite:
                     _check_finite(node, grads_out)
             if node._post_hooks:
                 for fn in list(node._post_hooks.values()):
                     returned = fn(tuple(None if g is None else _as_tensor(g) for g in grads_out),
                                   (_as_tensor(grad),))
-                    hook_calls.append(HookCall("posthook", fn, returned))
+                    calls is not None and calls.append(HookCall("posthook", fn, returned))
                     if returned is not None:
                         grads_out = tuple(None if g is None else _unwrap(g, create_graph) for g in returned)
             released = False
             if not retain_graph and node._saved:
-                node.release()
+                node._saved = None
                 released = True
-            _grad_state.enabled = prev_mode
+            state.enabled = outer_mode
 
             # hand gradients to the next nodes
             for (nxt, _), g in zip(node.next_functions, grads_out):
                 if nxt is None or g is None or (targets is not None and nxt not in targets):
                     continue
-                buffers[nxt] = _add(buffers.get(nxt), g)
+                if nxt in buffers:
+                    buffers[nxt] = buffers[nxt] + g
+                else:
+                    buffers[nxt] = g
                 left = deps[nxt] - 1
                 deps[nxt] = left
-                if left == 0:
+                if not left:
                     heapq.heappush(ready, (-nxt._seq, tiebreak, nxt))
                     tiebreak += 1
 
@@ -307,7 +309,14 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
                 yield node
             index += 1
     finally:
-        _grad_state.enabled = prev_mode
+        state.enabled = outer_mode
+
+
+def _store_grad(t, grad, create_graph: bool) -> None:
+    """Keep a non-leaf's gradient in its .grad (retain_grad, or backward(inputs=[t]))."""
+    from engine.tensor import _wrap
+    g = _as_tensor(grad) if create_graph else _wrap(np.array(grad, copy=True))
+    t._grad = g if t._grad is None else t._grad + g
 
 
 def _check_finite(node, grads) -> None:

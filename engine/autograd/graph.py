@@ -172,10 +172,23 @@ def edge(t):
     return (None, 0)
 
 
+_NO_EDGE = (None, 0)
+
+
 def make_node(cls, inputs, saved=()):
     """A node of type `cls` wired to `inputs` (tensors, or None for constants), saving `saved`."""
     node = cls.__new__(cls)
-    node.next_functions = tuple([edge(t) for t in inputs])
+    edges = []
+    for t in inputs:  # edge(t), inlined: this runs for every recorded op
+        if t is None:
+            edges.append(_NO_EDGE)
+        elif t._fn is not None:
+            edges.append((t._fn, 0))
+        elif t._rg:
+            edges.append((accumulate_node(t), 0))
+        else:
+            edges.append(_NO_EDGE)
+    node.next_functions = tuple(edges)
     node._seq = next(_sequence)
     if saved:
         node._saved = tuple([(t, t._vc[0], t._fn) for t in saved])

@@ -7,24 +7,36 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.autograd.grad_mode import state as _grad_state
 from engine.autograd.graph import Node, make_node, needs_grad, save
 from engine.ops._operands import as_tensor, fix_float, operand, sum_to
 from engine.tensor import Tensor, _wrap
 
+_F64 = np.dtype(np.float64)
+
 
 def _binary(a, b, fn, node_cls, saved_a: bool, saved_b: bool):
     """Shared forward of a binary op: compute, then record the node if a gradient is needed."""
-    ta, da = operand(a)
-    tb, db = operand(b)
-    out = fix_float(fn(da, db), da, db)
-    if not needs_grad(ta, tb):
+    if type(a) is Tensor or isinstance(a, Tensor):
+        ta, da = a, a._data
+    else:
+        ta, da = operand(a)
+    if type(b) is Tensor or isinstance(b, Tensor):
+        tb, db = b, b._data
+    else:
+        tb, db = operand(b)
+    out = fn(da, db)
+    if out.dtype is _F64:
+        out = fix_float(out, da, db)
+    if not _grad_state.enabled or not ((ta is not None and ta._rg) or (tb is not None and tb._rg)):
         return _wrap(out)
     keep_a = saved_a and ta is not None
     keep_b = saved_b and tb is not None
     node = make_node(node_cls, (ta, tb), (ta,) * keep_a + (tb,) * keep_b)
-    node.shapes = (np.shape(da), np.shape(db))
-    node.consts = (da if ta is None else None, db if tb is None else None)
-    node.kept = (keep_a, keep_b)
+    node.shapes = (da.shape if ta is not None else (), db.shape if tb is not None else ())
+    if saved_a or saved_b:
+        node.consts = (da if ta is None else None, db if tb is None else None)
+        node.kept = (keep_a, keep_b)
     return _wrap(out, grad_fn=node)
 
 
@@ -41,7 +53,9 @@ class AddBackward0(Node):
 
     def apply(self, g, F, saved):
         sa, sb = self.shapes
-        return sum_to(g, sa), sum_to(g * self.alpha if self.alpha != 1 else g, sb)
+        gs = g.shape
+        return (g if gs == sa else sum_to(g, sa)), \
+            (g if gs == sb and self.alpha == 1 else sum_to(g * self.alpha, sb))
 
 
 class SubBackward0(Node):
@@ -49,7 +63,8 @@ class SubBackward0(Node):
 
     def apply(self, g, F, saved):
         sa, sb = self.shapes
-        return sum_to(g, sa), sum_to(-g * self.alpha if self.alpha != 1 else -g, sb)
+        gs = g.shape
+        return (g if gs == sa else sum_to(g, sa)), sum_to(-g * self.alpha if self.alpha != 1 else -g, sb)
 
 
 class MulBackward0(Node):

@@ -52,9 +52,11 @@ class MeanBackward1(MeanBackward0):
 def _reduce(x, dim, keepdim, np_fn, node_all, node_dim, count: bool):
     data = x._data
     axes = _dims(dim, data.ndim)
-    out = np_fn(data, axis=axes, keepdims=keepdim)
-    if data.dtype.kind == "b" and np_fn is np.sum:
-        out = out.astype(np.int64)
+    if data.dtype.kind == "b":
+        data = data.astype(np.int64)
+    out = np.add.reduce(data, axis=axes, keepdims=keepdim)  # np.sum's wrapper is slow on small arrays
+    if np_fn is np.mean:
+        out = out / (int(np.prod([data.shape[a] for a in axes])) if axes else 1)
     if not needs_grad(x):
         return _wrap(out)
     node = make_node(node_all if dim is None else node_dim, (x,))

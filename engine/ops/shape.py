@@ -12,7 +12,7 @@ import numpy as np
 
 from engine import dtypes
 from engine.autograd.graph import Node, edge, make_node, needs_grad, save
-from engine.ops._operands import as_tensor, sum_to
+from engine.ops._operands import as_tensor, broadcast_view, sum_to
 from engine.tensor import Tensor, _wrap
 
 
@@ -77,7 +77,7 @@ def expand(x, *sizes):
                            "sizes provided must be greater or equal to the number of dimensions in the tensor")
     target = tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
     try:
-        data = np.broadcast_to(x._data, target)
+        data = broadcast_view(x._data, target)
     except ValueError:
         raise RuntimeError(f"The expanded size of the tensor must match the existing size at "
                            f"non-singleton dimensions. Target sizes: {list(sizes)}.  Tensor sizes: "
