@@ -119,6 +119,11 @@ class Trainer:
         """One step on the next minibatch; returns its loss (does nothing once diverged)."""
         if self.diverged is not None:
             return math.nan
+        # Overflow on the way to divergence is reported once, by `diverged`, not by numpy warnings.
+        with np.errstate(all="ignore"):
+            return self._step()
+
+    def _step(self) -> float:
         if self._requested_lr != self._lr:
             self._lr = self._requested_lr
             for group in self.optimizer.param_groups:
