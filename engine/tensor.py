@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+import engine.autograd as _autograd
 from engine import dtypes
 from engine._tensor_str import tensor_repr
 from engine.autograd.graph import RemovableHandle
@@ -69,7 +70,7 @@ class Tensor:
     _rg = False      # requires_grad
     _fn = None       # grad_fn
     _grad = None
-    _acc = None      # weakref to this leaf's AccumulateGrad
+    _acc = None      # this leaf's AccumulateGrad node
     _hooks = None    # hooks of a leaf (a non-leaf's live on its grad_fn)
     _retains = False
     _base = None     # the tensor this one is a view of
@@ -151,22 +152,24 @@ class Tensor:
         import weakref
         self._retains = True
         self._fn._retained = weakref.ref(self)
+        self._fn._hooked = True
 
     def register_hook(self, hook) -> RemovableHandle:
         """hook(grad) runs when this tensor's gradient is computed; it may return a replacement."""
         if not self._rg:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        owner = self._fn if self._fn is not None else self
-        if owner._tensor_pre_hooks is None if owner is self._fn else owner._hooks is None:
-            if owner is self._fn:
-                owner._tensor_pre_hooks = {}
-            else:
-                owner._hooks = {}
-        return RemovableHandle(owner._tensor_pre_hooks if owner is self._fn else owner._hooks, hook)
+        if self._fn is None:  # a leaf: its AccumulateGrad runs the hooks
+            if self._hooks is None:
+                self._hooks = {}
+            return RemovableHandle(self._hooks, hook)
+        fn = self._fn
+        if fn._tensor_pre_hooks is None:
+            fn._tensor_pre_hooks = {}
+        fn._hooked = True
+        return RemovableHandle(fn._tensor_pre_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
-        from engine.autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs)
 
     @property
     def _version(self) -> int:
@@ -371,3 +374,18 @@ def _wrap(data, requires_grad: bool = False, grad_fn=None) -> Tensor:
     elif requires_grad:
         t._rg = True
     return t
+
+
+def _result(data, grad_fn) -> Tensor:
+    """An op's output that records history (positional and minimal: every recorded op calls it)."""
+    t = _new(Tensor)
+    if type(data) is not _ndarray:
+        data = np.asarray(data)
+    t._data = data
+    t._vc = [0]
+    t._rg = True
+    t._fn = grad_fn
+    return t
+
+
+_new = object.__new__

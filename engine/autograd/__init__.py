@@ -7,6 +7,7 @@ import numpy as np
 from engine.autograd.engine import BackwardStep, HookCall, backward_steps
 from engine.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from engine.autograd.graph import AccumulateGrad, Node, RemovableHandle
+from engine.tensor import Size, Tensor, _wrap
 
 __all__ = ["backward", "grad", "backward_steps", "BackwardStep", "HookCall", "no_grad",
            "enable_grad", "set_grad_enabled", "is_grad_enabled", "Node", "AccumulateGrad",
@@ -27,7 +28,6 @@ def _ones(shape, dtype) -> np.ndarray:
 
 
 def _as_list(x):
-    from engine.tensor import Tensor
     if x is None:
         return None
     return [x] if isinstance(x, Tensor) else list(x)
@@ -35,7 +35,6 @@ def _as_list(x):
 
 def prepare_roots(tensors, grad_tensors, create_graph: bool):
     """Check roots and build their seed gradients, with PyTorch's messages."""
-    from engine.tensor import Size, Tensor
     tensors = _as_list(tensors)
     grads = _as_list(grad_tensors) or [None] * len(tensors)
     if len(grads) != len(tensors):
@@ -55,7 +54,6 @@ def prepare_roots(tensors, grad_tensors, create_graph: bool):
         if not t._rg:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if create_graph:
-            from engine.tensor import _wrap
             seeds.append(g if isinstance(g, Tensor) else _wrap(g_data))
         else:
             seeds.append(g_data)
@@ -73,7 +71,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         roots, seeds = prepare_roots(tensors, grad_tensors, create_graph)
     if retain_graph is None:
         retain_graph = create_graph
-    inputs = _as_list(inputs)
+    if inputs is not None:
+        inputs = _as_list(inputs)
     if inputs is not None and not inputs:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
     for _ in backward_steps(roots, seeds, retain_graph, create_graph, inputs=inputs, record=False):
@@ -83,7 +82,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Gradients of `outputs` with respect to `inputs`, returned instead of accumulated."""
-    from engine.tensor import Tensor, _wrap
     single = isinstance(inputs, Tensor)
     inputs = _as_list(inputs)
     for t in inputs:

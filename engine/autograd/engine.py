@@ -17,6 +17,7 @@ import numpy as np
 from engine.autograd.graph import AccumulateGrad, Node, accumulate_node
 from engine.autograd.grad_mode import state as _grad_state
 from engine.ops._operands import broadcast_copy
+from engine.tensor import Tensor, _wrap
 
 
 @dataclass
@@ -102,12 +103,10 @@ def _math(create_graph: bool):
 
 
 def _as_tensor(g):
-    from engine.tensor import Tensor, _wrap
     return g if isinstance(g, Tensor) else _wrap(np.asarray(g))
 
 
 def _unwrap(g, create_graph: bool):
-    from engine.tensor import Tensor
     if create_graph:
         return g
     return g._data if isinstance(g, Tensor) else g
@@ -129,16 +128,18 @@ def _run_tensor_hooks(hooks, grad, create_graph, calls, kind="tensor"):
 def _accumulate(leaf, grad, create_graph: bool):
     """Add `grad` into leaf.grad: in place when possible (the .grad tensor keeps its identity,
     as in PyTorch), out of place when the backward pass is being recorded."""
-    from engine.tensor import _wrap
     current = leaf._grad
     if create_graph:
         g = _as_tensor(grad)
         leaf._grad = g if current is None else current + g
         return
     if current is None:
-        leaf._grad = _wrap(np.array(grad, dtype=leaf._data.dtype, copy=True))
+        dtype = leaf._data.dtype
+        leaf._grad = _wrap(grad.copy() if type(grad) is np.ndarray and grad.dtype == dtype
+                           else np.array(grad, dtype=dtype))
     else:
-        np.add(current._data, grad, out=current._data, casting="unsafe")
+        data = current._data
+        data += grad
         current._vc[0] += 1
 
 
@@ -217,34 +218,22 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
 
     state = _grad_state
     outer_mode = state.enabled
+    switch_mode = create_graph != outer_mode
+    pop, push = heapq.heappop, heapq.heappush
     index = 0
     try:
         while ready:
-            node = heapq.heappop(ready)[2]
+            node = pop(ready)[2]
             grad = buffers.pop(node)
             if targets is not None and node not in targets:
                 continue
-            state.enabled = create_graph  # backward formulas record only for create_graph
-            calls = [] if record else None
-            retained = []
             is_acc = type(node) is AccumulateGrad
-
-            # hooks on the tensor this node produces (for a leaf: on the leaf), then retain_grad
-            tensor_hooks = node.variable._hooks if is_acc else node._tensor_pre_hooks
-            if tensor_hooks:
-                grad = _run_tensor_hooks(tensor_hooks, grad, create_graph, calls)
-            if node._retained is not None:
-                t = node._retained()
-                if t is not None and t._fn is node:
-                    _store_grad(t, grad, create_graph)
-                    retained.append(t)
-                    calls is not None and calls.append(HookCall("retain_grad", t))
-            if node._pre_hooks:
-                for fn in list(node._pre_hooks.values()):
-                    returned = fn((_as_tensor(grad),))
-                    calls is not None and calls.append(HookCall("prehook", fn, returned))
-                    if returned is not None:
-                        grad = _unwrap(returned[0], create_graph)
+            calls = [] if record else None
+            retained = ()
+            if node._hooked or (is_acc and node.variable._hooks):
+                state.enabled = create_graph  # hooks run in the backward's grad mode, as in PyTorch
+                grad, retained = _before_node(node, is_acc, grad, create_graph, calls)
+                state.enabled = outer_mode
 
             owners = input_nodes.get(node) if input_nodes is not None else None
             was_captured = False
@@ -254,17 +243,17 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
                 was_captured = True
 
             # run the node
-            acc = []
+            acc = ()
+            released = False
             if is_acc:
                 grads_out = ()
                 if accumulate:
                     leaf = node.variable
-                    before = None
-                    if record and leaf._grad is not None:
-                        before = np.array(leaf._grad._data, copy=True)
+                    if record:
+                        before = None if leaf._grad is None else np.array(leaf._grad._data, copy=True)
                     _accumulate(leaf, grad, create_graph)
                     if record:
-                        acc.append((leaf, before, np.array(leaf._grad._data, copy=True)))
+                        acc = [(leaf, before, np.array(leaf._grad._data, copy=True))]
             else:
                 if owners is not None and accumulate:  # backward(inputs=[non_leaf])
                     for t in owners:
@@ -272,21 +261,23 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
                 saved = node._saved
                 # unpack raises if the buffers were freed or a saved tensor changed in place
                 values = node.unpack(create_graph) if saved is None or saved else saved
-                grads_out = node.apply(grad, F, values)
+                if switch_mode:
+                    state.enabled = create_graph
+                    try:
+                        grads_out = node.apply(grad, F, values)
+                    finally:
+                        state.enabled = outer_mode
+                else:
+                    grads_out = node.apply(grad, F, values)
                 if check_finite:
                     _check_finite(node, grads_out)
-            if node._post_hooks:
-                for fn in list(node._post_hooks.values()):
-                    returned = fn(tuple(None if g is None else _as_tensor(g) for g in grads_out),
-                                  (_as_tensor(grad),))
-                    calls is not None and calls.append(HookCall("posthook", fn, returned))
-                    if returned is not None:
-                        grads_out = tuple(None if g is None else _unwrap(g, create_graph) for g in returned)
-            released = False
-            if not retain_graph and node._saved:
-                node._saved = None
-                released = True
-            state.enabled = outer_mode
+                if node._post_hooks:
+                    state.enabled = create_graph
+                    grads_out = _post_hooks(node, grad, grads_out, create_graph, calls)
+                    state.enabled = outer_mode
+                if saved and not retain_graph:
+                    node._saved = None
+                    released = True
 
             # hand gradients to the next nodes
             for (nxt, _), g in zip(node.next_functions, grads_out):
@@ -299,12 +290,12 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if not left:
-                    heapq.heappush(ready, (-nxt._seq, tiebreak, nxt))
+                    push(ready, (-nxt._seq, tiebreak, nxt))
                     tiebreak += 1
 
             if record:
-                yield BackwardStep(index, node, node.name(), grad, tuple(grads_out), acc, calls,
-                                   retained, released, was_captured)
+                yield BackwardStep(index, node, node.name(), grad, tuple(grads_out), list(acc), calls,
+                                   list(retained), released, was_captured)
             else:
                 yield node
             index += 1
@@ -312,9 +303,40 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
         state.enabled = outer_mode
 
 
+def _before_node(node, is_acc: bool, grad, create_graph: bool, calls):
+    """Hooks on the tensor the node produced (or the leaf), retain_grad, then node pre-hooks."""
+    calls = calls if calls is not None else []
+    retained = []
+    tensor_hooks = node.variable._hooks if is_acc else node._tensor_pre_hooks
+    if tensor_hooks:
+        grad = _run_tensor_hooks(tensor_hooks, grad, create_graph, calls)
+    if node._retained is not None:
+        t = node._retained()
+        if t is not None and t._fn is node:
+            _store_grad(t, grad, create_graph)
+            retained.append(t)
+            calls.append(HookCall("retain_grad", t))
+    if node._pre_hooks:
+        for fn in list(node._pre_hooks.values()):
+            returned = fn((_as_tensor(grad),))
+            calls.append(HookCall("prehook", fn, returned))
+            if returned is not None:
+                grad = _unwrap(returned[0], create_graph)
+    return grad, retained
+
+
+def _post_hooks(node, grad, grads_out, create_graph: bool, calls):
+    calls = calls if calls is not None else []
+    for fn in list(node._post_hooks.values()):
+        returned = fn(tuple(None if g is None else _as_tensor(g) for g in grads_out), (_as_tensor(grad),))
+        calls.append(HookCall("posthook", fn, returned))
+        if returned is not None:
+            grads_out = tuple(None if g is None else _unwrap(g, create_graph) for g in returned)
+    return grads_out
+
+
 def _store_grad(t, grad, create_graph: bool) -> None:
     """Keep a non-leaf's gradient in its .grad (retain_grad, or backward(inputs=[t]))."""
-    from engine.tensor import _wrap
     g = _as_tensor(grad) if create_graph else _wrap(np.array(grad, copy=True))
     t._grad = g if t._grad is None else t._grad + g
 

@@ -29,6 +29,7 @@ class Node:
     """One backward function; subclasses name the op (`MulBackward0`) and define `apply`."""
 
     _saved = ()             # tuple of (tensor, version at save, grad_fn at save); None once freed
+    _hooked = False         # any hook or retain_grad registered (one check on the fast path)
     _tensor_pre_hooks = None  # hooks registered on the tensor this node produced
     _retained = None        # weakref to that tensor when it called retain_grad()
     _pre_hooks = None
@@ -83,12 +84,14 @@ class Node:
         """fn(grad_inputs, grad_outputs) after the node runs, as PyTorch's Node.register_hook."""
         if self._post_hooks is None:
             self._post_hooks = {}
+        self._hooked = True
         return RemovableHandle(self._post_hooks, fn)
 
     def register_prehook(self, fn) -> "RemovableHandle":
         """fn(grad_outputs) before the node runs; may return replacement gradients."""
         if self._pre_hooks is None:
             self._pre_hooks = {}
+        self._hooked = True
         return RemovableHandle(self._pre_hooks, fn)
 
 
@@ -151,12 +154,11 @@ def needs_grad(*tensors) -> bool:
 
 
 def accumulate_node(leaf) -> AccumulateGrad:
-    """The leaf's AccumulateGrad, shared by every graph that uses the leaf while any is alive."""
-    ref = leaf._acc
-    node = ref() if ref is not None else None
+    """The leaf's AccumulateGrad, shared by every graph that uses the leaf. The leaf holds it
+    (PyTorch holds it weakly; a strong reference saves re-creating it on every step)."""
+    node = leaf._acc
     if node is None:
-        node = AccumulateGrad(leaf)
-        leaf._acc = weakref.ref(node)
+        node = leaf._acc = AccumulateGrad(leaf)
     return node
 
 

@@ -23,12 +23,14 @@ def broadcast_view(data: np.ndarray, shape) -> np.ndarray:
     if data.flags.c_contiguous and data.ndim <= len(shape):
         lead = len(shape) - data.ndim
         strides = [0] * lead
-        for i, (n, st) in enumerate(zip(data.shape, data.strides)):
-            if n == 1 and shape[lead + i] != 1:
+        i = lead
+        for n, st in zip(data.shape, data.strides):
+            if n != shape[i]:
+                if n != 1:
+                    return np.broadcast_to(data, shape)  # raises numpy's shape error
                 st = 0
-            elif n != shape[lead + i]:
-                return np.broadcast_to(data, shape)  # raises numpy's shape error
             strides.append(st)
+            i += 1
         return np.ndarray(shape, data.dtype, buffer=data, strides=strides)
     return np.broadcast_to(data, shape)
 

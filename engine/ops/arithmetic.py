@@ -10,7 +10,7 @@ import numpy as np
 from engine.autograd.grad_mode import state as _grad_state
 from engine.autograd.graph import Node, make_node, needs_grad, save
 from engine.ops._operands import as_tensor, fix_float, operand, sum_to
-from engine.tensor import Tensor, _wrap
+from engine.tensor import Tensor, _result, _wrap
 
 _F64 = np.dtype(np.float64)
 
@@ -21,7 +21,10 @@ def _binary(a, b, fn, node_cls, saved_a: bool, saved_b: bool):
         ta, da = a, a._data
     else:
         ta, da = operand(a)
-    if type(b) is Tensor or isinstance(b, Tensor):
+    tb = type(b)
+    if tb is float or tb is int:  # the common `3 * x`, `x + 1`
+        tb, db = None, b
+    elif tb is Tensor or isinstance(b, Tensor):
         tb, db = b, b._data
     else:
         tb, db = operand(b)
@@ -37,7 +40,7 @@ def _binary(a, b, fn, node_cls, saved_a: bool, saved_b: bool):
     if saved_a or saved_b:
         node.consts = (da if ta is None else None, db if tb is None else None)
         node.kept = (keep_a, keep_b)
-    return _wrap(out, grad_fn=node)
+    return _result(out, node)
 
 
 def _operand_values(node, saved):
@@ -168,6 +171,8 @@ class PowBackward0(Node):
     def apply(self, g, F, saved):
         (a,) = saved
         p = self.exponent
+        if p == 2:
+            return (g * (a + a),)
         if p == 0:
             return (g * 0.0 * a,)
         return (g * p * a ** (p - 1),)
@@ -216,7 +221,7 @@ def pow(a, exponent):
             return _wrap(out)
         node = make_node(PowBackward0, (ta,), (ta,))
         node.exponent = db
-        return _wrap(out, grad_fn=node)
+        return _result(out, node)
     out = fix_float(np.power(da, db), da, db)
     if not needs_grad(ta, tb):
         return _wrap(out)

@@ -5,7 +5,7 @@ import numpy as np
 
 from engine.autograd.graph import Node, make_node, needs_grad
 from engine.ops._operands import as_tensor, sum_to
-from engine.tensor import _wrap
+from engine.tensor import Tensor, _result, _wrap
 
 
 def _product(a, b, out, node_cls):
@@ -16,7 +16,7 @@ def _product(a, b, out, node_cls):
     saved = (a, b) if ra and rb else ((b,) if ra else (a,))
     node = make_node(node_cls, (a, b), saved)
     node.kept = (rb, ra)
-    return _wrap(out, grad_fn=node)
+    return _result(out, node)
 
 
 def _sides(node, saved):
@@ -75,14 +75,16 @@ def _check(a, b, what: str):
 
 
 def mm(a, b):
-    b = as_tensor(b)
+    if type(b) is not Tensor:
+        b = as_tensor(b)
     da, db = a._data, b._data
     if da.ndim != 2 or db.ndim != 2:
         raise RuntimeError(f"{'self' if da.ndim != 2 else 'mat2'} must be a matrix")
     if da.shape[1] != db.shape[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({da.shape[0]}x{da.shape[1]} and {db.shape[0]}x{db.shape[1]})")
-    _check(a, b, "mm")
+    if da.dtype != db.dtype:
+        _check(a, b, "mm")
     return _product(a, b, da @ db, MmBackward0)
 
 

@@ -7,7 +7,10 @@ import collections
 import numpy as np
 
 from engine.autograd.graph import Node, make_node, needs_grad, save
-from engine.tensor import _wrap
+from engine.autograd.grad_mode import state as _grad_state
+from engine.tensor import _result, _wrap
+
+_add_reduce = np.add.reduce
 
 
 def _dims(dim, ndim: int):
@@ -51,20 +54,30 @@ class MeanBackward1(MeanBackward0):
 
 def _reduce(x, dim, keepdim, np_fn, node_all, node_dim, count: bool):
     data = x._data
-    axes = _dims(dim, data.ndim)
     if data.dtype.kind == "b":
         data = data.astype(np.int64)
-    out = np.add.reduce(data, axis=axes, keepdims=keepdim)  # np.sum's wrapper is slow on small arrays
-    if np_fn is np.mean:
-        out = out / (int(np.prod([data.shape[a] for a in axes])) if axes else 1)
-    if not needs_grad(x):
+    if dim is None:  # the common full reduction, e.g. a loss
+        out = _add_reduce(data, axis=None)  # np.sum's wrapper is slow on small arrays
+        if keepdim:
+            out = np.reshape(out, (1,) * data.ndim)
+        n = data.size
+        kept = (1,) * data.ndim
+    else:
+        axes = _dims(dim, data.ndim)
+        out = _add_reduce(data, axis=axes, keepdims=keepdim)
+        n = 1
+        for a in axes:
+            n *= data.shape[a]
+        kept = _kept_shape(data.shape, axes)
+    if count:
+        out = out / n if n else out * np.nan
+    if not (_grad_state.enabled and x._rg):
         return _wrap(out)
     node = make_node(node_all if dim is None else node_dim, (x,))
     node.shape = data.shape
-    node.kept = _kept_shape(data.shape, axes)
-    if count:
-        node.count = int(np.prod([data.shape[a] for a in axes])) if axes else 1
-    return _wrap(out, grad_fn=node)
+    node.kept = kept
+    node.count = n
+    return _result(out, node)
 
 
 def sum(x, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False):  # noqa: A001

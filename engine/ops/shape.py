@@ -11,18 +11,19 @@ import builtins
 import numpy as np
 
 from engine import dtypes
+from engine.autograd.grad_mode import state as _grad_state
 from engine.autograd.graph import Node, edge, make_node, needs_grad, save
 from engine.ops._operands import as_tensor, broadcast_view, sum_to
-from engine.tensor import Tensor, _wrap
+from engine.tensor import Tensor, _result, _wrap
 
 
 def _view_result(x, data, node_cls=None, **attrs):
     """A tensor sharing x's storage and version counter, recorded as `node_cls` if needed."""
-    if needs_grad(x) and node_cls is not None:
+    if node_cls is not None and needs_grad(x):
         node = make_node(node_cls, (x,))
         for k, v in attrs.items():
             setattr(node, k, v)
-        t = _wrap(data, grad_fn=node)
+        t = _result(data, node)
     else:
         t = _wrap(data)
     t._vc = x._vc
@@ -33,7 +34,10 @@ def _view_result(x, data, node_cls=None, **attrs):
 def _shape_args(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+    for s in shape:
+        if type(s) is not int:
+            return tuple(int(s) for s in shape)
+    return shape
 
 
 class ViewBackward0(Node):
@@ -75,18 +79,26 @@ def expand(x, *sizes):
     if lead < 0:
         raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of "
                            "sizes provided must be greater or equal to the number of dimensions in the tensor")
-    target = tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
+    target = sizes if -1 not in sizes else tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
     try:
         data = broadcast_view(x._data, target)
     except ValueError:
         raise RuntimeError(f"The expanded size of the tensor must match the existing size at "
                            f"non-singleton dimensions. Target sizes: {list(sizes)}.  Tensor sizes: "
                            f"{list(shape)}") from None
-    return _view_result(x, data, ExpandBackward0, shape=shape)
+    if _grad_state.enabled and x._rg:
+        node = make_node(ExpandBackward0, (x,))
+        node.shape = shape
+        t = _result(data, node)
+    else:
+        t = _wrap(data)
+    t._vc = x._vc
+    t._base = x if x._base is None else x._base
+    return t
 
 
 def expand_as(x, other):
-    return expand(x, *other._data.shape)
+    return expand(x, other._data.shape)
 
 
 def broadcast_to(x, shape):

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+import engine
+
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu")
 MAX_LENGTH = 500
 MAX_DEPTH = 100
@@ -37,165 +39,6 @@ class ExpressionError(ValueError):
         self.position = position
 
 
-# The parsed tree: tiny immutable nodes that are all the evaluator ever sees.
-@dataclass(frozen=True)
-class _Number:
-    value: float
-
-
-@dataclass(frozen=True)
-class _Name:
-    name: str
-
-
-@dataclass(frozen=True)
-class _Unary:
-    op: str
-    operand: Any
-
-
-@dataclass(frozen=True)
-class _Binary:
-    op: str
-    left: Any
-    right: Any
-
-
-@dataclass(frozen=True)
-class _Call:
-    function: str
-    argument: Any
-
-
-_BINARY_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow,
-}
-_AST_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-_AST_UNARY = {ast.USub: "-", ast.UAdd: "+"}
-
-
-def _numpy_sigmoid(v):
-    return 0.5 * (1.0 + np.tanh(0.5 * v))  # overflow-free form of 1 / (1 + exp(-v))
-
-
-_NUMPY_FUNCTIONS: dict[str, Callable] = {
-    "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
-    "abs": np.abs, "tanh": np.tanh, "sigmoid": _numpy_sigmoid, "relu": lambda v: np.maximum(v, 0.0),
-}
-
-
-def _tensor_functions() -> dict[str, Callable]:
-    import engine  # imported here so parsing works without the tensor engine loaded
-
-    return {
-        "sin": engine.sin, "cos": engine.cos, "tan": lambda t: engine.sin(t) / engine.cos(t),
-        "exp": engine.exp, "log": engine.log, "sqrt": engine.sqrt, "abs": engine.abs,
-        "tanh": engine.tanh, "sigmoid": engine.sigmoid, "relu": engine.relu,
-    }
-
-
-class ParsedExpression:
-    """A checked expression: its parameter names and evaluators for numpy arrays and engine tensors."""
-
-    def __init__(self, text: str, tree: Any, variables: frozenset[str], params: dict[str, int]) -> None:
-        self.text = text
-        self.variables = variables
-        self.param_positions = params  # name -> 0-based column of its first use
-        self._tree = tree
-        self._compiled: dict[str, Callable[[dict], Any]] = {}
-
-    @property
-    def params(self) -> list[str]:
-        """Parameter names in order of first appearance."""
-        return list(self.param_positions)
-
-    @property
-    def uses_x(self) -> bool:
-        return _mentions(self._tree, "x")
-
-    def __repr__(self) -> str:
-        return f"ParsedExpression({self.text!r}, params={self.params})"
-
-    def evaluate_numpy(self, x: np.ndarray | float, params: dict[str, float] | None = None) -> np.ndarray:
-        """Values at `x` (float64, shaped like `x`); NaN/Inf where the maths is undefined."""
-        x = np.asarray(x, dtype=np.float64)
-        env = self._environment(x, params or {})
-        evaluate = self._compile("numpy", _NUMPY_FUNCTIONS)
-        with np.errstate(all="ignore"):
-            result = np.asarray(evaluate(env), dtype=np.float64)
-        return result if result.shape == x.shape else np.broadcast_to(result, x.shape).copy()
-
-    def evaluate_tensor(self, x, params: dict[str, Any] | None = None):
-        """The expression built from engine ops on tensor `x` and parameter tensors (the graph is recorded)."""
-        evaluate = self._compiled.get("tensor") or self._compile("tensor", _tensor_functions())
-        result = evaluate(self._environment(x, params or {}))
-        if isinstance(result, float):  # a constant expression
-            return x * 0.0 + result
-        return result if not _shape_differs(result, x) else result.expand_as(x)
-
-    def _environment(self, x, params: dict) -> dict:
-        env = dict(params)
-        env["x"] = x
-        missing = [name for name in self.param_positions if name not in env]
-        if missing:
-            raise ValueError(f"no value given for parameter '{missing[0]}' of {self.text!r}")
-        return env
-
-    def _compile(self, backend: str, functions: dict[str, Callable]) -> Callable[[dict], Any]:
-        if backend not in self._compiled:
-            self._compiled[backend] = _compile(self._tree, functions)
-        return self._compiled[backend]
-
-
-def _shape_differs(result, x) -> bool:
-    return tuple(result.shape) != tuple(x.shape)
-
-
-def _mentions(tree, name: str) -> bool:
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _Name) and node.name == name:
-            return True
-        stack.extend(getattr(node, field) for field in ("operand", "left", "right", "argument") if hasattr(node, field))
-    return False
-
-
-def _compile(node, functions: dict[str, Callable], fold: bool = True) -> Callable[[dict], Any]:
-    """Turn the tree into nested closures; constant subtrees are folded to one number."""
-    if isinstance(node, _Number):
-        value = node.value
-        return lambda env: value
-    if isinstance(node, _Name):
-        name = node.name
-        return lambda env: env[name]
-    if fold and not _mentions_any_name(node):
-        with np.errstate(all="ignore"):
-            value = float(_compile(node, _NUMPY_FUNCTIONS, fold=False)({}))
-        return lambda env: value
-    if isinstance(node, _Unary):
-        operand = _compile(node.operand, functions, fold)
-        if node.op == "+":
-            return operand
-        return lambda env: -operand(env)
-    if isinstance(node, _Binary):
-        left, right = _compile(node.left, functions, fold), _compile(node.right, functions, fold)
-        op = _BINARY_OPS[node.op]
-        return lambda env: op(left(env), right(env))
-    argument, function = _compile(node.argument, functions, fold), functions[node.function]
-    return lambda env: function(argument(env))
-
-
-def _mentions_any_name(node) -> bool:
-    stack = [node]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _Name):
-            return True
-        stack.extend(getattr(node, field) for field in ("operand", "left", "right", "argument") if hasattr(node, field))
-    return False
-
-
 def parse_expression(text: str, variables: Collection[str] = ("x",), allow_params: bool = False) -> ParsedExpression:
     """Check `text` against the whitelist and parse it; raise ExpressionError naming the first problem.
 
@@ -216,7 +59,7 @@ def parse_expression(text: str, variables: Collection[str] = ("x",), allow_param
         # The token check accepts only what this parse accepts; this is the last line of defence.
         raise ExpressionError("the expression could not be understood") from None
     _check_depth(tree.body, offset=len(text) - len(text.lstrip()))
-    return ParsedExpression(text, _convert(tree.body, variables, len(text) - len(text.lstrip())), variables, params)
+    return ParsedExpression(text, _convert(tree.body, offset=len(text) - len(text.lstrip())), variables, params)
 
 
 # Characters that can never start a valid token, with what to tell the user instead.
@@ -362,6 +205,40 @@ def _check_parameter_name(name: str, column: int, allow_params: bool) -> None:
         raise ExpressionError(f"parameter names cannot start with '_' ('{name}')", column)
 
 
+# The parsed tree: tiny immutable nodes that are all the evaluator ever sees.
+@dataclass(frozen=True)
+class _Number:
+    value: float
+
+
+@dataclass(frozen=True)
+class _Name:
+    name: str
+
+
+@dataclass(frozen=True)
+class _Unary:
+    op: str
+    operand: Any
+
+
+@dataclass(frozen=True)
+class _Binary:
+    op: str
+    left: Any
+    right: Any
+
+
+@dataclass(frozen=True)
+class _Call:
+    function: str
+    argument: Any
+
+
+_AST_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_AST_UNARY = {ast.USub: "-", ast.UAdd: "+"}
+
+
 def _check_depth(root: ast.AST, offset: int) -> None:
     stack = [(root, 1)]
     while stack:
@@ -372,21 +249,127 @@ def _check_depth(root: ast.AST, offset: int) -> None:
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
-def _convert(node: ast.AST, variables: frozenset[str], offset: int):
+def _convert(node: ast.AST, offset: int):
     """The whitelist proper: map the few allowed ast nodes to our tree; anything else is an error."""
     column = getattr(node, "col_offset", 0) + offset  # ast columns are byte offsets; the text is ASCII
     if isinstance(node, ast.Constant) and type(node.value) in (int, float):
         return _Number(float(node.value))
-    if isinstance(node, ast.Name):
+    if isinstance(node, ast.Name) and not node.id.startswith("_"):
         return _Name(node.id)
     if isinstance(node, ast.UnaryOp) and type(node.op) in _AST_UNARY:
-        return _Unary(_AST_UNARY[type(node.op)], _convert(node.operand, variables, offset))
+        return _Unary(_AST_UNARY[type(node.op)], _convert(node.operand, offset))
     if isinstance(node, ast.BinOp) and type(node.op) in _AST_BINARY:
-        return _Binary(_AST_BINARY[type(node.op)], _convert(node.left, variables, offset),
-                       _convert(node.right, variables, offset))
+        return _Binary(_AST_BINARY[type(node.op)], _convert(node.left, offset),
+                       _convert(node.right, offset))
     if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS
             and len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)):
-        return _Call(node.func.id, _convert(node.args[0], variables, offset))
+        return _Call(node.func.id, _convert(node.args[0], offset))
     if isinstance(node, ast.Attribute):
         raise ExpressionError("attribute access is not allowed", column)
     raise ExpressionError(f"{type(node).__name__} is not allowed", column)
+
+
+def _numpy_sigmoid(v):
+    return 0.5 * (1.0 + np.tanh(0.5 * v))  # overflow-free form of 1 / (1 + exp(-v))
+
+
+_NUMPY_FUNCTIONS: dict[str, Callable] = {
+    "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
+    "abs": np.abs, "tanh": np.tanh, "sigmoid": _numpy_sigmoid, "relu": lambda v: np.maximum(v, 0.0),
+}
+
+
+_TENSOR_FUNCTIONS: dict[str, Callable] = {
+    "sin": engine.sin, "cos": engine.cos, "tan": lambda t: engine.sin(t) / engine.cos(t),
+    "exp": engine.exp, "log": engine.log, "sqrt": engine.sqrt, "abs": engine.abs,
+    "tanh": engine.tanh, "sigmoid": engine.sigmoid, "relu": engine.relu,
+}
+
+
+class ParsedExpression:
+    """A checked expression: its parameter names and evaluators for numpy arrays and engine tensors."""
+
+    def __init__(self, text: str, tree: Any, variables: frozenset[str], params: dict[str, int]) -> None:
+        self.text = text
+        self.variables = variables
+        self.param_positions = params  # name -> 0-based column of its first use
+        self._tree = tree
+        self._compiled: dict[str, Callable[[dict], Any]] = {}
+
+    @property
+    def params(self) -> list[str]:
+        """Parameter names in order of first appearance."""
+        return list(self.param_positions)
+
+    def __repr__(self) -> str:
+        return f"ParsedExpression({self.text!r}, params={self.params})"
+
+    def evaluate_numpy(self, x: np.ndarray | float, params: dict[str, float] | None = None) -> np.ndarray:
+        """Values at `x` (float64, shaped like `x`); NaN/Inf where the maths is undefined."""
+        x = np.asarray(x, dtype=np.float64)
+        env = self._environment(x, params or {})
+        evaluate = self._compile("numpy", _NUMPY_FUNCTIONS)
+        with np.errstate(all="ignore"):
+            result = np.asarray(evaluate(env), dtype=np.float64)
+        return result if result.shape == x.shape else np.broadcast_to(result, x.shape).copy()
+
+    def evaluate_tensor(self, x, params: dict[str, Any] | None = None):
+        """The expression built from engine ops on tensor `x` and parameter tensors (the graph is recorded)."""
+        evaluate = self._compile("tensor", _TENSOR_FUNCTIONS)
+        result = evaluate(self._environment(x, params or {}))
+        if isinstance(result, float):  # a constant expression
+            return x * 0.0 + result
+        return result if tuple(result.shape) == tuple(x.shape) else result.expand_as(x)
+
+    def _environment(self, x, params: dict) -> dict:
+        env = dict(params)
+        env["x"] = x
+        missing = [name for name in self.param_positions if name not in env]
+        if missing:
+            raise ValueError(f"no value given for parameter '{missing[0]}' of {self.text!r}")
+        return env
+
+    def _compile(self, backend: str, functions: dict[str, Callable]) -> Callable[[dict], Any]:
+        if backend not in self._compiled:
+            self._compiled[backend] = _compile(self._tree, functions)
+        return self._compiled[backend]
+
+
+_BINARY_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow,
+}
+
+
+def _compile(node, functions: dict[str, Callable], fold: bool = True) -> Callable[[dict], Any]:
+    """Turn the tree into nested closures; constant subtrees are folded to one number."""
+    if isinstance(node, _Number):
+        value = node.value
+        return lambda env: value
+    if isinstance(node, _Name):
+        name = node.name
+        return lambda env: env[name]
+    if fold and not _has_names(node):
+        with np.errstate(all="ignore"):
+            value = float(_compile(node, _NUMPY_FUNCTIONS, fold=False)({}))
+        return lambda env: value
+    if isinstance(node, _Unary):
+        operand = _compile(node.operand, functions, fold)
+        if node.op == "+":
+            return operand
+        return lambda env: -operand(env)
+    if isinstance(node, _Binary):
+        left, right = _compile(node.left, functions, fold), _compile(node.right, functions, fold)
+        op = _BINARY_OPS[node.op]
+        return lambda env: op(left(env), right(env))
+    argument, function = _compile(node.argument, functions, fold), functions[node.function]
+    return lambda env: function(argument(env))
+
+
+def _has_names(node) -> bool:
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Name):
+            return True
+        stack.extend(getattr(node, field) for field in ("operand", "left", "right", "argument") if hasattr(node, field))
+    return False

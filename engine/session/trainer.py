@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -68,13 +69,12 @@ class Trainer:
         self._inputs = dataset.x.astype(np.float32).reshape(-1, 1)
         self._targets = dataset.y.astype(np.float32).reshape(-1, 1)
         self._grid_input = engine.from_numpy(self.grid_x.astype(np.float32).reshape(-1, 1))
-        self._requested_lr = self._lr = float(self.config.training.lr)
         self.reset()
 
     @property
     def lr(self) -> float:
-        """The learning rate the latest step used (or the next will, after `set_lr`)."""
-        return self._requested_lr
+        """The learning rate of the next step."""
+        return self.config.training.lr
 
     def reset(self) -> None:
         """Back to step 0 with the same seed: the same initial parameters and batch order.
@@ -83,14 +83,13 @@ class Trainer:
         """
         training = self.config.training
         self.model = build_model(self.config.model, self._x_range, training.seed)
-        self._named_parameters = list(self.model.named_parameters())
-        self._parameters = [p for _, p in self._named_parameters]
+        self._names = [name for name, _ in self.model.named_parameters()]
+        self._parameters = [p for _, p in self.model.named_parameters()]
         # The parameters' storage: optimizers update it in place, as PyTorch's do.
         self._values = [p.detach().numpy() for p in self._parameters]
         self._backup = [np.empty_like(values) for values in self._values]
         self._zeros = [np.zeros(values.size, values.dtype) for values in self._values]
-        self._names = [name for name, _ in self._named_parameters]
-        self._lr = self._requested_lr
+        self._lr = training.lr
         self.optimizer = _make_optimizer(training, self._parameters, self._lr)
         self.loss_fn = nn.MSELoss() if training.loss == "mse" else HalfSumSquaredError()
         self._sampler = MinibatchSampler((self._inputs, self._targets), self.config.data.batch_size, training.seed)
@@ -101,9 +100,9 @@ class Trainer:
 
     def set_lr(self, lr: float) -> None:
         """Use `lr` from the next step on."""
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+        if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
             raise ConfigError("training.lr", "the learning rate must be a finite number > 0")
-        self._requested_lr = float(lr)  # one attribute store: safe to call from another thread
+        self.config.training.lr = float(lr)  # one attribute store: safe to call from another thread
 
     def run(self) -> Iterator[float]:
         """One training step per `next()`, yielding its loss; ends after `config.training.steps`
@@ -124,8 +123,8 @@ class Trainer:
             return self._step()
 
     def _step(self) -> float:
-        if self._requested_lr != self._lr:
-            self._lr = self._requested_lr
+        if self.config.training.lr != self._lr:
+            self._lr = self.config.training.lr
             for group in self.optimizer.param_groups:
                 group["lr"] = self._lr
         x, y = self._sampler.next_batch()
@@ -164,7 +163,7 @@ class Trainer:
 
     def snapshot(self) -> Snapshot:
         """Copies of the current state, with the model's predictions on `grid_x`."""
-        params = {name: values.copy() for (name, _), values in zip(self._named_parameters, self._values)}
+        params = {name: values.copy() for name, values in zip(self._names, self._values)}
         grad_norms = {name: 0.0 if p.grad is None else float(np.linalg.norm(p.grad.numpy().astype(np.float64)))
                       for name, p in self._named_parameters}
         with engine.no_grad():
