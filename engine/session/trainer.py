@@ -164,9 +164,9 @@ class Trainer:
     def snapshot(self) -> Snapshot:
         """Copies of the current state, with the model's predictions on `grid_x`."""
         params = {name: values.copy() for name, values in zip(self._names, self._values)}
-        grad_norms = {name: 0.0 if p.grad is None else float(np.linalg.norm(p.grad.numpy().astype(np.float64)))
-                      for name, p in self._named_parameters}
-        with engine.no_grad():
+        with np.errstate(all="ignore"), engine.no_grad():
+            grad_norms = {name: 0.0 if p.grad is None else float(np.linalg.norm(p.grad.numpy().astype(np.float64)))
+                          for name, p in zip(self._names, self._parameters)}
             grid_pred = self.model(self._grid_input).numpy().astype(np.float64).reshape(-1)
         return Snapshot(step=self.step, loss=self.last_loss, params=params, grad_norms=grad_norms,
                         grid_x=self.grid_x.copy(), grid_pred=grid_pred, diverged=self.diverged)
