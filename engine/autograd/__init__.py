@@ -112,11 +112,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 def __getattr__(name):
-    # functional and gradcheck import the whole engine; load them on first use
+    # functional and the gradient checks import the whole engine; load them on first use.
+    # The checks live in `checks`, not `gradcheck`: a submodule named gradcheck would become
+    # the package attribute on import and shadow the function `autograd.gradcheck`.
+    import importlib
     if name == "functional":
-        from engine.autograd import functional
-        return functional
-    if name in ("gradcheck", "gradgradcheck"):
-        from engine.autograd import gradcheck as module
-        return getattr(module, name)
+        return importlib.import_module("engine.autograd.functional")
+    if name in ("gradcheck", "gradgradcheck", "GradcheckError"):
+        return getattr(importlib.import_module("engine.autograd.checks"), name)
     raise AttributeError(f"module 'engine.autograd' has no attribute {name!r}")
