@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine import kernels
+
 from engine.tensor import Tensor, _wrap
 
 _f32 = np.dtype(np.float32)
@@ -72,6 +74,8 @@ def sum_to(g, shape):
     gshape = g.shape
     if gshape == shape:
         return g
+    if type(g) is np.ndarray and g.size >= 64:
+        return kernels.sum_to(g, shape)  # numba for large broadcast sums (e.g. bias gradients)
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
     if axes:

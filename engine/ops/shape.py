@@ -125,7 +125,20 @@ def permute(x, *dims):
     return _view_result(x, np.transpose(x._data, dims), PermuteBackward0, inverse=tuple(np.argsort(dims)))
 
 
+_T_WARNED = False
+
+
 def T(x):
+    global _T_WARNED
+    if x._data.ndim != 2 and not _T_WARNED:  # PyTorch warns once per process
+        _T_WARNED = True
+        import warnings
+        warnings.warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+            "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+            "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+            "tensor. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)",
+            UserWarning, stacklevel=2)
     return permute(x, *range(x._data.ndim - 1, -1, -1))
 
 

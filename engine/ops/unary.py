@@ -95,6 +95,8 @@ class ReluBackward0(Node):
     saved_names = ("result",)
 
     def apply(self, g, F, saved):
+        if F.plain:
+            return (kernels.relu_backward(g, saved[0]),)
         return (g * F.mask(saved[0] > 0, g),)
 
 
