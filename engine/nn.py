@@ -9,8 +9,24 @@ from collections import OrderedDict
 import numpy as np
 
 from engine import creation, random
+from engine.autograd.graph import RemovableHandle
 from engine.ops import linalg, loss, reduction, unary
 from engine.tensor import Tensor, _wrap
+
+# Hooks on every Module call, as torch.nn.modules.module.register_module_forward_(pre_)hook;
+# the graph view uses them to learn which module made which op. Empty: one check per call.
+_global_forward_pre_hooks: dict = {}
+_global_forward_hooks: dict = {}
+
+
+def register_module_forward_pre_hook(hook) -> RemovableHandle:
+    """hook(module, args) before every Module's forward; may return replacement args."""
+    return RemovableHandle(_global_forward_pre_hooks, hook)
+
+
+def register_module_forward_hook(hook) -> RemovableHandle:
+    """hook(module, args, output) after every Module's forward; may return a replacement output."""
+    return RemovableHandle(_global_forward_hooks, hook)
 
 
 class Parameter(Tensor):
@@ -85,7 +101,18 @@ class Module:
         raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required \"forward\" function")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        if not (_global_forward_pre_hooks or _global_forward_hooks):
+            return self.forward(*args, **kwargs)
+        for hook in list(_global_forward_pre_hooks.values()):
+            replaced = hook(self, args)
+            if replaced is not None:
+                args = replaced if isinstance(replaced, tuple) else (replaced,)
+        output = self.forward(*args, **kwargs)
+        for hook in list(_global_forward_hooks.values()):
+            replaced = hook(self, args, output)
+            if replaced is not None:
+                output = replaced
+        return output
 
     # -- traversal -------------------------------------------------------------
     def named_modules(self, prefix: str = ""):
