@@ -63,6 +63,15 @@ class _PlainMath:
     const = mask
 
     @staticmethod
+    def select(m, g):
+        """g where m holds, +0 elsewhere, as PyTorch's masked backwards give (g * m is -0 for g < 0)."""
+        return np.where(m, g, 0)
+
+    @staticmethod
+    def zeros_like(g):
+        return np.zeros_like(g)
+
+    @staticmethod
     def cumsum(g, axis):
         return np.cumsum(g, axis=axis)
 

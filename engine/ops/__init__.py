@@ -93,6 +93,14 @@ class TensorMath:
     const = mask
 
     @staticmethod
+    def select(m, g):
+        return g * TensorMath.mask(m, g)
+
+    @staticmethod
+    def zeros_like(g):
+        return _wrap(np.zeros_like(g._data))
+
+    @staticmethod
     def cumsum(g, axis):
         return reduction.cumsum(g, axis)
 

@@ -174,7 +174,7 @@ class PowBackward0(Node):
         if p == 2:
             return (g * (a + a),)
         if p == 0:
-            return (g * 0.0 * a,)
+            return (F.zeros_like(g),)  # constant in a: no graph, and +0 as in PyTorch
         return (g * p * a ** (p - 1),)
 
 
@@ -247,10 +247,12 @@ class MaximumBackward0(Node):
     def apply(self, g, F, saved):
         a, b = saved
         ad, bd = (a, b) if F.plain else (a._data, b._data)
+        gd = g if F.plain else g._data
         pick_a = (ad > bd) if self.is_max else (ad < bd)
-        share = np.where(ad == bd, 0.5, pick_a.astype(np.float64)).astype(np.result_type(g.dtype, np.float32))
+        share = np.where(ad == bd, 0.5, pick_a.astype(np.float64)).astype(np.result_type(gd.dtype, np.float32))
         sa, sb = self.shapes
-        return sum_to(g * F.const(share, g), sa), sum_to(g * F.const(1 - share, g), sb)
+        return (sum_to(F.select(share != 0, g * F.const(share, g)), sa),
+                sum_to(F.select(share != 1, g * F.const(1 - share, g)), sb))
 
 
 class MinimumBackward0(MaximumBackward0):

@@ -120,8 +120,8 @@ class MaxBackward1(Node):
 
     def apply(self, g, F, saved):
         x, r = saved
-        mask = F.mask(x == r, g)
-        return (g * mask / mask.sum(),)
+        mask = (x == r) if F.plain else (x._data == r._data)
+        return (F.select(mask, g / int(mask.sum())),)
 
 
 class MinBackward1(MaxBackward1):
@@ -134,7 +134,7 @@ class MaxBackward0(Node):
     def apply(self, g, F, saved):
         if not self.keepdim:
             g = g.reshape(self.kept)
-        return (F.broadcast_to(g, self.shape) * F.mask(self.onehot, g),)
+        return (F.select(self.onehot, F.broadcast_to(g, self.shape)),)
 
 
 class MinBackward0(MaxBackward0):

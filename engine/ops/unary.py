@@ -102,7 +102,7 @@ class ReluBackward0(Node):
 
 class SignBackward0(Node):
     def apply(self, g, F, saved):
-        return (g * 0,)
+        return (F.zeros_like(g),)
 
 
 class ClampBackward1(Node):
@@ -116,7 +116,7 @@ class ClampBackward1(Node):
             keep &= xd >= self.min
         if self.max is not None:
             keep &= xd <= self.max
-        return (g * F.mask(keep, g),)
+        return (F.select(keep, g),)
 
 
 def abs(x):  # noqa: A001 - PyTorch's name
