@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as _np
 
+# PyTorch returns inf/nan silently (1/0, log(0)); numpy would warn on every such op.
+_np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
+
 from engine import autograd
 from engine._tensor_str import set_printoptions
 from engine.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -24,6 +27,7 @@ from engine.tensor import Size, Tensor, device
 add, sub, mul, div, pow, neg = _ar.add, _ar.sub, _ar.mul, _ar.div, _ar.pow, _ar.neg
 subtract, multiply, divide, negative = sub, mul, div, neg
 reciprocal, square, maximum, minimum = _ar.reciprocal, _ar.square, _ar.maximum, _ar.minimum
+where = _ar.where
 abs, exp, log, sqrt = _un.abs, _un.exp, _un.log, _un.sqrt  # noqa: A001
 sin, cos, tanh, sigmoid, relu, sign = _un.sin, _un.cos, _un.tanh, _un.sigmoid, _un.relu, _un.sign
 clamp = clip = _un.clamp
@@ -53,16 +57,6 @@ def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
 
 def equal(a, b) -> bool:
     return a.equal(b)
-
-
-def where(condition, x, y) -> Tensor:
-    """Elementwise choice; differentiable in x and y (a masked sum of both)."""
-    mask = condition._data if isinstance(condition, Tensor) else _np.asarray(condition)
-    x = x if isinstance(x, Tensor) else tensor(x)
-    y = y if isinstance(y, Tensor) else tensor(y)
-    from engine.tensor import _wrap
-    keep = _wrap(mask.astype(_np.result_type(x._data, y._data)))
-    return x * keep + y * (1 - keep)
 
 
 def __getattr__(name):

@@ -352,7 +352,7 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
+        if self._data.ndim == 0:  # f"{loss}" of a 0-d tensor prints the number, as in PyTorch
             return self._data.item().__format__(spec)
         return repr(self)
 
