@@ -107,7 +107,7 @@ class TensorMath:
     @staticmethod
     def where_nonzero(r):
         # r is only a divisor here; a zero norm gives a zero gradient, as in PyTorch
-        return r + _wrap((r._data == 0) * np.inf)
+        return r + _wrap(np.where(r._data == 0, np.inf, 0).astype(r._data.dtype))  # not 0 * inf = nan
 
     @staticmethod
     def where_positive_log(a):
