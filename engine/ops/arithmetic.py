@@ -94,14 +94,23 @@ class DivBackward0(Node):
 
 def add(a, b, alpha=1):
     if alpha != 1:
-        b = mul(b, alpha)
+        return _with_alpha(_binary(a, b, lambda x, y: np.add(x, np.multiply(y, alpha)), AddBackward0,
+                                   False, False), alpha)
     return _binary(a, b, np.add, AddBackward0, False, False)
 
 
 def sub(a, b, alpha=1):
     if alpha != 1:
-        b = mul(b, alpha)
+        return _with_alpha(_binary(a, b, lambda x, y: np.subtract(x, np.multiply(y, alpha)), SubBackward0,
+                                   False, False), alpha)
     return _binary(a, b, np.subtract, SubBackward0, False, False)
+
+
+def _with_alpha(out, alpha):
+    """`alpha` scales the second operand inside the one node, as in PyTorch (no MulBackward0)."""
+    if out._fn is not None:
+        out._fn.alpha = alpha
+    return out
 
 
 def mul(a, b):
