@@ -285,3 +285,28 @@ def maximum(a, b):
 
 def minimum(a, b):
     return _pairwise(a, b, False)
+
+
+class WhereBackward0(Node):
+    """where(condition, x, y): x's gradient where the condition holds, y's elsewhere."""
+
+    def apply(self, g, F, saved):
+        c = self.condition
+        sa, sb = self.shapes
+        ga = sum_to(F.select(c, g), sa) if self.next_functions[0][0] is not None else None
+        gb = sum_to(F.select(~c, g), sb) if self.next_functions[1][0] is not None else None
+        return ga, gb
+
+
+def where(condition, x, y):
+    c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    c = c.astype(bool, copy=False)
+    tx, dx = operand(x)
+    ty, dy = operand(y)
+    out = fix_float(np.where(c, dx, dy), dx, dy)
+    if not needs_grad(tx, ty):
+        return _wrap(out)
+    node = make_node(WhereBackward0, (tx, ty))
+    node.condition = c
+    node.shapes = (np.shape(dx), np.shape(dy))
+    return _wrap(out, grad_fn=node)
