@@ -117,10 +117,20 @@ def matmul(a, b):
     if na == 2 and nb == 1:
         return mv(a, b)
     if na == 1 and nb == 2:
-        return mm(a.unsqueeze(0), b).squeeze(0)
+        return _squeezed(mm(a.unsqueeze(0), b), SqueezeBackward4)
     if na == 0 or nb == 0:
         raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
                            f"{na}D and {nb}D")
+    if na >= 3 and nb <= 2 and a._data.flags.c_contiguous:
+        # PyTorch folds the batch into rows: view -> mm/mv -> _unsafe_view
+        from engine.ops.shape import view
+        folded = view(a, -1, a._data.shape[-1])
+        out = mm(folded, b) if nb == 2 else mv(folded, b)
+        return _squeezed(out, UnsafeViewBackward0, a._data.shape[:-1] + b._data.shape[1:])
+    if na == 1:
+        return matmul(a.unsqueeze(0), b).squeeze(-2)
+    if nb == 1:
+        return matmul(a, b.unsqueeze(-1)).squeeze(-1)
     out = np.matmul(a._data, b._data)
     if not needs_grad(a, b):
         return _wrap(out)
@@ -128,6 +138,27 @@ def matmul(a, b):
     node.kept = (True, True)
     node.shapes = (a._data.shape, b._data.shape)
     return _wrap(out, grad_fn=node)
+
+
+class SqueezeBackward4(Node):
+    """The in-place squeeze_ PyTorch's matmul applies to a vector-matrix product."""
+
+    def apply(self, g, F, saved):
+        return (g.reshape(self.shape),)
+
+
+class UnsafeViewBackward0(SqueezeBackward4):
+    """The reshape back to batch shape after PyTorch's matmul folded a batch into rows."""
+
+
+def _squeezed(out, node_cls, shape=None):
+    """`out` reshaped to `shape` (default: without its leading 1) and recorded as node_cls."""
+    data = out._data.reshape(shape if shape is not None else out._data.shape[1:])
+    if out._fn is None:
+        return _wrap(data)
+    node = make_node(node_cls, (out,))
+    node.shape = out._data.shape
+    return _wrap(data, grad_fn=node)
 
 
 def rmatmul(a, b):
@@ -158,9 +189,13 @@ def addmm(bias, mat1, mat2):
 
 def linear(x, weight, bias=None):
     """x @ weightᵀ (+ bias), recorded as PyTorch records it: AddmmBackward0 for a 2-d batch."""
-    from engine.ops.shape import t as transpose2d
+    from engine.ops.shape import t as transpose2d, view
     wt = transpose2d(weight)
     if bias is not None and x._data.ndim == 2:
         return addmm(bias, x, wt)
+    if bias is not None and x._data.flags.c_contiguous:
+        # PyTorch folds other ranks into a batch of rows: view -> addmm -> view
+        rows = addmm(bias, view(x, -1, x._data.shape[-1]), wt)
+        return view(rows, *x._data.shape[:-1], weight._data.shape[0])
     out = matmul(x, wt)
     return out if bias is None else out + bias
