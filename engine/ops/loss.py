@@ -25,18 +25,17 @@ class MseLossBackward0(Node):
 
 def mse_loss(input, target, reduction: str = "mean"):  # noqa: A002
     target = as_tensor(target)
-    if reduction == "none":
-        return (input - target) ** 2
     xd, yd = input._data, target._data
     if xd.shape != yd.shape:
         xd, yd = np.broadcast_arrays(xd, yd)
-    if reduction == "mean":
-        scale = 1.0 / max(xd.size, 1)
-    elif reduction == "sum":
-        scale = 1.0
+    if reduction == "none":  # still one MseLossBackward0 node, as in PyTorch
+        diff = xd - yd
+        scale, loss, grad_x = 1.0, diff * diff, 2 * diff
+    elif reduction in ("mean", "sum"):
+        scale = 1.0 / max(xd.size, 1) if reduction == "mean" else 1.0
+        loss, grad_x = kernels.mse_forward_backward(xd, yd, scale)
     else:
         raise ValueError(f"{reduction} is not a valid value for reduction")
-    loss, grad_x = kernels.mse_forward_backward(xd, yd, scale)
     loss = np.asarray(loss, dtype=np.result_type(xd, yd))
     if not needs_grad(input, target):
         return _wrap(loss)
