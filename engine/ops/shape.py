@@ -217,10 +217,34 @@ def _is_basic(index) -> bool:
     return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in index)
 
 
+def _apply_basic_part(x, index):
+    """PyTorch applies the ints, slices and Nones of a mixed index first (as views), then
+    indexes the result with the tensors: x[1, :, [0, 1]] has shape (3, 2) there, (2, 3) in numpy.
+    Returns the view and the index left for it."""
+    basic, rest = [], []
+    for i in index:
+        if i is None or isinstance(i, slice):
+            basic.append(i)
+            rest.append(slice(None))
+        elif i is Ellipsis:
+            basic.append(i)
+            rest.append(i)
+        elif isinstance(i, (int, np.integer)):
+            basic.append(i)
+        else:
+            arr = np.asarray(i)
+            basic.extend([slice(None)] * (arr.ndim if arr.dtype == np.bool_ else 1))
+            rest.append(arr)
+    if builtins.any(b is not Ellipsis and b != slice(None) for b in basic):
+        x = getitem(x, tuple(basic))
+    return x, tuple(rest)
+
+
 def getitem(x, index):
     index = _normalise_index(index)
-    data = x._data
     if not _is_basic(index):
+        x, index = _apply_basic_part(x, index)
+        data = x._data
         out = data[index if len(index) > 1 else index[0]]
         if not needs_grad(x):
             return _wrap(out.copy() if np.shares_memory(out, data) else out)
@@ -228,6 +252,7 @@ def getitem(x, index):
         node.shape, node.index = data.shape, index
         return _wrap(out, grad_fn=node)
     # Basic indexing is a chain of select/slice views, one per indexed dimension, as PyTorch records it.
+    data = x._data
     n_real = builtins.sum(1 for i in index if i is not None and i is not Ellipsis)
     if n_real > data.ndim:
         raise IndexError(f"too many indices for tensor of dimension {data.ndim}")
