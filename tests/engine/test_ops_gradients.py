@@ -1,0 +1,263 @@
+"""Every differentiable op over a table of shapes: its backward against finite differences
+(float64, first and second order), and the whole program against PyTorch (float32 and
+float64: values, gradients, grad_fn graphs, repr).
+
+One row per op: a program `fn(T, *inputs)` written once for both libraries, the input
+shapes it is swept over, and the domain its inputs are drawn from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import engine
+from tests.engine.helpers import check_grads, compare_with_torch
+
+SCALAR, VECTOR, MATRIX = (), (3,), (2, 3)
+UNARY = [(SCALAR,), (VECTOR,), (MATRIX,)]
+BINARY = [(SCALAR, SCALAR), (VECTOR, VECTOR), (MATRIX, MATRIX),
+          ((3, 1), (1, 4)), ((4,), (3, 4)), ((), (2, 3)), ((2, 3), ())]
+
+
+@dataclass
+class Op:
+    name: str
+    fn: object                      # fn(T, *inputs)
+    shapes: list                    # a list of input-shape tuples; an ndarray entry is used as is
+    domain: str = "any"             # any | pos (0.5..2) | away (|x| in 0.5..2) | unit (|x| < 0.9)
+    smooth: bool = True             # second derivatives compared with torch
+    fd: bool = True                 # finite differences apply (not through float32 intermediates)
+    graph: bool = True              # the grad_fn graph matches PyTorch's node for node
+
+    def cases(self):
+        return [pytest.param(self, shapes, id=f"{self.name}-{_shape_id(shapes)}") for shapes in self.shapes]
+
+
+def _shape_id(shapes) -> str:
+    return "x".join(str(tuple(s.shape) if isinstance(s, np.ndarray) else s).replace(" ", "") for s in shapes)
+
+
+def make_inputs(op: Op, shapes, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    out = []
+    for s in shapes:
+        if isinstance(s, np.ndarray):
+            out.append(s)
+            continue
+        if op.domain == "pos":
+            v = rng.uniform(0.5, 2.0, s)
+        elif op.domain == "away":
+            v = rng.uniform(0.5, 2.0, s) * rng.choice([-1.0, 1.0], s)
+        elif op.domain == "unit":
+            v = rng.uniform(-0.9, 0.9, s)
+        else:
+            v = rng.standard_normal(s)
+        out.append(np.asarray(v, dtype=np.float64))
+    return out
+
+
+def assign_into_zeros(T, x):
+    y = T.zeros(2, 2, dtype=x.dtype)
+    y[0, 0] = x[0] * 3
+    return y
+
+
+def assign_row_of_clone(T, x):
+    y = x * 1
+    y[1] = x[0] * 2
+    return y
+
+
+def assign_column(T, x, v):
+    y = x.clone()
+    y[:, 0] = v.exp()
+    return y
+
+
+def assign_constant(T, x):
+    y = x * 2
+    y[0] = 5.0
+    return y.sin()
+
+
+def assign_broadcast(T, x, s):
+    y = x * 1
+    y[1:] = s * 2          # a scalar spread over a region: its gradient is the region's sum
+    return y
+
+
+def where_op(T, x, y):
+    return T.where(x > 0, x, y * 2)
+
+
+OPS = [
+    # arithmetic: tensor-tensor over broadcasting shapes, and with Python numbers
+    Op("add", lambda T, a, b: a + b, BINARY),
+    Op("sub", lambda T, a, b: a - b, BINARY),
+    Op("mul", lambda T, a, b: a * b, BINARY),
+    Op("div", lambda T, a, b: a / b, BINARY, domain="away"),
+    Op("pow_tensor", lambda T, a, b: a ** b, BINARY, domain="pos"),
+    Op("add_method_alpha", lambda T, a, b: a.add(b, alpha=2), BINARY[:3]),
+    Op("add_scalar", lambda T, a: a + 2, UNARY),
+    Op("radd_scalar", lambda T, a: 2 + a, UNARY),
+    Op("sub_scalar", lambda T, a: a - 2, UNARY),
+    Op("rsub_scalar", lambda T, a: 2 - a, UNARY),
+    Op("mul_scalar", lambda T, a: a * 3, UNARY),
+    Op("rmul_scalar", lambda T, a: 3 * a, UNARY),
+    Op("div_scalar", lambda T, a: a / 4, UNARY),
+    Op("rdiv_scalar", lambda T, a: 2 / a, UNARY, domain="away"),
+    Op("pow_2", lambda T, a: a ** 2, UNARY),
+    Op("pow_3", lambda T, a: a ** 3, UNARY),
+    Op("pow_half", lambda T, a: a ** 0.5, UNARY, domain="pos"),
+    Op("pow_minus_one", lambda T, a: a ** -1, UNARY, domain="away"),
+    Op("pow_zero", lambda T, a: a ** 0, UNARY),
+    Op("pow_function", lambda T, a: T.pow(a, 2), UNARY),
+    Op("rpow_scalar_base", lambda T, a: 2 ** a, UNARY),
+    Op("neg", lambda T, a: -a, UNARY),
+    Op("square", lambda T, a: a.square(), UNARY),
+    # elementwise math
+    Op("abs", lambda T, a: a.abs(), UNARY, domain="away", smooth=False),
+    Op("exp", lambda T, a: a.exp(), UNARY),
+    Op("log", lambda T, a: a.log(), UNARY, domain="pos"),
+    Op("sqrt", lambda T, a: a.sqrt(), UNARY, domain="pos"),
+    Op("sin", lambda T, a: a.sin(), UNARY),
+    Op("cos", lambda T, a: a.cos(), UNARY),
+    Op("tanh", lambda T, a: a.tanh(), UNARY),
+    Op("sigmoid", lambda T, a: a.sigmoid(), UNARY),
+    Op("relu", lambda T, a: a.relu(), UNARY, domain="away", smooth=False),
+    Op("torch_functions", lambda T, a: T.exp(a) + T.sin(a) * T.tanh(a) - T.sigmoid(a), UNARY),
+    Op("clamp_min", lambda T, a: a.clamp(min=0.0), UNARY, domain="away", smooth=False),
+    Op("clamp_max", lambda T, a: a.clamp(max=0.0), UNARY, domain="away", smooth=False),
+    Op("clamp_both", lambda T, a: T.clamp(a, -1.0, 1.0), [(s,) for s in [(), (5,), (3, 4)]], smooth=False),
+    Op("maximum", lambda T, a, b: T.maximum(a, b), BINARY, smooth=False),
+    Op("minimum", lambda T, a, b: T.minimum(a, b), BINARY, smooth=False),
+    Op("where", where_op, BINARY[:3] + [((3, 1), (1, 4))], smooth=False),
+    # reductions
+    Op("sum", lambda T, a: a.sum(), UNARY),
+    Op("sum_dim", lambda T, a: a.sum(dim=0), UNARY[1:]),
+    Op("sum_dim_neg_keepdim", lambda T, a: a.sum(-1, keepdim=True), UNARY[1:]),
+    Op("sum_keepdims", lambda T, a: a.sum(dim=1, keepdims=True), [((2, 3),), ((2, 3, 4),)]),
+    Op("sum_tuple_dims", lambda T, a: a.sum(dim=(0, 2)), [((2, 3, 4),)]),
+    Op("mean", lambda T, a: a.mean(), UNARY),
+    Op("mean_dim", lambda T, a: a.mean(dim=1), [((2, 3),), ((2, 3, 4),)]),
+    Op("mean_keepdim", lambda T, a: T.mean(a, 0, keepdim=True), UNARY[1:]),
+    Op("mean_tuple_dims", lambda T, a: a.mean((-1, 0)), [((2, 3, 4),)]),
+    Op("max_all", lambda T, a: a.max(), UNARY, smooth=False),
+    Op("min_all", lambda T, a: T.min(a), UNARY, smooth=False),
+    Op("max_dim", lambda T, a: a.max(dim=1), [((2, 3),), ((2, 3, 4),)], smooth=False),
+    Op("max_dim_keepdim", lambda T, a: a.max(0, keepdim=True), UNARY[1:], smooth=False),
+    Op("min_dim_values", lambda T, a: T.min(a, dim=-1).values, UNARY[1:], smooth=False),
+    Op("cumsum", lambda T, a: a.cumsum(0), UNARY[1:]),
+    Op("cumsum_last", lambda T, a: T.cumsum(a, dim=-1), [((2, 3),), ((2, 3, 4),)]),
+    Op("norm", lambda T, a: a.norm(), UNARY[1:]),
+    Op("norm_dim", lambda T, a: a.norm(dim=1), [((2, 3),)]),
+    Op("norm_p1", lambda T, a: a.norm(p=1), UNARY[1:], domain="away", smooth=False),
+    # linear algebra
+    Op("dot", lambda T, a, b: a.dot(b), [((3,), (3,))]),
+    Op("mm", lambda T, a, b: a.mm(b), [((2, 3), (3, 4)), ((1, 1), (1, 1))]),
+    Op("mv", lambda T, a, b: a.mv(b), [((2, 3), (3,))]),
+    Op("matmul", lambda T, a, b: a @ b, [((3,), (3,)), ((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)),
+                                         ((2, 2, 3), (3, 4)), ((2, 2, 3), (3,))]),
+    # PyTorch records batched products as its internal expand/bmm/view decomposition; we record
+    # one BmmBackward0 (values and gradients match; the node names deliberately do not)
+    Op("matmul_batched", lambda T, a, b: a @ b, [((2, 2, 3), (2, 3, 4)), ((2, 3), (5, 3, 4)),
+                                                 ((2, 1, 2, 3), (5, 3, 2)), ((3,), (2, 3, 4))], graph=False),
+    Op("matmul_function", lambda T, a, b: T.matmul(a, b), [((2, 3), (3, 4))]),
+    Op("linear_bias", lambda T, x, w, b: T.nn.functional.linear(x, w, b), [((4, 3), (2, 3), (2,))]),
+    Op("linear_no_bias", lambda T, x, w: T.nn.functional.linear(x, w), [((4, 3), (2, 3))]),
+    Op("linear_vector_input", lambda T, x, w, b: T.nn.functional.linear(x, w, b), [((3,), (2, 3), (2,))]),
+    Op("linear_batched_input", lambda T, x, w, b: T.nn.functional.linear(x, w, b), [((5, 4, 3), (2, 3), (2,))]),
+    Op("mse_loss", lambda T, a, b: T.nn.functional.mse_loss(a, b), [(MATRIX, MATRIX), (VECTOR, VECTOR)]),
+    Op("mse_loss_sum", lambda T, a, b: T.nn.functional.mse_loss(a, b, reduction="sum"), [(MATRIX, MATRIX)]),
+    Op("mse_loss_none", lambda T, a, b: T.nn.functional.mse_loss(a, b, reduction="none"), [(MATRIX, MATRIX)]),
+    Op("mse_loss_module", lambda T, a, b: T.nn.MSELoss()(a, b), [(MATRIX, MATRIX)]),
+    # views and shapes
+    Op("view", lambda T, a: a.view(3, 2) * 2, [(MATRIX,)]),
+    Op("view_infer", lambda T, a: a.view(-1), [(MATRIX,), ((2, 3, 4),)]),
+    Op("reshape", lambda T, a: a.reshape(1, 6), [(MATRIX,)]),
+    Op("reshape_function", lambda T, a: T.reshape(a, (3, 2)), [(MATRIX,)]),
+    Op("flatten", lambda T, a: a.flatten(), [((2, 3, 4),)]),
+    Op("expand", lambda T, a: a.expand(3, 4), [((3, 1),), ((4,),), ((1, 1),)]),
+    Op("expand_new_dims", lambda T, a: a.expand(2, 3, 4) * 1.5, [((3, 1),)]),
+    Op("expand_minus_one", lambda T, a: a.expand(2, -1), [((1, 3),)]),
+    Op("expand_as", lambda T, a, b: a.expand_as(b) * b, [((3, 1), (3, 4)), ((1,), (2, 3))]),
+    Op("T", lambda T, a: a.T, [(MATRIX,), (VECTOR,), ((2, 3, 4),)]),
+    Op("t", lambda T, a: a.t(), [(MATRIX,), (VECTOR,)]),
+    Op("permute", lambda T, a: a.permute(2, 0, 1), [((2, 3, 4),)]),
+    Op("transpose", lambda T, a: a.transpose(0, 1), [(MATRIX,), ((2, 3, 4),)]),
+    Op("transpose_neg", lambda T, a: T.transpose(a, -1, -3), [((2, 3, 4),)]),
+    Op("squeeze", lambda T, a: a.squeeze(), [((1, 3, 1),), ((3,),)]),
+    Op("squeeze_dim", lambda T, a: a.squeeze(0), [((1, 3),), ((2, 3),)]),
+    Op("unsqueeze", lambda T, a: a.unsqueeze(1), [(VECTOR,), (MATRIX,)]),
+    Op("unsqueeze_neg", lambda T, a: a.unsqueeze(-1), [(SCALAR,), (MATRIX,)]),
+    # indexing
+    Op("index_int", lambda T, a: a[1], [(VECTOR,), (MATRIX,)]),
+    Op("index_negative", lambda T, a: a[-1], [(VECTOR,), (MATRIX,)]),
+    Op("index_two_ints", lambda T, a: a[1, -2], [(MATRIX,)]),
+    Op("index_slice", lambda T, a: a[0:2], [(VECTOR,), ((4, 3),)]),
+    Op("index_slice_step", lambda T, a: a[::2], [((5,),), ((5, 2),)]),
+    Op("index_column", lambda T, a: a[:, 1], [(MATRIX,)]),
+    Op("index_slices_2d", lambda T, a: a[1:, :2], [((3, 4),)]),
+    Op("index_none", lambda T, a: a[None], [(VECTOR,), (MATRIX,)]),
+    Op("index_none_middle", lambda T, a: a[:, None], [(MATRIX,)]),
+    Op("index_ellipsis", lambda T, a: a[..., 1], [(MATRIX,), ((2, 3, 4),)]),
+    Op("index_full_slice", lambda T, a: a[:] * 2, [(VECTOR,)]),
+    Op("index_list", lambda T, a: a[[0, 2]], [(VECTOR,), ((3, 2),)]),
+    Op("index_repeated", lambda T, a: a[[0, 0, 1, 0]], [(VECTOR,), ((3, 2),)]),
+    Op("index_tensor", lambda T, a: a[T.tensor([2, 0, 2])], [(VECTOR,)]),
+    Op("index_bool_mask", lambda T, a: a[a > 0], [((4,),), ((3, 4),)]),
+    Op("index_mixed_advanced", lambda T, a: a[1, [0, 2, 2]], [((2, 3),)]),
+    Op("index_int_slice_list", lambda T, a: a[1, :, [0, 1]], [((2, 3, 4),)]),   # (3, 2), not numpy's (2, 3)
+    Op("index_slice_list", lambda T, a: a[1:, [0, 2]], [((3, 4),)]),
+    Op("index_list_list", lambda T, a: a[[0, 1, 1], [2, 0, 2]], [((2, 3),)]),
+    Op("index_ellipsis_list", lambda T, a: a[..., [0, 0]], [((2, 3, 4),)]),
+    # indexed assignment (CopySlices)
+    Op("assign_into_zeros", assign_into_zeros, [(VECTOR,)]),
+    Op("assign_row_of_clone", assign_row_of_clone, [(MATRIX,)]),
+    Op("assign_column", assign_column, [((2, 3), (2,))]),
+    Op("assign_constant", assign_constant, [(MATRIX,)]),
+    Op("assign_broadcast", assign_broadcast, [((3, 2), ())]),
+    # joining, copies and casts
+    Op("cat", lambda T, a, b: T.cat([a, b]), [((2,), (3,)), ((2, 3), (1, 3))]),
+    Op("cat_dim1", lambda T, a, b: T.cat((a, b), dim=1), [((2, 3), (2, 1))]),
+    Op("cat_same_tensor", lambda T, a: T.cat([a, a * 2, a]), [(VECTOR,)]),
+    Op("stack", lambda T, a, b: T.stack([a, b]), [((), ()), ((3,), (3,)), (MATRIX, MATRIX)]),
+    Op("stack_dim1", lambda T, a, b: T.stack((a, b), dim=1), [(MATRIX, MATRIX)]),
+    Op("clone", lambda T, a: a.clone(), UNARY),
+    Op("clone_function", lambda T, a: T.clone(a) * a, UNARY),
+    # float32 intermediates are too coarse for float64 finite differences: torch checks these
+    Op("cast_float", lambda T, a: a.float() * 2, UNARY, fd=False),
+    Op("cast_to", lambda T, a: a.to(T.float32).to(T.float64) * a, UNARY, fd=False),
+    Op("cast_double", lambda T, a: a.double() ** 2, UNARY),
+]
+
+CASES = [c for op in OPS for c in op.cases()]
+
+
+@pytest.mark.parametrize("op, shapes", [c for c in CASES if c.values[0].fd])
+def test_backward_matches_finite_differences(op, shapes):
+    check_grads(lambda *xs: op.fn(engine, *xs), *make_inputs(op, shapes))
+
+
+@pytest.mark.parametrize("op, shapes", [c for c in CASES if c.values[0].fd])
+def test_second_order_matches_finite_differences(op, shapes):
+    check_grads(lambda *xs: op.fn(engine, *xs), *make_inputs(op, shapes), order=2)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("op, shapes", CASES)
+def test_matches_torch(op, shapes, dtype):
+    compare_with_torch(op.fn, make_inputs(op, shapes), dtype=dtype, check_graph=op.graph)
+
+
+@pytest.mark.parametrize("op, shapes", [c for c in CASES if c.values[0].smooth])
+def test_second_order_matches_torch(op, shapes):
+    compare_with_torch(op.fn, make_inputs(op, shapes), dtype=np.float64, order=2, check_graph=op.graph)
+
+
+@pytest.mark.parametrize("name", sorted({op.name for op in OPS}))
+def test_op_table_names_are_unique(name):
+    assert sum(op.name == name for op in OPS) == 1
