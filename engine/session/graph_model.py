@@ -1,0 +1,436 @@
+"""The computation graph of root tensors as a model the graph view draws: variables (ellipses) and
+operators (rectangles) with what the inspector shows, edges in data-flow direction, and the
+nn.Module calls that made the operators (boxes that collapse and expand).
+
+What can be seen from the graph itself: every operator (`grad_fn` and its `next_functions`), every
+leaf (an `AccumulateGrad`'s variable) and the tensors operators saved for backward. Intermediate
+results have no reference from the graph, so a result is drawn as a variable only when it is
+known another way: a root, a named tensor (scratchpad variables, model outputs), or one that
+called `retain_grad()`. Constants and detached tensors are found among the saved tensors.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine import nn
+from engine.autograd.graph import AccumulateGrad, Node, accumulate_node
+from engine.session import tensor_summary as summary
+from engine.session.module_calls import ModuleCall, ModuleCallRecorder
+from engine.tensor import Tensor
+
+VARIABLE, OPERATOR, MODULE = "variable", "operator", "module"
+
+# Roles, in legend order. Operators are "operator" or "accumulate" (AccumulateGrad).
+PARAMETER, INPUT, CONSTANT, RESULT, RETAINED, OUTPUT, DETACHED = (
+    "parameter", "input", "constant", "result", "retained", "output", "detached")
+ROLE_LEGEND = {
+    PARAMETER: "parameter (nn.Parameter)",
+    INPUT: "input: leaf that requires grad",
+    CONSTANT: "constant: needs no grad",
+    RESULT: "non-leaf result",
+    RETAINED: "non-leaf with retain_grad()",
+    OUTPUT: "root (where backward starts)",
+    DETACHED: "detached: shares storage, no history",
+    "operator": "operator (grad_fn)",
+    "accumulate": "AccumulateGrad: adds into .grad",
+    MODULE: "nn.Module (click to expand)",
+}
+
+
+@dataclass(eq=False)
+class GraphNode:
+    """One drawn node. `tensor` is the variable (or an operator's output, when known) and `fn`
+    the operator; the inspector reads them live, so `.grad` shows up after backward."""
+
+    id: str
+    kind: str
+    label: str
+    role: str
+    tensor: Tensor | None = None
+    fn: Node | None = None
+    module: str | None = None            # key of the innermost module call this node belongs to
+    call: ModuleCall | None = None       # for a collapsed module box
+    detached_from: str | None = None     # label of the tensor a detached one shares storage with
+
+    @property
+    def shape(self) -> tuple | None:
+        return None if self.tensor is None else tuple(self.tensor._data.shape)
+
+    @property
+    def dtype(self) -> str | None:
+        return None if self.tensor is None else f"torch.{self.tensor._data.dtype.name}"
+
+    def caption(self) -> str:
+        """The second line under a variable's name: its value if it has one element, else its shape."""
+        return "" if self.tensor is None else summary.brief(self.tensor._data)
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    """A data-flow edge. `slots` are the positions in dst's `next_functions` it feeds (the
+    gradient of slot i is `grads_out[i]` of dst's backward record); "detach" edges carry none."""
+
+    src: str
+    dst: str
+    slots: tuple = ()
+    kind: str = "data"
+
+
+@dataclass
+class GraphView:
+    """The graph with some module calls collapsed into boxes: what is laid out and drawn."""
+
+    nodes: dict[str, GraphNode]
+    edges: list[GraphEdge]
+    frames: list[tuple[ModuleCall, list[str]]]     # expanded calls and their visible members, outer first
+    edge_of: dict[tuple[str, str], tuple[str, str]]  # model edge (src, dst) -> visible edge (src, dst)
+    shown_as: dict[str, str]                         # model node id -> visible node id
+
+
+@dataclass
+class GraphModel:
+    nodes: dict[str, GraphNode]
+    edges: list[GraphEdge]
+    roots: list[Tensor]
+    calls: dict[str, ModuleCall] = field(default_factory=dict)   # calls that contain nodes, by key
+    _by_fn: dict = field(default_factory=dict)
+    _by_tensor: dict = field(default_factory=dict)
+
+    def node_of_fn(self, fn) -> GraphNode | None:
+        """The operator node drawn for a grad_fn (or AccumulateGrad)."""
+        key = self._by_fn.get(fn)
+        return None if key is None else self.nodes[key]
+
+    def node_of_tensor(self, t) -> GraphNode | None:
+        key = self._by_tensor.get(id(t))
+        return None if key is None else self.nodes[key]
+
+    def find(self, label: str) -> list[GraphNode]:
+        return [n for n in self.nodes.values() if n.label == label]
+
+    def edge_into(self, fn, slot: int) -> GraphEdge | None:
+        """The edge along which `fn`'s backward sends its gradient number `slot`."""
+        dst = self._by_fn.get(fn)
+        for e in self.edges:
+            if e.dst == dst and slot in e.slots:
+                return e
+        return None
+
+    def module_chain(self, node: GraphNode) -> list[ModuleCall]:
+        """The calls containing a node, innermost first."""
+        chain, call = [], self.calls.get(node.module) if node.module else None
+        while call is not None:
+            chain.append(call)
+            call = call.parent
+        return chain
+
+    def view(self, collapsed: set[str] | frozenset = frozenset()) -> GraphView:
+        """The graph with the calls in `collapsed` (keys) drawn as one box each."""
+        shown_as: dict[str, str] = {}
+        nodes: dict[str, GraphNode] = {}
+        for node in self.nodes.values():
+            outer = None
+            for call in self.module_chain(node):
+                if call.key in collapsed:
+                    outer = call
+            if outer is None:
+                shown_as[node.id] = node.id
+                nodes[node.id] = node
+            else:
+                box = f"module:{outer.key}"
+                shown_as[node.id] = box
+                if box not in nodes:
+                    nodes[box] = GraphNode(box, MODULE, outer.label, MODULE, call=outer,
+                                           module=outer.parent.key if outer.parent else None)
+        merged: dict[tuple[str, str], GraphEdge] = {}
+        edge_of = {}
+        for e in self.edges:
+            src, dst = shown_as[e.src], shown_as[e.dst]
+            if src == dst:
+                continue
+            edge_of[(e.src, e.dst)] = (src, dst)
+            old = merged.get((src, dst))
+            slots = e.slots if dst == e.dst else ()
+            kind = e.kind if old is None or old.kind == e.kind else "data"
+            merged[(src, dst)] = GraphEdge(src, dst, (old.slots if old else ()) + slots, kind)
+        frames = []
+        for call in self._calls_outer_first():
+            if call.key in collapsed or any(c.key in collapsed for c in _ancestors(call)):
+                continue
+            members = [vid for vid, n in nodes.items() if _inside(self, n, call)]
+            if members:
+                frames.append((call, members))
+        return GraphView(nodes, list(merged.values()), frames, edge_of, shown_as)
+
+    def _calls_outer_first(self) -> list[ModuleCall]:
+        return sorted(self.calls.values(), key=lambda c: c.depth)
+
+    def default_collapsed(self, max_nodes: int = 60) -> set[str]:
+        """Collapse the deepest module calls first until at most `max_nodes` are drawn (never the
+        outermost calls: a whole model as one box shows nothing)."""
+        collapsed: set[str] = set()
+        depths = sorted({c.depth for c in self.calls.values() if c.depth > 0}, reverse=True)
+        for depth in depths:
+            if len(self.view(collapsed).nodes) <= max_nodes:
+                break
+            collapsed = {c.key for c in self.calls.values() if c.depth >= depth}
+        return collapsed
+
+
+def _ancestors(call: ModuleCall):
+    call = call.parent
+    while call is not None:
+        yield call
+        call = call.parent
+
+
+def _inside(model: GraphModel, node: GraphNode, call: ModuleCall) -> bool:
+    if node.kind == MODULE:
+        return node.call is not call and call in _ancestors(node.call)
+    return call in model.module_chain(node)
+
+
+# -- building -----------------------------------------------------------------
+
+def build_graph(roots, names: dict | None = None, calls: ModuleCallRecorder | None = None) -> GraphModel:
+    """The graph of `roots` (a tensor or a list). `names` maps names to tensors (scratchpad
+    variables, `dict(model.named_parameters())`); `calls` tells which module made each operator."""
+    roots = [roots] if isinstance(roots, Tensor) else list(roots)
+    names = {k: v for k, v in (names or {}).items() if isinstance(v, Tensor)}
+    builder = _Builder(roots, names)
+    builder.walk()
+    builder.add_variables()
+    builder.add_edges()
+    model = GraphModel(builder.nodes, builder.edge_list(), roots, _by_fn=builder.op_id, _by_tensor=builder.var_id)
+    if calls is not None:
+        _assign_modules(model, calls, builder)
+    return model
+
+
+class _Builder:
+    def __init__(self, roots: list, names: dict) -> None:
+        self.roots = roots
+        self.names_of: dict[int, list[str]] = {}
+        self.tensors: dict[int, Tensor] = {}
+        for name, t in names.items():
+            self.names_of.setdefault(id(t), []).append(name)
+            self.tensors[id(t)] = t
+        self.nodes: dict[str, GraphNode] = {}
+        self.op_id: dict = {}        # fn -> node id
+        self.var_id: dict = {}       # id(tensor) -> node id
+        self.fns: list = []
+        self.edges: dict[tuple[str, str], GraphEdge] = {}
+        self.detach_edges: list[tuple[Tensor, str]] = []   # (source tensor, detached variable id)
+        self.out_var: dict = {}      # fn -> ids of the variables drawn for its output
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}{len(self.nodes)}"
+
+    def walk(self) -> None:
+        """Every operator reachable from the roots, iteratively (deep graphs need no recursion)."""
+        stack = [t._fn if t._fn is not None else accumulate_node(t) for t in self.roots if t._rg]
+        while stack:
+            fn = stack.pop()
+            if fn in self.op_id:
+                continue
+            node_id = self._new_id("op")
+            role = "accumulate" if isinstance(fn, AccumulateGrad) else "operator"
+            self.nodes[node_id] = GraphNode(node_id, OPERATOR, fn.name(), role, fn=fn)
+            self.op_id[fn] = node_id
+            self.fns.append(fn)
+            stack.extend(nxt for nxt, _ in reversed(fn.next_functions) if nxt is not None and nxt not in self.op_id)
+
+    def _variable(self, t: Tensor, role: str) -> GraphNode:
+        node = self.nodes.get(self.var_id.get(id(t), ""))
+        if node is not None:
+            return node
+        node_id = self._new_id("var")
+        label = ", ".join(self.names_of.get(id(t), ())) or _default_label(role, t)
+        node = GraphNode(node_id, VARIABLE, label, role, tensor=t)
+        self.nodes[node_id] = node
+        self.var_id[id(t)] = node_id
+        self.tensors[id(t)] = t
+        return node
+
+    def add_variables(self) -> None:
+        outputs: dict = {}   # fn -> tensors known to be its output
+        for t in self.roots:
+            if t._fn is not None:
+                outputs.setdefault(t._fn, []).append(t)
+        for t in self.tensors.values():
+            if t._fn is not None and t._fn in self.op_id:
+                outputs.setdefault(t._fn, []).append(t)
+        for fn in self.fns:
+            if fn._retained is not None:
+                t = fn._retained()
+                if t is not None and t._fn is fn:
+                    outputs.setdefault(fn, []).append(t)
+        saved_outputs = {}
+        for fn in self.fns:
+            for _, t in saved_slots(fn):
+                if t._fn is not None and t._fn in self.op_id:
+                    saved_outputs.setdefault(t._fn, t)
+
+        root_ids = {id(t) for t in self.roots}
+        for fn in self.fns:
+            op = self.nodes[self.op_id[fn]]
+            if isinstance(fn, AccumulateGrad):
+                leaf = fn.variable
+                role = PARAMETER if isinstance(leaf, nn.Parameter) else INPUT
+                op.tensor = leaf
+                self._variable(leaf, role)
+                continue
+            known = outputs.get(fn, [])
+            op.tensor = known[0] if known else saved_outputs.get(fn)
+            for t in known:
+                if id(t) in root_ids:
+                    role = OUTPUT
+                elif t._retains:
+                    role = RETAINED
+                else:
+                    role = RESULT
+                self._variable(t, role)
+        # a root that needs no grad is a graph of one variable
+        for t in self.roots:
+            if not t._rg:
+                self._variable(t, OUTPUT)
+        self._add_constants()
+
+    def _add_constants(self) -> None:
+        """Saved tensors that need no grad: detached from a known tensor (same version counter,
+        as `detach()` makes) or plain constants (data, targets, `.data` copies)."""
+        by_counter = {id(t._vc): t for t in self.tensors.values() if t._rg}
+        for fn in self.fns:
+            for _, t in saved_slots(fn):
+                if t._rg:
+                    if t._fn is None:
+                        continue
+                    by_counter.setdefault(id(t._vc), t)
+        for fn in self.fns:
+            for _, t in saved_slots(fn):
+                if t._rg:
+                    continue
+                source = by_counter.get(id(t._vc))
+                node = self._variable(t, DETACHED if source is not None else CONSTANT)
+                self.edges.setdefault((node.id, self.op_id[fn]), GraphEdge(node.id, self.op_id[fn]))
+                if source is not None:
+                    node.detached_from = ", ".join(self.names_of.get(id(source), ())) or "a tensor in the graph"
+                    self.detach_edges.append((source, node.id))
+
+    def _source_of(self, t: Tensor) -> str | None:
+        """The node a tensor's value is drawn at: its variable, or the operator that made it."""
+        if id(t) in self.var_id:
+            return self.var_id[id(t)]
+        if t._fn is not None and t._fn in self.op_id:
+            return self.out_var[t._fn][0] if t._fn in self.out_var else self.op_id[t._fn]
+        return None
+
+    def add_edges(self) -> None:
+        out_var = self.out_var
+        for node in list(self.nodes.values()):
+            t = node.tensor
+            if node.kind == VARIABLE and t is not None and t._fn is not None and t._fn in self.op_id:
+                out_var.setdefault(t._fn, []).append(node.id)
+        for fn, var_ids in out_var.items():
+            for vid in var_ids:
+                self._edge(self.op_id[fn], vid, ())
+        for fn in self.fns:
+            dst = self.op_id[fn]
+            if isinstance(fn, AccumulateGrad):
+                self._edge(self.var_id[id(fn.variable)], dst, ())
+                continue
+            for slot, (nxt, _) in enumerate(fn.next_functions):
+                if nxt is None:
+                    continue
+                # a result drawn as a variable sits between its operator and the consumers
+                src = out_var[nxt][0] if nxt in out_var else self.op_id[nxt]
+                self._edge(src, dst, (slot,))
+        for source, detached_id in self.detach_edges:
+            src = self._source_of(source)
+            if src is not None and src != detached_id:
+                self.edges[(src, detached_id)] = GraphEdge(src, detached_id, (), "detach")
+
+    def _edge(self, src: str, dst: str, slots: tuple) -> None:
+        old = self.edges.get((src, dst))
+        self.edges[(src, dst)] = GraphEdge(src, dst, (old.slots if old else ()) + slots)
+
+    def edge_list(self) -> list[GraphEdge]:
+        return list(self.edges.values())
+
+
+def _assign_modules(model: GraphModel, recorder: ModuleCallRecorder, builder: _Builder) -> None:
+    """Each node's innermost module call: operators by sequence number, parameters (and their
+    AccumulateGrad) by the module that owns them, a call's output just outside the call."""
+    finished = [c for c in recorder.calls if c.last_seq >= 0]
+    output_of = {id(c.output): c for c in finished if isinstance(c.output, Tensor)}
+    owner = {}
+    for call in finished:
+        for p in call.module._parameters.values():
+            if p is not None:
+                owner.setdefault(id(p), call)
+    used = set()
+    for node in model.nodes.values():
+        call = None
+        if node.kind == OPERATOR and isinstance(node.fn, AccumulateGrad):
+            call = owner.get(id(node.fn.variable))
+        elif node.kind == OPERATOR:
+            call = recorder.innermost(node.fn._seq)
+        elif node.role in (PARAMETER, INPUT):
+            call = owner.get(id(node.tensor))
+        elif node.tensor is not None and id(node.tensor) in output_of:
+            call = output_of[id(node.tensor)].parent
+        elif node.tensor is not None and node.tensor._fn is not None and node.tensor._fn in builder.op_id:
+            call = recorder.innermost(node.tensor._fn._seq)
+        if call is not None:
+            node.module = call.key
+            while call is not None:
+                used.add(call)
+                call = call.parent
+    model.calls = {c.key: c for c in finished if c in used}
+
+
+def saved_slots(fn) -> list[tuple[str, Tensor]]:
+    """(slot name, tensor) pairs an operator saved. Binary ops save only the operands that are
+    needed (`kept` says which), so the names are matched to the saved tensors through it."""
+    saved = fn._saved
+    if not saved:
+        return []
+    names = tuple(fn.saved_names)
+    kept = getattr(fn, "kept", None)
+    if isinstance(kept, tuple) and len(kept) == len(names) and all(isinstance(k, bool) for k in kept):
+        names = tuple(n for n, k in zip(names, kept) if k)
+    if len(names) < len(saved):
+        names += tuple(f"saved_{i}" for i in range(len(names), len(saved)))
+    return [(n, t) for n, (t, _, _) in zip(names, saved)]
+
+
+def _default_label(role: str, t: Tensor) -> str:
+    return {OUTPUT: "output", CONSTANT: "constant", DETACHED: "detached", PARAMETER: "parameter",
+            INPUT: "leaf", RETAINED: "retained", RESULT: "result"}.get(role, "tensor")
+
+
+# -- the graph of a training step ------------------------------------------------
+
+def training_step_graph(trainer) -> GraphModel:
+    """The graph of the loss the trainer's next step computes, with its modules, parameters,
+    the batch input `x`, the `prediction` and the `target`, named. Nothing is trained."""
+    recorder = ModuleCallRecorder({"model": trainer.model, "loss_fn": trainer.loss_fn})
+    with recorder:
+        loss = trainer.loss_graph()
+    names = {name: p for name, p in trainer.model.named_parameters()}
+    for call in recorder.calls:
+        if call.module is trainer.model and call.parent is None and call.args:
+            names.setdefault("x", call.args[0])
+            if isinstance(call.output, Tensor):
+                names.setdefault("prediction", call.output)
+        if call.module is trainer.loss_fn and call.parent is None and len(call.args) > 1:
+            names.setdefault("target", call.args[1])
+    names["loss"] = loss
+    return build_graph([loss], names, recorder)
+
+
+def has_saved_buffers(model: GraphModel) -> bool:
+    """False once a backward without retain_graph freed what the graph's operators saved."""
+    return not any(n.fn is not None and n.fn._saved is None for n in model.nodes.values())
+
+

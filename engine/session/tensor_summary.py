@@ -1,0 +1,79 @@
+"""Short, readable text for tensor values and gradients: what the graph view, the inspector and the
+debugger print (numbers as PyTorch prints them, statistics instead of pages for big arrays)."""
+from __future__ import annotations
+
+import numpy as np
+
+SMALL = 12  # arrays with at most this many elements are printed in full
+
+
+def number(value) -> str:
+    """One value as PyTorch prints it: `7.`, `0.3333`, `1.2346e+06`, `nan`, `inf`."""
+    v = float(value)
+    if not np.isfinite(v):
+        return "nan" if np.isnan(v) else ("inf" if v > 0 else "-inf")
+    if v != 0 and (abs(v) >= 1e5 or abs(v) < 1e-4):
+        return np.format_float_scientific(v, precision=4, trim="-")
+    return np.format_float_positional(v, precision=4, trim=".")
+
+
+def values(a) -> str:
+    """The elements of a small array in nested brackets, or a short prefix of a big one."""
+    a = np.asarray(a)
+    if a.ndim == 0:
+        return number(a)
+    if a.size <= SMALL:
+        return _nested(a)
+    flat = a.reshape(-1)
+    return "[" + ", ".join(number(v) for v in flat[:6]) + ", …]"
+
+
+def _nested(a: np.ndarray) -> str:
+    if a.ndim == 0:
+        return number(a)
+    return "[" + ", ".join(_nested(row) for row in a) + "]"
+
+
+def statistics(a) -> str:
+    """min / mean / max / norm of an array (float64 so a float32 sum cannot overflow), and how
+    many elements are NaN or Inf."""
+    a = np.asarray(a, dtype=np.float64)
+    finite = np.isfinite(a)
+    parts = []
+    if finite.any():
+        f = a[finite]
+        parts.append(f"min {number(f.min())}  mean {number(f.mean())}  max {number(f.max())}  "
+                     f"norm {number(np.linalg.norm(f))}")
+    nans, infs = int(np.isnan(a).sum()), int(np.isinf(a).sum())
+    if nans:
+        parts.append(f"{nans} NaN")
+    if infs:
+        parts.append(f"{infs} Inf")
+    return "  ".join(parts)
+
+
+def describe(a) -> str:
+    """Values of a small array; for a big one a prefix and its statistics on a second line."""
+    a = np.asarray(a)
+    if a.size <= SMALL:
+        return values(a)
+    return f"{values(a)}\n{statistics(a)}"
+
+
+def shape_text(shape) -> str:
+    """A shape as `(32, 1)`; a scalar's as `()`."""
+    return "(" + ", ".join(str(int(s)) for s in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def brief(a) -> str:
+    """A few characters for a label: the value of a one-element array, else its shape."""
+    a = np.asarray(a)
+    return number(a.reshape(-1)[0]) if a.size == 1 else shape_text(a.shape)
+
+
+def has_nonfinite(a) -> bool:
+    if a is None:
+        return False
+    data = getattr(a, "_data", a)
+    data = np.asarray(data)
+    return data.dtype.kind in "fc" and not np.isfinite(data).all()
