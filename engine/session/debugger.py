@@ -1,0 +1,267 @@
+"""Step-through backward: `BackwardDebugger` drives the engine's own `backward_steps` generator
+one record at a time, so a walk to the end leaves exactly the `.grad` that `backward()` would
+(it is the same code, never a re-enactment). Breakpoints stop a run on a node type, on the first
+NaN or Inf in a gradient, or on the node of a named tensor; errors are reported, not raised, with
+PyTorch's message and an explanation."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.autograd import prepare_roots
+from engine.autograd.engine import BackwardStep, backward_steps
+from engine.autograd.graph import SECOND_BACKWARD_MESSAGE, AccumulateGrad, accumulate_node
+from engine.session.tensor_summary import has_nonfinite
+from engine.tensor import Tensor, _wrap
+
+FREED_EXPLANATION = (
+    "Buffers freed by the previous backward: {nodes} saved tensors for backward, and the backward "
+    "that already ran through this graph without retain_graph=True freed them. Run the forward "
+    "again to build a new graph, or give the first backward retain_graph=True.")
+INPLACE_EXPLANATION = (
+    "A tensor this graph saved for backward was changed in place after it was saved, so the "
+    "gradient formula would use the wrong value. Compute on a copy (x.clone()) or move the in-place "
+    "change after backward.")
+RESTART_EXPLANATION = (
+    "Cannot restart: this walk ran without retain_graph=True, so {nodes} already freed the "
+    "tensors saved for backward. Start again with \"retain graph\" on, or rebuild the graph.")
+
+
+class DebuggerError(RuntimeError):
+    """An action the debugger cannot take now (the message says why)."""
+
+
+@dataclass
+class Breakpoints:
+    """Where `run_to_breakpoint` stops: after a node of one of `node_types` runs, after the first
+    node whose gradients hold a NaN or Inf, or after the node of one of the named tensors (its
+    grad_fn, or the AccumulateGrad of a leaf)."""
+
+    node_types: set[str] = field(default_factory=set)
+    nan_inf: bool = False
+    tensors: dict[str, Tensor] = field(default_factory=dict)
+
+    def hit(self, record: BackwardStep) -> str | None:
+        """Why `record` stops a run, or None."""
+        if record.name in self.node_types:
+            return f"breakpoint on node type {record.name}"
+        for name, t in self.tensors.items():
+            if record.node is t._fn or (t._fn is None and record.node is t._acc):
+                return f"breakpoint on tensor '{name}'"
+        if self.nan_inf:
+            where = nonfinite_gradient(record)
+            if where:
+                return f"NaN/Inf: {where}"
+        return None
+
+
+def nonfinite_gradient(record: BackwardStep) -> str | None:
+    """Where a record's gradients first hold a NaN or Inf, in words, or None."""
+    if has_nonfinite(record.grad_in):
+        return f"{record.name} received a non-finite gradient"
+    for slot, g in enumerate(record.grads_out):
+        if has_nonfinite(g):
+            return f"{record.name} produced a non-finite gradient for input {slot}"
+    for _, _, after in record.accumulated:
+        if has_nonfinite(after):
+            return f"{record.name} accumulated a non-finite .grad"
+    return None
+
+
+class BackwardDebugger:
+    """Walk a backward pass node by node. Not thread-safe: drive it from one thread at a time."""
+
+    def __init__(self) -> None:
+        self.breakpoints = Breakpoints()
+        self._steps = None
+        self._clear()
+
+    def _clear(self) -> None:
+        self.records: list[BackwardStep] = []
+        self.started = False
+        self.finished = False
+        self.error: str | None = None          # the exception's message, as PyTorch words it
+        self.exception: BaseException | None = None
+        self.explanation: str | None = None
+        self.stop_reason: str | None = None
+        self._graph_nodes: list = []
+        self._executed: set = set()
+        self._grads_before: list = []
+
+    # -- driving ------------------------------------------------------------------
+    def start(self, root, gradient=None, retain_graph: bool | None = None, create_graph: bool = False,
+              inputs=None) -> bool:
+        """Prepare a walk from `root` (a tensor or list) as `root.backward(gradient, ...)` would;
+        nothing runs until `step`. False (with `error` set) when backward would refuse to start."""
+        self.close()
+        self._clear()
+        self._args = (root, gradient, retain_graph, create_graph, inputs)
+        self.retain_graph = create_graph if retain_graph is None else bool(retain_graph)
+        try:
+            roots, seeds = prepare_roots(root, gradient, create_graph)
+            if inputs is not None:
+                inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+                if not inputs:
+                    raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        except RuntimeError as exc:
+            self._fail(exc)
+            return False
+        self.roots = roots
+        self._graph_nodes = _reachable(roots)
+        self._grads_before = _grad_state(self._graph_nodes)
+        self._steps = backward_steps(roots, seeds, self.retain_graph, create_graph, inputs=inputs)
+        self.started = True
+        return True
+
+    def step(self) -> BackwardStep | None:
+        """Run the next node; its record, or None once the walk is over (or failed)."""
+        if self._steps is None or self.finished:
+            return None
+        try:
+            record = next(self._steps)
+        except StopIteration:
+            self._finish()
+            return None
+        except Exception as exc:  # a failing node ends backward: report it as backward would raise it
+            self._fail(exc)
+            return None
+        self.records.append(record)
+        self._executed.add(record.node)
+        self.stop_reason = None
+        return record
+
+    def continue_(self) -> BackwardStep | None:
+        """Run to the end, ignoring breakpoints; the last record."""
+        while self.step() is not None:
+            pass
+        return self.current
+
+    def run_to_breakpoint(self) -> BackwardStep | None:
+        """Run until a node hits a breakpoint (and stop after it), or to the end."""
+        while True:
+            record = self.step()
+            if record is None:
+                return self.current
+            reason = self.breakpoints.hit(record)
+            if reason:
+                self.stop_reason = reason
+                return record
+
+    @property
+    def can_restart(self) -> bool:
+        return self.started and self._restart_blocker() is None
+
+    def restart(self) -> None:
+        """Rewind: put back the `.grad` values from before this walk and start it again.
+        Possible only while the graph still has its saved tensors (retain_graph=True, or no node
+        that saves anything has run yet)."""
+        if not self.started:
+            raise DebuggerError("Nothing to restart: start a walk first.")
+        blocker = self._restart_blocker()
+        if blocker:
+            raise DebuggerError(blocker)
+        self.close()
+        _restore_grads(self._grads_before)
+        breakpoints = self.breakpoints
+        self.start(*self._args)
+        self.breakpoints = breakpoints
+
+    def close(self) -> None:
+        """Abandon the walk in progress (the generator is closed; .grad keeps what ran)."""
+        if self._steps is not None:
+            self._steps.close()
+            self._steps = None
+
+    # -- state ----------------------------------------------------------------------
+    @property
+    def current(self) -> BackwardStep | None:
+        return self.records[-1] if self.records else None
+
+    @property
+    def execution_order(self) -> list[str]:
+        return [r.name for r in self.records]
+
+    @property
+    def pending(self) -> list:
+        """Nodes of the graph that have not run (yet). Empty once the walk has ended."""
+        if self.finished:
+            return []
+        return [n for n in self._graph_nodes if n not in self._executed]
+
+    @property
+    def graph_nodes(self) -> list:
+        return list(self._graph_nodes)
+
+    def freed_nodes(self) -> list:
+        """Nodes of the graph whose saved tensors are gone."""
+        return [n for n in self._graph_nodes if not isinstance(n, AccumulateGrad) and n._saved is None]
+
+    def _finish(self) -> None:
+        self.finished = True
+        self._steps = None
+
+    def _fail(self, exc: BaseException) -> None:
+        self.exception = exc
+        self.error = str(exc)
+        self.explanation = self._explain(exc)
+        self._finish()
+
+    def _explain(self, exc: BaseException) -> str | None:
+        message = str(exc)
+        if message == SECOND_BACKWARD_MESSAGE:
+            names = _names(n for n in self.pending if n._saved is None) or _names(self.freed_nodes()) or "its nodes"
+            return FREED_EXPLANATION.format(nodes=names)
+        if "modified by an inplace operation" in message:
+            return INPLACE_EXPLANATION
+        return None
+
+    def _restart_blocker(self) -> str | None:
+        if self.retain_graph:
+            return None
+        released = [r.node for r in self.records if r.released]
+        if released or (self.error == SECOND_BACKWARD_MESSAGE):
+            return RESTART_EXPLANATION.format(nodes=_names(released or self.freed_nodes()) or "its nodes")
+        return None
+
+
+def _names(nodes) -> str:
+    names = []
+    for n in nodes:
+        if n.name() not in names:
+            names.append(n.name())
+    return ", ".join(names)
+
+
+def _reachable(roots) -> list:
+    """Every node backward from `roots` can reach, in discovery order (iteratively)."""
+    start = [t._fn if t._fn is not None else accumulate_node(t) for t in roots]
+    seen, order, stack = set(), [], list(reversed(start))
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        order.append(node)
+        stack.extend(nxt for nxt, _ in reversed(node.next_functions) if nxt is not None and nxt not in seen)
+    return order
+
+
+def _grad_state(nodes) -> list:
+    """Copies of every `.grad` a walk over `nodes` can change: leaves', and retained non-leaves'."""
+    state = []
+    for node in nodes:
+        t = node.variable if isinstance(node, AccumulateGrad) else (node._retained() if node._retained else None)
+        if t is not None:
+            state.append((t, None if t._grad is None else np.array(t._grad._data, copy=True)))
+    return state
+
+
+def _restore_grads(state) -> None:
+    for t, before in state:
+        if before is None:
+            t._grad = None
+        elif t._grad is not None and t._grad._data.shape == before.shape:
+            t._grad._data[...] = before
+        else:
+            t._grad = _wrap(before.copy())

@@ -1,0 +1,237 @@
+"""The scratchpad: runs a short Python program the user typed, with `torch` bound to the engine
+(`import torch` and `import torch.nn as nn` work too), so PyTorch tutorial snippets run as they
+are. This is user code execution by design — it runs only when the user presses Run.
+
+Printed output and warnings are captured (through the program's own `print` and the warnings
+machinery, not by redirecting sys.stdout, so other threads keep their output); errors come back as
+a message and a line number; `stop()` ends a running program at its next line. In "debug
+backward" mode a `backward()` the program calls is handed to a callback (the debugger) instead
+of running through; the program waits until that walk is over, then goes on.
+"""
+from __future__ import annotations
+
+import builtins
+import importlib
+import io
+import sys
+import threading
+import traceback
+import warnings
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import engine
+import engine.autograd as _autograd
+from engine.tensor import Tensor
+
+FILENAME = "<scratchpad>"
+
+
+class ScratchpadStopped(BaseException):
+    """Raised inside a running program when the user presses Stop (a BaseException, so the
+    program's own `except Exception` cannot swallow it)."""
+
+
+@dataclass
+class ScratchpadError:
+    """What went wrong: `message` as Python prints it ("NameError: name 'z' is not defined"),
+    the 1-based `line` in the program (None if unknown) and the traceback lines in the program."""
+
+    message: str
+    line: int | None
+    traceback: str = ""
+
+
+@dataclass
+class RunResult:
+    output: str
+    error: ScratchpadError | None
+    namespace: dict
+    stopped: bool = False
+
+    def tensors(self) -> dict[str, Tensor]:
+        """The program's tensor variables, by name: what can be picked as a graph root."""
+        return {k: v for k, v in self.namespace.items() if isinstance(v, Tensor) and not k.startswith("_")}
+
+
+@dataclass(eq=False)
+class BackwardRequest:
+    """A `backward()` the program called in debug mode, waiting for the debugger to walk it.
+    The debugger calls `finish()` when the walk is over (with the exception backward would have
+    raised, if any)."""
+
+    tensors: object
+    grad_tensors: object = None
+    retain_graph: bool | None = None
+    create_graph: bool = False
+    inputs: object = None
+    line: int | None = None
+    _done: threading.Event = field(default_factory=threading.Event)
+    _error: BaseException | None = None
+
+    def finish(self, error: BaseException | None = None) -> None:
+        self._error = error
+        self._done.set()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def wait(self, stopped: threading.Event) -> None:
+        """Block the program until the walk is finished (or Stop is pressed)."""
+        while not self._done.wait(0.05):
+            if stopped.is_set():
+                raise ScratchpadStopped()
+        if self._error is not None:
+            raise self._error
+
+
+BackwardHandler = Callable[[BackwardRequest], None]
+
+
+@contextmanager
+def intercept_backward(handler: BackwardHandler):
+    """Route `autograd.backward` (so `Tensor.backward()`) called on *this* thread to `handler`;
+    other threads (a training run) keep the real one. Restored on exit."""
+    original = _autograd.backward
+    owner = threading.get_ident()
+
+    def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+        if threading.get_ident() != owner:
+            return original(tensors, grad_tensors, retain_graph, create_graph, inputs)
+        handler(BackwardRequest(tensors, grad_tensors, retain_graph, create_graph, inputs, _program_line()))
+
+    _autograd.backward = backward
+    try:
+        yield
+    finally:
+        _autograd.backward = original
+
+
+def _program_line() -> int | None:
+    frame = sys._getframe()
+    while frame is not None:
+        if frame.f_code.co_filename == FILENAME:
+            return frame.f_lineno
+        frame = frame.f_back
+    return None
+
+
+class Scratchpad:
+    """Runs programs one at a time; `stop()` may be called from any thread."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def run(self, code: str, on_output: Callable[[str], None] | None = None,
+            on_backward: BackwardHandler | None = None) -> RunResult:
+        """Run `code` in a fresh namespace. `on_output` receives printed text as it appears;
+        with `on_backward` set, backward() calls go to it (see `intercept_backward`)."""
+        self._stop.clear()
+        out = io.StringIO()
+
+        def write(text: str) -> None:
+            out.write(text)
+            if on_output is not None:
+                on_output(text)
+
+        namespace = _fresh_namespace(write)
+        try:
+            program = compile(code, FILENAME, "exec")
+        except SyntaxError as exc:
+            return RunResult(out.getvalue(), _syntax_error(exc), namespace)
+
+        error, stopped = None, False
+        previous_trace = sys.gettrace()
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = lambda message, category, *_: write(f"{category.__name__}: {message}\n")
+            try:
+                sys.settrace(self._trace)
+                with intercept_backward(lambda request: self._hand_over(request, on_backward)) \
+                        if on_backward is not None else _nothing():
+                    exec(program, namespace)  # safe: user-run scratchpad, only on explicit Run
+            except ScratchpadStopped:
+                stopped = True
+                write("Stopped.\n")
+            except Exception as exc:
+                error = _runtime_error(exc, code)
+            finally:
+                sys.settrace(previous_trace)
+        return RunResult(out.getvalue(), error, namespace, stopped)
+
+    def _hand_over(self, request: BackwardRequest, on_backward: BackwardHandler) -> None:
+        on_backward(request)
+        request.wait(self._stop)
+
+    def _trace(self, frame, event, arg):
+        # Only the program's own frames are traced (line by line, to notice Stop); engine code
+        # called from it runs untraced, at full speed.
+        if frame.f_code.co_filename != FILENAME:
+            return None
+        if self._stop.is_set():
+            raise ScratchpadStopped()
+        return self._trace_lines
+
+    def _trace_lines(self, frame, event, arg):
+        if self._stop.is_set():
+            raise ScratchpadStopped()
+        return self._trace_lines
+
+
+@contextmanager
+def _nothing():
+    yield
+
+
+def _fresh_namespace(write: Callable[[str], None]) -> dict:
+    def print_(*args, sep=" ", end="\n", file=None, flush=False):
+        if file is not None and file not in (sys.stdout, sys.stderr):
+            return builtins.print(*args, sep=sep, end=end, file=file, flush=flush)
+        write(sep.join(str(a) for a in args) + end)
+
+    program_builtins = dict(vars(builtins))
+    program_builtins["print"] = print_
+    program_builtins["__import__"] = _import
+    return {"__name__": "__main__", "__builtins__": program_builtins, "torch": engine}
+
+
+def _import(name, globals=None, locals=None, fromlist=(), level=0):
+    """`import torch…` gives the engine; every other import is Python's own."""
+    if level == 0 and (name == "torch" or name.startswith("torch.")):
+        target = engine
+        for part in name.split(".")[1:]:
+            try:
+                target = getattr(target, part)
+            except AttributeError:
+                raise ModuleNotFoundError(f"No module named '{name}' (GradStudio's engine has no "
+                                          f"'{part}' in torch)") from None
+        return target if fromlist else engine
+    return importlib.__import__(name, globals, locals, fromlist, level)
+
+
+def _syntax_error(exc: SyntaxError) -> ScratchpadError:
+    text = f"SyntaxError: {exc.msg}"
+    return ScratchpadError(text, exc.lineno, text)
+
+
+def _runtime_error(exc: BaseException, code: str) -> ScratchpadError:
+    source = code.splitlines()
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == FILENAME]
+    line = frames[-1].lineno if frames else None
+    message = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    lines = ["Traceback (most recent call last):"]
+    for f in frames:
+        lines.append(f"  line {f.lineno}, in {f.name}")
+        if 0 < f.lineno <= len(source) and source[f.lineno - 1].strip():
+            lines.append(f"    {source[f.lineno - 1].strip()}")
+    lines.append(message)
+    return ScratchpadError(message, line, "\n".join(lines))
