@@ -145,6 +145,7 @@ class MinibatchSampler:
         self._arrays = arrays
         self._n = len(arrays[0])
         self._batch_size = batch_size
+        self._seed = seed
         self._rng = np.random.default_rng(seed)
         self._order = np.arange(self._n)
         # With one batch per epoch the order does not matter: serve the arrays themselves.
@@ -163,6 +164,31 @@ class MinibatchSampler:
         if self._start + self._batch_size > self._n:
             self._new_epoch()
         return tuple(a[self._start:self._start + self._batch_size] for a in self._shuffled)
+
+    def state_dict(self) -> dict[str, int]:
+        """Where the sampler is: the epoch and the row the next batch starts at."""
+        return {"epoch": self.epoch, "position": self._start}
+
+    def load_state_dict(self, state: dict[str, int]) -> None:
+        """Continue from `state_dict()` of a sampler over the same arrays, batch size and seed.
+
+        The order is rebuilt by replaying the epochs' shuffles from the seed (one cheap shuffle
+        per epoch) rather than stored, so a session file stays small whatever the data's size.
+        """
+        epoch, position = state.get("epoch"), state.get("position")
+        for name, value in (("epoch", epoch), ("position", position)):
+            if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
+                raise ValueError(f"{name}: must be a whole number ≥ 0")
+        if position > self._n or (epoch == 0 and position != self._n):
+            raise ValueError(f"position: {position} does not fit {self._n} rows in epoch {epoch}")
+        self._rng = np.random.default_rng(self._seed)
+        self._order = np.arange(self._n)
+        if self._shuffled is not self._arrays:
+            for _ in range(epoch):
+                self._rng.shuffle(self._order)
+            for source, target in zip(self._arrays, self._shuffled):
+                np.take(source, self._order, axis=0, out=target)
+        self.epoch, self._start = int(epoch), int(position)
 
     def _new_epoch(self) -> None:
         self.epoch += 1

@@ -5,8 +5,10 @@ from __future__ import annotations
 import copy
 import math
 import numbers
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -14,6 +16,7 @@ import engine
 from engine import nn, optim
 from engine.session.config import ConfigError, SessionConfig, TrainingConfig, validate
 from engine.session.data import MinibatchSampler, make_dataset
+from engine.session.history import RunHistory
 from engine.session.models import build_model
 
 GRID_POINTS = 400
@@ -89,6 +92,9 @@ class Trainer:
         self._values = [p.detach().numpy() for p in self._parameters]
         self._backup = [np.empty_like(values) for values in self._values]
         self._zeros = [np.zeros(values.size, values.dtype) for values in self._values]
+        scalars = [index for index, values in enumerate(self._values) if values.size == 1]
+        self._scalar_values = [self._values[index].reshape(-1) for index in scalars]
+        self.history = RunHistory([self._names[index] for index in scalars])
         self._lr = training.lr
         self.optimizer = _make_optimizer(training, self._parameters, self._lr)
         self.loss_fn = nn.MSELoss() if training.loss == "mse" else HalfSumSquaredError()
@@ -151,6 +157,7 @@ class Trainer:
                 return value
         self.step = step
         self.last_loss = value
+        self.history.record(step, time.time(), value, [values[0] for values in self._scalar_values])
         return value
 
     def _finite(self, index: int, values: np.ndarray) -> bool:
@@ -171,6 +178,70 @@ class Trainer:
         return Snapshot(step=self.step, loss=self.last_loss, params=params, grad_norms=grad_norms,
                         grid_x=self.grid_x.copy(), grid_pred=grid_pred, diverged=self.diverged)
 
+    def state_dict(self) -> dict[str, Any]:
+        """Copies of what continuing this run needs besides its config and history: the step counter,
+        the last loss, the divergence message, the parameters and their last gradients by name, the
+        optimizer's state by parameter name and the minibatch sampler's place."""
+        optimizer_state = {}
+        for name, p in zip(self._names, self._parameters):
+            state = self.optimizer.state.get(p)
+            if isinstance(state, dict):  # Adam: step, exp_avg, exp_avg_sq
+                optimizer_state[name] = {key: np.array(value, copy=True) if isinstance(value, np.ndarray) else value
+                                         for key, value in state.items()}
+            elif state is not None:  # SGD with momentum: the buffer
+                optimizer_state[name] = {"momentum_buffer": np.array(state, copy=True)}
+        return {
+            "step": self.step,
+            "last_loss": self.last_loss,
+            "diverged": self.diverged,
+            "parameters": {name: values.copy() for name, values in zip(self._names, self._values)},
+            "gradients": {name: p.grad.numpy().copy() for name, p in zip(self._names, self._parameters)
+                          if p.grad is not None},
+            "optimizer": optimizer_state,
+            "sampler": self._sampler.state_dict(),
+        }
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Continue the run that `state_dict()` described, on a trainer built from the same config (the
+        learning rate and step limit may differ). Everything is checked before anything changes;
+        a ValueError names the bad part, as in "parameters.w: has shape (2,), the model's is (1, 1)"."""
+        shapes = {name: values.shape for name, values in zip(self._names, self._values)}
+        parameters = _named_arrays(state.get("parameters"), "parameters", shapes, required=True)
+        gradients = _named_arrays(state.get("gradients", {}), "gradients", shapes, required=False)
+        optimizer_state = _optimizer_state(state.get("optimizer", {}), self.optimizer, shapes)
+        step, last_loss, diverged = state.get("step"), state.get("last_loss"), state.get("diverged")
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 0:
+            raise ValueError("step: must be a whole number ≥ 0")
+        if isinstance(last_loss, bool) or not isinstance(last_loss, numbers.Real):
+            raise ValueError("last_loss: must be a number")
+        if diverged is not None and not isinstance(diverged, str):
+            raise ValueError("diverged: must be text or null")
+        sampler_state = state.get("sampler")
+        if not isinstance(sampler_state, Mapping):
+            raise ValueError("sampler: must be an object with epoch and position")
+
+        self.reset()
+        try:
+            self._sampler.load_state_dict(sampler_state)
+        except ValueError as error:
+            self.reset()
+            raise ValueError(f"sampler.{error}") from None
+        by_name = dict(zip(self._names, self._parameters))
+        for name, values in zip(self._names, self._values):
+            np.copyto(values, parameters[name])
+            by_name[name]._vc[0] += 1
+        for name, grad in gradients.items():
+            by_name[name].grad = engine.from_numpy(grad.astype(by_name[name].detach().numpy().dtype))
+        for name, entry in optimizer_state.items():
+            dtype = by_name[name].detach().numpy().dtype
+            if "momentum_buffer" in entry:
+                self.optimizer.state[by_name[name]] = np.ascontiguousarray(entry["momentum_buffer"], dtype=dtype)
+            else:
+                self.optimizer.state[by_name[name]] = {
+                    key: np.ascontiguousarray(value, dtype=dtype) if isinstance(value, np.ndarray) else int(value)
+                    for key, value in entry.items()}
+        self.step, self.last_loss, self.diverged = int(step), float(last_loss), diverged
+
     def loss_graph(self):
         """The loss of the batch the next step will use, from a fresh forward with its graph (no step).
 
@@ -185,6 +256,60 @@ def _make_optimizer(training: TrainingConfig, params: list, lr: float) -> optim.
         return optim.Adam(params, lr=lr)
     momentum = training.momentum if training.optimizer == "momentum" else 0.0
     return optim.SGD(params, lr=lr, momentum=momentum)
+
+
+def _named_arrays(data: Any, where: str, shapes: dict[str, tuple[int, ...]], required: bool) -> dict[str, np.ndarray]:
+    if not isinstance(data, Mapping):
+        raise ValueError(f"{where}: must map parameter names to arrays")
+    unknown = [name for name in data if name not in shapes]
+    if unknown:
+        raise ValueError(f"{where}.{unknown[0]}: the model has no parameter named {unknown[0]!r}; "
+                         f"its parameters are {', '.join(shapes)}")
+    if required:
+        missing = [name for name in shapes if name not in data]
+        if missing:
+            raise ValueError(f"{where}.{missing[0]}: missing (the model's parameters are {', '.join(shapes)})")
+    arrays = {}
+    for name, value in data.items():
+        array = np.asarray(value)
+        if array.shape != shapes[name]:
+            raise ValueError(f"{where}.{name}: has shape {tuple(array.shape)} where the model needs {shapes[name]}")
+        if array.dtype.kind not in "fiu":
+            raise ValueError(f"{where}.{name}: must hold numbers")
+        arrays[name] = array
+    return arrays
+
+
+def _optimizer_state(data: Any, optimizer: optim.Optimizer, shapes: dict[str, tuple[int, ...]]) -> dict[str, dict]:
+    """The optimizer state by parameter name, checked against the kind of optimizer it will go into."""
+    if not isinstance(data, Mapping):
+        raise ValueError("optimizer: must map parameter names to their optimizer state")
+    if isinstance(optimizer, optim.Adam):
+        arrays, scalars = {"exp_avg", "exp_avg_sq"}, {"step"}
+        if optimizer.param_groups[0].get("amsgrad"):
+            arrays.add("max_exp_avg_sq")
+    elif optimizer.param_groups[0].get("momentum"):
+        arrays, scalars = {"momentum_buffer"}, set()
+    else:
+        arrays, scalars = set(), set()
+    entries = {}
+    for name, entry in data.items():
+        where = f"optimizer.{name}"
+        if name not in shapes:
+            raise ValueError(f"{where}: the model has no parameter named {name!r}")
+        if not isinstance(entry, Mapping) or set(entry) != arrays | scalars:
+            expected = ", ".join(sorted(arrays | scalars)) or "no state (plain SGD)"
+            raise ValueError(f"{where}: does not fit the {type(optimizer).__name__} optimizer, "
+                             f"which keeps {expected}")
+        checked = dict(_named_arrays({key: entry[key] for key in arrays}, where, dict.fromkeys(arrays, shapes[name]),
+                                     required=True))
+        for key in scalars:
+            value = entry[key]
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"{where}.{key}: must be a whole number ≥ 1")
+            checked[key] = int(value)
+        entries[name] = checked
+    return entries
 
 
 def _kind(values: np.ndarray) -> str:
