@@ -78,13 +78,27 @@ class GraphEdge:
 
 @dataclass
 class GraphView:
-    """The graph with some module calls collapsed into boxes: what is laid out and drawn."""
+    """The graph with some module calls collapsed into boxes: what is laid out and drawn.
+    Expanded modules are drawn as frames around their nodes; a frame around a single node, or
+    around nothing but one inner frame, would add only clutter and is left out."""
 
     nodes: dict[str, GraphNode]
     edges: list[GraphEdge]
-    frames: list[tuple[ModuleCall, list[str]]]     # expanded calls and their visible members, outer first
     edge_of: dict[tuple[str, str], tuple[str, str]]  # model edge (src, dst) -> visible edge (src, dst)
     shown_as: dict[str, str]                         # model node id -> visible node id
+    frames: dict[str, ModuleCall] = field(default_factory=dict)        # drawn frames by call key
+    frame_parent: dict[str, str | None] = field(default_factory=dict)  # the frame a frame sits in
+    cluster_of: dict[str, str | None] = field(default_factory=dict)    # the frame a node sits in
+
+    def members(self, key: str) -> list[str]:
+        """Visible nodes inside a frame, at any depth."""
+        inside = {key}
+        changed = True
+        while changed:
+            grown = inside | {k for k, p in self.frame_parent.items() if p in inside}
+            changed = grown != inside
+            inside = grown
+        return [n for n, c in self.cluster_of.items() if c in inside]
 
 
 @dataclass
@@ -153,17 +167,33 @@ class GraphModel:
             slots = e.slots if dst == e.dst else ()
             kind = e.kind if old is None or old.kind == e.kind else "data"
             merged[(src, dst)] = GraphEdge(src, dst, (old.slots if old else ()) + slots, kind)
-        frames = []
-        for call in self._calls_outer_first():
-            if call.key in collapsed or any(c.key in collapsed for c in _ancestors(call)):
-                continue
-            members = [vid for vid, n in nodes.items() if _inside(self, n, call)]
-            if members:
-                frames.append((call, members))
-        return GraphView(nodes, list(merged.values()), frames, edge_of, shown_as)
+        view = GraphView(nodes, list(merged.values()), edge_of, shown_as)
+        self._add_frames(view, collapsed)
+        return view
 
-    def _calls_outer_first(self) -> list[ModuleCall]:
-        return sorted(self.calls.values(), key=lambda c: c.depth)
+    def _add_frames(self, view: GraphView, collapsed) -> None:
+        def expanded_chain(node: GraphNode) -> list[ModuleCall]:
+            chain = self.module_chain(node) if node.kind != MODULE else list(_ancestors(node.call))
+            return [c for c in chain if c.key not in collapsed]
+
+        chains = {key: expanded_chain(node) for key, node in view.nodes.items()}
+        count: dict[str, int] = {}
+        for chain in chains.values():
+            for call in chain:
+                count[call.key] = count.get(call.key, 0) + 1
+        kept = {key for key, n in count.items() if n > 1}
+        # a frame holding nothing but one inner frame repeats it
+        for key in sorted(kept, key=lambda k: self.calls[k].depth):
+            direct = [k for k, chain in chains.items() if _first_kept(chain, kept) == key]
+            inner = {c.key for c in self.calls.values() if c.parent is not None and c.parent.key == key} & kept
+            if not direct and len(inner) == 1:
+                kept.discard(key)
+        for key in kept:
+            call = self.calls[key]
+            view.frames[key] = call
+            view.frame_parent[key] = _first_kept(list(_ancestors(call)), kept)
+        for key, chain in chains.items():
+            view.cluster_of[key] = _first_kept(chain, kept)
 
     def default_collapsed(self, max_nodes: int = 60) -> set[str]:
         """Collapse the deepest module calls first until at most `max_nodes` are drawn (never the
@@ -184,10 +214,9 @@ def _ancestors(call: ModuleCall):
         call = call.parent
 
 
-def _inside(model: GraphModel, node: GraphNode, call: ModuleCall) -> bool:
-    if node.kind == MODULE:
-        return node.call is not call and call in _ancestors(node.call)
-    return call in model.module_chain(node)
+def _first_kept(chain: list[ModuleCall], kept: set[str]) -> str | None:
+    """The innermost call of a chain (innermost first) that is drawn as a frame."""
+    return next((c.key for c in chain if c.key in kept), None)
 
 
 # -- building -----------------------------------------------------------------
@@ -362,7 +391,10 @@ def _assign_modules(model: GraphModel, recorder: ModuleCallRecorder, builder: _B
     """Each node's innermost module call: operators by sequence number, parameters (and their
     AccumulateGrad) by the module that owns them, a call's output just outside the call."""
     finished = [c for c in recorder.calls if c.last_seq >= 0]
-    output_of = {id(c.output): c for c in finished if isinstance(c.output, Tensor)}
+    output_of = {}   # a tensor returned by nested calls belongs just outside the outermost
+    for c in sorted(finished, key=lambda c: -c.depth):
+        if isinstance(c.output, Tensor):
+            output_of[id(c.output)] = c
     owner = {}
     for call in finished:
         for p in call.module._parameters.values():
@@ -425,6 +457,12 @@ def training_step_graph(trainer) -> GraphModel:
                 names.setdefault("prediction", call.output)
         if call.module is trainer.loss_fn and call.parent is None and len(call.args) > 1:
             names.setdefault("target", call.args[1])
+    known = {id(t) for t in names.values()}
+    for call in recorder.calls:   # e.g. the rescaled x an MLP hands to its layers
+        arg = call.args[0] if call.args else None
+        if isinstance(arg, Tensor) and id(arg) not in known and not arg._rg:
+            names[f"{call.path} input"] = arg
+            known.add(id(arg))
     names["loss"] = loss
     return build_graph([loss], names, recorder)
 

@@ -9,7 +9,7 @@ from engine import nn
 from engine.session import SessionConfig, Trainer
 from engine.session.debugger import BackwardDebugger
 from engine.session.graph_inspect import node_details
-from engine.session.graph_layout import crossings, layered_layout
+from engine.session.graph_layout import crossings, layered_layout, nested_layout
 from engine.session.graph_model import (CONSTANT, DETACHED, INPUT, MODULE, OPERATOR, OUTPUT, PARAMETER,
                                         RESULT, RETAINED, VARIABLE, build_graph, training_step_graph)
 from engine.session.module_calls import ModuleCallRecorder
@@ -123,8 +123,8 @@ def test_ops_made_inside_a_module_collapse_into_its_box():
     assert "0.weight" not in {n.label for n in view.nodes.values()}
     box_edges = {(view.nodes[e.src].label, view.nodes[e.dst].label) for e in view.edges}
     assert ("0: Linear", "TanhBackward0") in box_edges and ("TanhBackward0", "2: Linear") in box_edges
-    frames = {call.key: len(members) for call, members in view.frames}
-    assert "0" not in frames and frames["net"] == 5   # the three boxes and the two Tanh operators
+    # frames around one node (Tanh, MSELoss) would only add clutter: net holds 3 boxes, 2 Tanh
+    assert {key: len(view.members(key)) for key in view.frames} == {"net": 5}
 
 
 def test_big_graphs_start_with_their_innermost_modules_collapsed():
@@ -160,6 +160,10 @@ def test_three_hundred_node_graph_lays_out_in_well_under_a_second_with_every_edg
     layout = layered_layout(sizes, edges)
     assert time.perf_counter() - started < 1.0
     assert layered_edges_go_down(layout, edges)
+    started = time.perf_counter()
+    nested, _ = nested_layout(sizes, edges, view.cluster_of, view.frame_parent)   # with module frames
+    assert time.perf_counter() - started < 1.0
+    assert layered_edges_go_down(nested, edges)
     rects = sorted(layout.rect(k) for k in sizes)
     for (x0, y0, w0, h0), (x1, y1, w1, h1) in zip(rects, rects[1:]):
         assert not (x1 < x0 + w0 and y0 < y1 + h1 and y1 < y0 + h0), "nodes overlap"
@@ -183,3 +187,33 @@ def test_disconnected_pieces_and_lone_nodes_are_placed_side_by_side(extra):
     for i, (x0, y0, w0, h0) in enumerate(rects):
         for x1, y1, w1, h1 in rects[i + 1:]:
             assert not (x1 < x0 + w0 and x0 < x1 + w1 and y1 < y0 + h0 and y0 < y1 + h1)
+
+
+def test_nested_layout_keeps_each_module_frame_around_its_own_nodes_only():
+    model = mlp_graph(hidden=(8, 8))
+    view = model.view()
+    assert set(view.frames) == {"net", "0", "2", "4"}
+    sizes = {key: (40.0 + 7 * len(n.label), 32.0) for key, n in view.nodes.items()}
+    edges = [(e.src, e.dst) for e in view.edges]
+    layout, frames = nested_layout(sizes, edges, view.cluster_of, view.frame_parent)
+    assert layered_edges_go_down(layout, edges)
+
+    def inside(rect, frame):
+        x, y, w, h = rect
+        return frame.x <= x and frame.y <= y and x + w <= frame.x + frame.w and y + h <= frame.y + frame.h
+
+    def overlaps(rect, frame):
+        x, y, w, h = rect
+        return x < frame.x + frame.w and frame.x < x + w and y < frame.y + frame.h and frame.y < y + h
+
+    for key, frame in frames.items():
+        members = set(view.members(key))
+        for node in view.nodes:
+            if node in members:
+                assert inside(layout.rect(node), frame), (key, view.nodes[node].label)
+            else:
+                assert not overlaps(layout.rect(node), frame), (key, view.nodes[node].label)
+    siblings = [frames[k] for k in ("0", "2", "4")]
+    for i, a in enumerate(siblings):
+        for b in siblings[i + 1:]:
+            assert not overlaps((a.x, a.y, a.w, a.h), b)
