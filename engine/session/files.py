@@ -42,7 +42,7 @@ def atomic_write(path: str | os.PathLike, content: bytes | Callable[[BinaryIO], 
     temporary file is removed, `path` is as it was, and the OSError propagates.
     """
     path = Path(path)
-    if path.name in ("", ".", ".."):
+    if path.name in ("", ".", "..") or "\0" in str(path):
         raise OSError(errno.EINVAL, "not a file name", str(path))
     mode = path.stat().st_mode & 0o777 if path.is_file() else _default_mode()
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")

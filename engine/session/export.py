@@ -1,0 +1,340 @@
+"""Exports of a run: the weights (safetensors, .npz, JSON) named as the model names its parameters,
+the history as CSV, and a run folder with everything plus a README of the settings. Every file is
+written atomically; a failed write raises ExportError and leaves what was there before."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from engine import nn
+from engine.session.config import LOSS_LABELS, MODEL_LABELS, OPTIMIZER_LABELS, SessionConfig
+from engine.session.files import atomic_write, describe_os_error
+from engine.session.history import RunHistory
+from engine.session.trainer import Trainer
+
+WEIGHT_FORMATS = ("safetensors", "npz", "json")
+WEIGHT_SUFFIXES = {"safetensors": ".safetensors", "npz": ".npz", "json": ".json"}
+DTYPES = ("float32", "float64")
+JSON_WEIGHTS_FORMAT = "gradstudio-weights"
+
+# Writes the plots of a run into a folder and returns the files it wrote (gui/plot_export.py has one).
+PlotRenderer = Callable[[Path], list[Path]]
+
+
+class ExportError(Exception):
+    """A file that could not be written: `path` and a `reason` a user can act on."""
+
+    def __init__(self, path: str | os.PathLike, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"Cannot write {self.path}: {reason}")
+
+
+class WeightsError(Exception):
+    """Weights that cannot be read, or do not fit the model; the message lists every mismatch."""
+
+
+def _write(path: Path, content) -> Path:
+    try:
+        return atomic_write(path, content)
+    except OSError as error:
+        raise ExportError(path, describe_os_error(error)) from None
+
+
+def _model(target: Trainer | nn.Module) -> nn.Module:
+    return target.model if isinstance(target, Trainer) else target
+
+
+# ----- weights ---------------------------------------------------------------------------------------
+
+
+def model_weights(target: Trainer | nn.Module, dtype: str = "float32") -> dict[str, np.ndarray]:
+    """Copies of the parameters by the model's own names (`w`, `b`; `layers.0.weight` …)."""
+    if dtype not in DTYPES:
+        raise ValueError(f"unknown dtype {dtype!r}; choose one of: {', '.join(DTYPES)}")
+    return {name: np.array(p.detach().numpy(), dtype=dtype, copy=True)
+            for name, p in _model(target).named_parameters()}
+
+
+def weights_format(path: str | os.PathLike) -> str:
+    """The format a weights file's suffix names."""
+    suffix = Path(path).suffix.lower()
+    for name, known in WEIGHT_SUFFIXES.items():
+        if suffix == known:
+            return name
+    raise WeightsError(f"{Path(path).name}: unknown weights format {suffix or '(no suffix)'!r}; "
+                       f"use one of: {', '.join(WEIGHT_SUFFIXES.values())}")
+
+
+def weights_bytes(weights: Mapping[str, np.ndarray], fmt: str, metadata: Mapping[str, str] | None = None) -> bytes:
+    """The weights encoded in `fmt`: what `export_weights` writes."""
+    metadata = dict(metadata or {})
+    if fmt == "safetensors":
+        from safetensors.numpy import save
+
+        # "format": "pt" is what PyTorch-side loaders (transformers and others) look for.
+        # np.array, not np.ascontiguousarray: that one turns a 0-d scalar parameter into shape (1,).
+        return save({name: np.array(values, order="C") for name, values in weights.items()},
+                    metadata={"format": "pt", **{key: str(value) for key, value in metadata.items()}})
+    if fmt == "npz":
+        buffer = io.BytesIO()
+        np.savez(buffer, **weights)
+        return buffer.getvalue()
+    if fmt == "json":
+        dtypes = {str(values.dtype) for values in weights.values()}
+        document = {"format": JSON_WEIGHTS_FORMAT, "version": 1, "dtype": dtypes.pop() if len(dtypes) == 1 else "mixed",
+                    **({"metadata": metadata} if metadata else {}),
+                    "shapes": {name: list(values.shape) for name, values in weights.items()},
+                    "tensors": {name: values.tolist() for name, values in weights.items()}}
+        return (json.dumps(document, indent=1, allow_nan=False) + "\n").encode("utf-8")
+    raise ValueError(f"unknown weights format {fmt!r}; choose one of: {', '.join(WEIGHT_FORMATS)}")
+
+
+def export_weights(path: str | os.PathLike, target: Trainer | nn.Module | Mapping[str, np.ndarray],
+                   fmt: str | None = None, dtype: str = "float32", metadata: Mapping[str, str] | None = None) -> Path:
+    """Write the weights of a trainer, a model or a name → array mapping; the format follows the
+    suffix unless `fmt` is given. Safetensors loads with `safetensors.numpy.load_file` (and into
+    PyTorch), .npz with `np.load(allow_pickle=False)`, JSON with any JSON reader."""
+    path = Path(path)
+    fmt = fmt or weights_format(path)
+    weights = ({name: np.asarray(values, dtype=dtype) for name, values in target.items()}
+               if isinstance(target, Mapping) else model_weights(target, dtype))
+    for name, values in weights.items():
+        if not np.isfinite(values).all():
+            raise ExportError(path, f"parameter {name!r} holds NaN or Inf; there is nothing worth saving")
+    return _write(path, weights_bytes(weights, fmt, metadata))
+
+
+def read_weights(path: str | os.PathLike, fmt: str | None = None) -> dict[str, np.ndarray]:
+    """The tensors in a weights file by name; WeightsError says why a file cannot be read."""
+    path = Path(path)
+    fmt = fmt or weights_format(path)
+    name = path.name
+    try:
+        if fmt == "safetensors":
+            from safetensors.numpy import load_file
+
+            return dict(load_file(str(path)))
+        if fmt == "npz":
+            with np.load(path, allow_pickle=False) as archive:
+                return {key: archive[key] for key in archive.files}
+        if fmt == "json":
+            return _json_weights(json.loads(path.read_text(encoding="utf-8")), name)
+    except WeightsError:
+        raise
+    except FileNotFoundError:
+        raise WeightsError(f"{name}: there is no such file") from None
+    except OSError as error:
+        raise WeightsError(f"{name}: {describe_os_error(error)}") from None
+    except json.JSONDecodeError as error:
+        raise WeightsError(f"{name}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})") from None
+    except (zipfile.BadZipFile, EOFError):
+        raise WeightsError(f"{name}: not a valid .npz file (damaged or cut short)") from None
+    except ValueError as error:  # e.g. an object array that would need pickle
+        raise WeightsError(f"{name}: cannot be read safely: {error}") from None
+    except Exception as error:  # safetensors raises its own SafetensorError for damaged files
+        raise WeightsError(f"{name}: not a valid {fmt} file ({error})") from None
+    raise ValueError(f"unknown weights format {fmt!r}; choose one of: {', '.join(WEIGHT_FORMATS)}")
+
+
+def _json_weights(document, name: str) -> dict[str, np.ndarray]:
+    if not isinstance(document, dict) or not isinstance(document.get("tensors"), dict):
+        raise WeightsError(f'{name}: not a GradStudio weights file (no "tensors" object)')
+    dtype = document.get("dtype", "float32")
+    dtype = dtype if dtype in DTYPES else "float64"
+    weights = {}
+    for key, values in document["tensors"].items():
+        try:
+            weights[key] = np.asarray(values, dtype=dtype)
+        except (ValueError, TypeError):
+            raise WeightsError(f"{name}: tensor {key!r} is not a number or nested lists of numbers") from None
+    return weights
+
+
+def load_weights(path: str | os.PathLike, target: Trainer | nn.Module, fmt: str | None = None) -> dict[str, np.ndarray]:
+    """Copy the weights in a file into the model's parameters, in place, and return them.
+
+    Every name and shape is checked first; on any mismatch nothing changes and WeightsError lists
+    each problem beside the model's own parameters.
+    """
+    path = Path(path)
+    weights = read_weights(path, fmt)
+    parameters = dict(_model(target).named_parameters())
+    problems = []
+    for name, p in parameters.items():
+        if name not in weights:
+            problems.append(f"it has no tensor {name!r}")
+        elif tuple(weights[name].shape) != tuple(p.shape):
+            problems.append(f"{name!r} has shape {_shape(weights[name].shape)}, the model's has shape {_shape(p.shape)}")
+        elif weights[name].dtype.kind not in "fiu":
+            problems.append(f"{name!r} holds {weights[name].dtype} values, not numbers")
+        elif not np.isfinite(weights[name]).all():
+            problems.append(f"{name!r} holds NaN or Inf")
+    problems += [f"the model has no parameter {name!r}" for name in weights if name not in parameters]
+    if problems:
+        expected = ", ".join(f"{name} {_shape(p.shape)}" for name, p in parameters.items())
+        raise WeightsError(f"{path.name} does not fit the model: " + "; ".join(problems)
+                           + f". The model's parameters are: {expected}.")
+    for name, p in parameters.items():
+        storage = p.detach().numpy()
+        np.copyto(storage, weights[name], casting="unsafe")
+        p._vc[0] += 1  # as any in-place update: graphs that saved the old values must notice
+    return {name: weights[name] for name in parameters}
+
+
+def _shape(shape) -> str:
+    return "(" + ", ".join(str(int(n)) for n in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+# ----- history ---------------------------------------------------------------------------------------
+
+
+def history_csv(history: RunHistory) -> str:
+    """`step,wall_time,loss,<scalar parameters>`, one row per recorded step."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(history.columns)
+    for row in history.rows():
+        writer.writerow([int(row[0]), f"{row[1]:.6f}", *(repr(float(value)) for value in row[2:])])
+    return buffer.getvalue()
+
+
+def export_history_csv(path: str | os.PathLike, history: RunHistory | Trainer) -> Path:
+    history = history.history if isinstance(history, Trainer) else history
+    return _write(Path(path), history_csv(history).encode("utf-8"))
+
+
+# ----- run folder ------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunFolder:
+    """What `export_run_folder` wrote."""
+
+    folder: Path
+    weights: Path
+    history: Path
+    session: Path
+    readme: Path
+    plots: list[Path] = field(default_factory=list)
+
+    def files(self) -> list[Path]:
+        return [self.weights, self.history, self.session, *self.plots, self.readme]
+
+
+def export_run_folder(folder: str | os.PathLike, config: SessionConfig, trainer: Trainer,
+                      weights_format: str = "safetensors", plot_renderer: PlotRenderer | None = None,
+                      scratchpad: str = "", dtype: str = "float32") -> RunFolder:
+    """Weights, history CSV, the session file (reopens the run where it stopped), the plots when a
+    renderer is given, and a README of the settings, into `folder` (made if needed)."""
+    from engine.session.session_file import SessionFileError, write_session_file
+
+    folder = Path(folder)
+    if weights_format not in WEIGHT_FORMATS:
+        raise ValueError(f"unknown weights format {weights_format!r}; choose one of: {', '.join(WEIGHT_FORMATS)}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(folder, describe_os_error(error)) from None
+    if not folder.is_dir():
+        raise ExportError(folder, "it is a file, not a folder")
+    metadata = {"producer": "GradStudio", "model": config.model.kind, "step": str(trainer.step)}
+    weights = export_weights(folder / f"weights{WEIGHT_SUFFIXES[weights_format]}", trainer, weights_format,
+                             dtype, metadata)
+    history = export_history_csv(folder / "history.csv", trainer.history)
+    try:
+        session = write_session_file(folder / "session.json", _config_as_trained(config, trainer), trainer, scratchpad)
+    except SessionFileError as error:
+        raise ExportError(error.path, error.message) from None
+    plots = list(plot_renderer(folder)) if plot_renderer is not None else []
+    result = RunFolder(folder, weights, history, session, folder / "README.md", plots)
+    _write(result.readme, run_readme(config, trainer, result, dtype).encode("utf-8"))
+    return result
+
+
+def _config_as_trained(config: SessionConfig, trainer: Trainer) -> SessionConfig:
+    """The config with the learning rate in use and a step limit the run has not passed."""
+    training = replace(config.training, lr=trainer.lr)
+    if training.steps is not None and trainer.step > training.steps:
+        training = replace(training, steps=trainer.step)
+    return replace(config, training=training)
+
+
+def describe_model(config: SessionConfig) -> str:
+    model = config.model
+    if model.kind == "polynomial":
+        return f"polynomial of degree {model.degree}: c0 + c1·u + … + c{model.degree}·u^{model.degree}, u = x scaled to [-1, 1]"
+    if model.kind == "mlp":
+        sizes = " → ".join(str(size) for size in (1, *model.hidden, 1))
+        return f"MLP {sizes} with {model.activation}, on x scaled to [-1, 1]"
+    if model.kind == "expression":
+        return f"custom expression `{model.expression}`"
+    return MODEL_LABELS.get(model.kind, model.kind)
+
+
+def run_readme(config: SessionConfig, trainer: Trainer, run: RunFolder, dtype: str = "float32") -> str:
+    """A short Markdown account of the run: result, files, settings, scalar parameters, how to load."""
+    data, training = config.data, config.training
+    loss_label = LOSS_LABELS.get(training.loss, training.loss)
+    lines = [f"# {config.name} — GradStudio run", ""]
+    when = datetime.now().astimezone().isoformat(timespec="seconds")
+    if trainer.step:
+        lines.append(f"Trained {trainer.step:,} steps; last batch loss {trainer.last_loss:.6g} ({loss_label}). "
+                     f"Written {when}.")
+    else:
+        lines.append(f"Not trained yet (step 0). Written {when}.")
+    if trainer.diverged:
+        lines += ["", f"**The run diverged:** {trainer.diverged}."]
+    descriptions = {
+        run.weights: f"the trained parameters by name ({dtype})",
+        run.history: "step, wall time (Unix seconds), loss and each scalar parameter"
+                     + (f", one row every {trainer.history.stride:,} steps (to stay small)" if trainer.history.stride > 1
+                        else ", every step"),
+        run.session: "the session: open it in GradStudio to see the plots and continue training",
+        run.readme: "this file",
+    }
+    lines += ["", "## Files", "", "| file | contents |", "| --- | --- |"]
+    for path in run.files():
+        what = descriptions.get(path, f"{path.stem} plot")
+        lines.append(f"| `{path.name}` | {what} |")
+    if data.source == "csv":
+        data_text = f"CSV file `{data.csv_path}`, x = column `{data.x_column}`, y = column `{data.y_column}`"
+    else:
+        data_text = (f"y = {data.truth} + noise (std {data.noise_std:g}), {data.n_points:,} points "
+                     f"with x in [{data.x_min:g}, {data.x_max:g}], seed {data.seed}")
+    optimizer = OPTIMIZER_LABELS.get(training.optimizer, training.optimizer)
+    if training.optimizer == "momentum":
+        optimizer += f" ({training.momentum:g})"
+    lines += ["", "## Settings", "",
+              f"- **Model:** {describe_model(config)}",
+              f"- **Data:** {data_text}; batch size {data.batch_size}",
+              f"- **Training:** {optimizer}, learning rate {trainer.lr:g}, loss: {loss_label}, seed {training.seed}"]
+    weights = model_weights(trainer)
+    lines += ["", "## Parameters", "", "| name | shape | value |", "| --- | --- | --- |"]
+    for name, values in weights.items():
+        value = f"{values.item():.6g}" if values.size == 1 else f"‖·‖ = {float(np.linalg.norm(values)):.6g}"
+        lines.append(f"| `{name}` | {_shape(values.shape)} | {value} |")
+    scale = getattr(trainer.model, "scale", None)
+    if scale is not None:
+        lines += ["", f"The model first scales x to u = (x − {scale.center:g}) / {scale.half_width:g}, so that the data's "
+                      "x range becomes [-1, 1]; do the same before feeding x to the weights elsewhere."]
+    lines += ["", "## Loading the weights", ""]
+    fmt = weights_format(run.weights)
+    loader = {"safetensors": ("from safetensors.torch import load_file", f'state = load_file("{run.weights.name}")'),
+              "npz": ("import numpy as np, torch",
+                      f'state = {{k: torch.from_numpy(v) for k, v in np.load("{run.weights.name}", allow_pickle=False).items()}}'),
+              "json": ("import json, torch",
+                       f'state = {{k: torch.tensor(v) for k, v in json.load(open("{run.weights.name}"))["tensors"].items()}}')}[fmt]
+    lines += ["The tensor names are the model's parameter names, as PyTorch names them, so a `torch.nn` "
+              "module with the same parameter names loads them directly:", "", "```python", *loader,
+              "model.load_state_dict(state)", "```", ""]
+    return "\n".join(lines)
