@@ -235,10 +235,10 @@ class Trainer:
         for name, entry in optimizer_state.items():
             dtype = by_name[name].detach().numpy().dtype
             if "momentum_buffer" in entry:
-                self.optimizer.state[by_name[name]] = np.ascontiguousarray(entry["momentum_buffer"], dtype=dtype)
+                self.optimizer.state[by_name[name]] = np.array(entry["momentum_buffer"], dtype=dtype, order="C")
             else:
                 self.optimizer.state[by_name[name]] = {
-                    key: np.ascontiguousarray(value, dtype=dtype) if isinstance(value, np.ndarray) else int(value)
+                    key: np.array(value, dtype=dtype, order="C") if isinstance(value, np.ndarray) else int(value)
                     for key, value in entry.items()}
         self.step, self.last_loss, self.diverged = int(step), float(last_loss), diverged
 
