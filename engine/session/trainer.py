@@ -14,6 +14,7 @@ import numpy as np
 
 import engine
 from engine import nn, optim
+from engine.autograd import backward_steps
 from engine.session.config import ConfigError, SessionConfig, TrainingConfig, validate
 from engine.session.data import MinibatchSampler, make_dataset
 from engine.session.history import RunHistory
@@ -144,7 +145,8 @@ class Trainer:
             return value
         for index, p in enumerate(self._parameters):
             if p.grad is not None and not self._finite(index, p.grad.numpy()):
-                self._stop(f"The gradient of '{self._names[index]}' became {_kind(p.grad.numpy())} at step {step:,}")
+                self._stop(f"The gradient of '{self._names[index]}' became {_kind(p.grad.numpy())} at step {step:,}"
+                           f"{self._nonfinite_gradient_source(x, y)}")
                 return value
         for backup, values in zip(self._backup, self._values):
             np.copyto(backup, values)
@@ -164,6 +166,18 @@ class Trainer:
         # x·0 is 0 for every finite x and NaN for NaN or ±Inf: one dot product checks a whole
         # array, and unlike a sum it cannot overflow on large finite values.
         return math.isfinite(values.reshape(-1).dot(self._zeros[index]))
+
+    def _nonfinite_gradient_source(self, x: np.ndarray, y: np.ndarray) -> str:
+        """Which backward function first produced NaN/Inf on this batch, found by replaying backward
+        with finiteness checks (only on divergence: the checks cost too much for every step)."""
+        loss = self.loss_fn(self.model(engine.from_numpy(x)), engine.from_numpy(y))
+        seed = np.ones_like(loss.detach().numpy())
+        try:
+            for _ in backward_steps([loss], [seed], accumulate=False, captured={}, record=False, check_finite=True):
+                pass
+        except FloatingPointError as error:
+            return f" ({error})"
+        return ""
 
     def _stop(self, what: str) -> None:
         self.diverged = f"{what} — try a smaller learning rate (it is {self._lr:g})"

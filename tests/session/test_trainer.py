@@ -83,7 +83,8 @@ DIVERGES = [
     # model, training, words in the message
     ({"kind": "linear"}, {"lr": 10.0}, "Loss became Inf at step"),
     ({"kind": "mlp"}, {"lr": 1e6, "optimizer": "momentum"}, "at step"),
-    ({"kind": "expression", "expression": "sqrt(a) * x + c", "initial": {"a": 0.0}}, {}, "gradient of 'a' became Inf"),
+    ({"kind": "expression", "expression": "sqrt(a) * x + c", "initial": {"a": 0.0}}, {},
+     "The gradient of 'a' became Inf at step 1 (Function 'SqrtBackward0' returned nan or inf values"),
     ({"kind": "linear"}, {"lr": 1e38}, "Parameter 'w' became Inf at step 1 "),
 ]
 
