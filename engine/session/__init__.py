@@ -4,7 +4,11 @@ from engine.session.config import (ACTIVATIONS, DATA_SOURCES, LOSS_LABELS, LOSSE
                                    ModelConfig, SessionConfig, TrainingConfig, validate)
 from engine.session.data import Dataset, MinibatchSampler, csv_columns, generate_data, make_dataset, read_csv_columns
 from engine.session.expression import FUNCTIONS, ExpressionError, ParsedExpression, parse_expression
+from engine.session.export import (ExportError, WeightsError, export_history_csv, export_run_folder, export_weights,
+                                   load_weights)
+from engine.session.history import RunHistory
 from engine.session.models import build_model
+from engine.session.session_file import SessionFile, SessionFileError, read_session_file, write_session_file
 from engine.session.trainer import Snapshot, Trainer
 
 __all__ = [
@@ -13,4 +17,6 @@ __all__ = [
     "ExpressionError", "MinibatchSampler", "ModelConfig", "ParsedExpression", "SessionConfig", "Snapshot",
     "Trainer", "TrainingConfig", "build_model", "csv_columns", "generate_data", "make_dataset",
     "parse_expression", "read_csv_columns", "validate",
+    "ExportError", "RunHistory", "SessionFile", "SessionFileError", "WeightsError", "export_history_csv",
+    "export_run_folder", "export_weights", "load_weights", "read_session_file", "write_session_file",
 ]

@@ -1,0 +1,217 @@
+"""`gradstudio train` in a subprocess without a display: the run folder, exit codes 0/1/2, no Qt with
+--no-plots, continuing a saved run, the help text and the progress bar."""
+import io
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+import safetensors.numpy
+
+from engine.session.cli import ProgressBar, wants_sample
+from engine.session.config import SessionConfig, TrainingConfig
+from engine.session.session_file import read_session_file, write_session_file
+
+REPO = Path(__file__).resolve().parents[2]
+LINEAR = REPO / "assets" / "examples" / "linear.json"
+QT_MODULES = ("PySide6", "shiboken6", "PyQt", "pyqtgraph")
+PLOTS = ("loss", "fit", "parameters", "gradient_norms")
+
+
+def headless_env() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def gradstudio(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The `gradstudio` console script's entry point, as a fresh process with no display."""
+    return subprocess.run([sys.executable, "-m", "gui.launch", *map(str, args)], cwd=REPO, env=headless_env(),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_headless_train_writes_a_complete_run_folder(tmp_path):
+    out = tmp_path / "run"
+    result = gradstudio("train", LINEAR, "--steps", "300", "--out", out, "--plot-size", "640x480")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    names = {path.name for path in out.iterdir()}
+    expected = {"weights.safetensors", "history.csv", "session.json", "README.md",
+                *(f"{plot}.{fmt}" for plot in PLOTS for fmt in ("png", "svg"))}
+    assert names == expected
+    # Progress went to stderr with steps, loss, rate and ETA; the summary to stdout.
+    last = result.stderr.strip().splitlines()[-1]
+    assert "step 300 (300/300)" in last and "100.0%" in last and "loss" in last and "steps/s" in last and "ETA" in last
+    assert "Trained 300 steps" in result.stdout
+
+    session = read_session_file(out / "session.json")
+    assert session.trainer.step == 300
+    weights = safetensors.numpy.load_file(str(out / "weights.safetensors"))
+    for name, values in session.trainer.snapshot().params.items():
+        np.testing.assert_array_equal(weights[name], values)
+    assert len((out / "history.csv").read_text().splitlines()) == 301
+
+    from PySide6.QtGui import QImage
+
+    for plot in PLOTS:
+        image = QImage(str(out / f"{plot}.png"))
+        assert (image.width(), image.height()) == (640, 480), plot
+        root = ET.parse(out / f"{plot}.svg").getroot()
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+        assert any(len(path.get("d", "")) > 200 for path in root.iter("{http://www.w3.org/2000/svg}path")), plot
+
+
+# Runs the command in-process behind an import hook that refuses Qt, then lists what was loaded.
+NO_QT_WRAPPER = """
+import importlib.abc, json, sys
+FORBIDDEN = {forbidden!r}
+class RefuseQt(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in FORBIDDEN:
+            raise ImportError("Qt was imported: " + name)
+sys.meta_path.insert(0, RefuseQt())
+from gui.launch import main
+code = main({args!r})
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in FORBIDDEN)))
+sys.exit(code)
+"""
+
+
+def test_no_plots_never_imports_qt(tmp_path):
+    out = tmp_path / "run"
+    code = NO_QT_WRAPPER.format(forbidden=QT_MODULES, args=["train", str(LINEAR), "--steps", "50", "--out", str(out),
+                                                            "--no-plots", "--weights-format", "npz"])
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=headless_env(), capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert {path.name for path in out.iterdir()} == {"weights.npz", "history.csv", "session.json", "README.md"}
+    with np.load(out / "weights.npz", allow_pickle=False) as archive:
+        assert sorted(archive.files) == ["b", "w"]
+
+
+def test_no_plots_imports_no_qt_by_importtime(tmp_path):
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "gui.launch", "train", str(LINEAR),
+                             "--steps", "5", "--out", str(tmp_path / "run"), "--no-plots", "--quiet"],
+                            cwd=REPO, env=headless_env(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")]
+    assert "engine.session.export" in imported
+    assert not [name for name in imported if name.split(".")[0] in QT_MODULES]
+
+
+def test_a_diverging_session_exits_1_and_still_writes_its_folder(tmp_path):
+    session = write_session_file(tmp_path / "wild.json", SessionConfig(training=TrainingConfig(lr=10.0, steps=200)))
+    out = tmp_path / "run"
+    result = gradstudio("train", session, "--out", out, "--no-plots")
+    assert result.returncode == 1, result.stderr
+    assert "diverged" in result.stderr and "try a smaller learning rate" in result.stderr
+    assert "Traceback" not in result.stderr
+    weights = safetensors.numpy.load_file(str(out / "weights.safetensors"))
+    assert all(np.isfinite(values).all() for values in weights.values())
+    assert "**The run diverged:**" in (out / "README.md").read_text()
+
+
+@pytest.mark.parametrize("content, expected", [
+    ('{"schema": 1, "model": {', "ends too early"),
+    ('{"schema": 3, "model": {}, "data": {}, "training": {}}', "made by a newer GradStudio: schema 3"),
+    ('{"schema": 1, "model": {}, "data": {"noise_std": -1}, "training": {}}', "data.noise_std"),
+])
+def test_a_bad_session_file_exits_2_with_its_message(tmp_path, content, expected):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    out = tmp_path / "run"
+    result = gradstudio("train", path, "--out", out, "--no-plots")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"gradstudio train: Cannot open {path}: ")
+    assert expected in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["train", "missing.json", "--out", "{tmp}/run"], "there is no such file"),
+    (["train", str(LINEAR)], "the following arguments are required: --out"),
+    (["train", str(LINEAR), "--out", "{tmp}/run", "--weights-format", "pickle"], "invalid choice: 'pickle'"),
+    (["train", str(LINEAR), "--out", "{tmp}/run", "--plot-size", "big"], "--plot-size: 'big' is not WIDTHxHEIGHT"),
+    (["train", str(LINEAR), "--out", "{tmp}/blocker/run", "--no-plots"], "part of the path is a file, not a folder"),
+])
+def test_bad_options_exit_2_with_a_message(tmp_path, args, expected):
+    (tmp_path / "blocker").write_text("a file")
+    result = gradstudio(*(arg.replace("{tmp}", str(tmp_path)) for arg in args))
+    assert result.returncode == 2
+    assert expected in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_session_that_trains_until_stopped_needs_steps(tmp_path):
+    session = write_session_file(tmp_path / "s.json", SessionConfig(training=TrainingConfig(steps=None)))
+    result = gradstudio("train", session, "--out", tmp_path / "run", "--no-plots")
+    assert result.returncode == 2 and "--steps N" in result.stderr
+    assert gradstudio("train", session, "--out", tmp_path / "run", "--no-plots", "--steps", "3").returncode == 0
+
+
+def test_training_a_saved_run_continues_it_exactly(tmp_path):
+    in_two = tmp_path / "first"
+    assert gradstudio("train", LINEAR, "--steps", "120", "--out", in_two, "--no-plots").returncode == 0
+    assert gradstudio("train", in_two / "session.json", "--steps", "80", "--out", tmp_path / "second",
+                      "--no-plots").returncode == 0
+    assert gradstudio("train", LINEAR, "--steps", "200", "--out", tmp_path / "whole", "--no-plots").returncode == 0
+    continued = safetensors.numpy.load_file(str(tmp_path / "second" / "weights.safetensors"))
+    whole = safetensors.numpy.load_file(str(tmp_path / "whole" / "weights.safetensors"))
+    assert continued.keys() == whole.keys()
+    for name in whole:
+        np.testing.assert_array_equal(continued[name], whole[name])
+    steps = [line.split(",")[0] for line in (tmp_path / "second" / "history.csv").read_text().splitlines()[1:]]
+    assert steps == [str(step) for step in range(1, 201)]
+    saved = json.loads((tmp_path / "second" / "session.json").read_text())
+    assert saved["state"]["step"] == 200 and saved["training"]["steps"] == 500
+
+
+def test_restart_starts_over(tmp_path):
+    assert gradstudio("train", LINEAR, "--steps", "30", "--out", tmp_path / "a", "--no-plots").returncode == 0
+    result = gradstudio("train", tmp_path / "a" / "session.json", "--steps", "30", "--restart", "--out",
+                        tmp_path / "b", "--no-plots")
+    assert result.returncode == 0
+    first, again = (safetensors.numpy.load_file(str(tmp_path / run / "weights.safetensors")) for run in "ab")
+    for name in first:
+        np.testing.assert_array_equal(first[name], again[name])
+
+
+def test_train_help_documents_every_option():
+    result = gradstudio("train", "--help")
+    assert result.returncode == 0
+    for text in ("usage: gradstudio train", "SESSION", "--steps N", "--out DIR", "--weights-format",
+                 "{safetensors,npz,json}", "--no-plots", "--plot-size", "--restart", "--dtype", "exit status: 0 done, 1",
+                 "2 bad input"):
+        assert text in result.stdout, text
+
+
+# ----- progress bar ------------------------------------------------------------------------------------
+
+
+def test_progress_line_shows_steps_loss_rate_and_eta():
+    bar = ProgressBar(1000, io.StringIO(), start_step=200)
+    line = bar.line(250, 450, 0.123456789, elapsed=2.5)
+    assert line == ("step 450 (250/1,000) [######..................]  25.0%  loss 0.123457  100 steps/s  "
+                    "ETA 0:00:08")
+
+
+def test_progress_without_a_terminal_prints_whole_lines_now_and_then():
+    stream = io.StringIO()
+    bar = ProgressBar(10, stream, interval=3600)
+    for done in range(1, 11):
+        bar.update(done, done, 1.0 / done)
+    bar.finish(10, 10, 0.1)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and "\r" not in stream.getvalue()
+    assert lines[0].startswith("step 1 (1/10)") and lines[1].startswith("step 10 (10/10)")
+
+
+def test_parameter_samples_are_dense_first_then_a_few_per_doubling():
+    sampled = [step for step in range(1, 100_001) if wants_sample(step)]
+    assert sampled[:256] == list(range(1, 257))
+    assert len(sampled) < 2_000
