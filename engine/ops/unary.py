@@ -13,9 +13,9 @@ from engine.ops._operands import fix_float
 from engine.tensor import _wrap
 
 
-def _unary(x, fn, node_cls, saves: str | None):
+def _unary(x, fn, node_cls, saves: str | None, keeps_int: bool = False):
     data = x._data
-    if data.dtype.kind in "iub":
+    if data.dtype.kind in "iub" and not (keeps_int and data.dtype.kind != "b"):
         data = data.astype(np.float32)  # PyTorch's float ops on integer tensors give float32
     out = fn(data)
     if not needs_grad(x):
@@ -120,7 +120,7 @@ class ClampBackward1(Node):
 
 
 def abs(x):  # noqa: A001 - PyTorch's name
-    return _unary(x, np.abs, AbsBackward0, "self")
+    return _unary(x, np.abs, AbsBackward0, "self", keeps_int=True)
 
 
 def exp(x):
@@ -162,11 +162,11 @@ def sigmoid(x):
 
 
 def relu(x):
-    return _unary(x, lambda d: np.maximum(d, 0), ReluBackward0, "result")
+    return _unary(x, lambda d: np.maximum(d, 0), ReluBackward0, "result", keeps_int=True)
 
 
 def sign(x):
-    return _unary(x, np.sign, SignBackward0, None)
+    return _unary(x, np.sign, SignBackward0, None, keeps_int=True)
 
 
 def clamp(x, min=None, max=None):  # noqa: A002 - PyTorch's names
