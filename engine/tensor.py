@@ -111,7 +111,7 @@ class Tensor:
                     "var_no_grad = var.detach().")
             return self
         if requires_grad and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._rg = bool(requires_grad)
         return self
 
@@ -125,7 +125,8 @@ class Tensor:
 
     @property
     def grad(self):
-        if self._fn is not None and not self._retains:
+        if self._fn is not None and not self._retains and self._grad is None:
+            # PyTorch warns only while there is nothing to return (backward(inputs=[t]) fills it)
             warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
