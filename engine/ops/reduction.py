@@ -86,10 +86,13 @@ def sum(x, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False):  
     return out if dtype is None else out.to(dtype)
 
 
+_SCALAR_TYPE_NAMES = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}  # c10's names
+
+
 def mean(x, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False):
     if x._data.dtype.kind not in "fc":
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
-                           f"point or complex dtype. Got: {x.dtype.name.capitalize()}")
+                           f"point or complex dtype. Got: {_SCALAR_TYPE_NAMES.get(x.dtype.name, x.dtype.name)}")
     return _reduce(x, _pick_dim(dim, axis), _pick_keep(keepdim, keepdims), np.mean,
                    MeanBackward0, MeanBackward1, True)
 
