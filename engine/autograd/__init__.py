@@ -74,9 +74,28 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is not None:
         inputs = _as_list(inputs)
     if inputs is not None and not inputs:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    if create_graph:
+        _warn_reference_cycle_once()
     for _ in backward_steps(roots, seeds, retain_graph, create_graph, inputs=inputs, record=False):
         pass
+
+
+_warned_cycle = False
+
+
+def _warn_reference_cycle_once() -> None:
+    """PyTorch's once-per-process warning for backward(create_graph=True)."""
+    global _warned_cycle
+    if not _warned_cycle:
+        _warned_cycle = True
+        import warnings
+        warnings.warn(
+            "Using backward() with create_graph=True will create a reference cycle between the parameter "
+            "and its gradient which can cause a memory leak. We recommend using autograd.grad when creating "
+            "the graph to avoid this. If you have to use this function, make sure to reset the .grad fields "
+            "of your parameters to None after use to break the cycle and avoid the leak. (Triggered internally "
+            "at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)", UserWarning, stacklevel=3)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
