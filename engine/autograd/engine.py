@@ -140,7 +140,11 @@ def _accumulate(leaf, grad, create_graph: bool):
     current = leaf._grad
     if create_graph:
         g = _as_tensor(grad)
-        leaf._grad = g if current is None else current + g
+        if current is None:
+            from engine.ops.inplace import copy_of
+            leaf._grad = copy_of(g)  # a copy recorded as CopyBackwards, never the gradient itself
+        else:
+            leaf._grad = current + g
         return
     if current is None:
         dtype = leaf._data.dtype

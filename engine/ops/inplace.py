@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.autograd.graph import make_node, needs_grad
+from engine.autograd.graph import Node, make_node, needs_grad
 from engine.ops import arithmetic
-from engine.ops._operands import operand
+from engine.ops._operands import operand, sum_to
 from engine.tensor import Tensor
 
 LEAF_INPLACE_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_INPLACE_MESSAGE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 
 
 def check_inplace(x, recording: bool) -> None:
@@ -19,6 +20,8 @@ def check_inplace(x, recording: bool) -> None:
     if recording or (x._rg and needs_grad(x)):
         if x._fn is None and x._rg:
             raise RuntimeError(LEAF_INPLACE_MESSAGE)
+        if x._base is not None and x._base._fn is None and x._base._rg:
+            raise RuntimeError(VIEW_OF_LEAF_INPLACE_MESSAGE)
         if x._base is not None and (x._rg or x._base._rg):
             raise RuntimeError(
                 "in-place change of a view of a tensor that requires grad is not supported by "
@@ -78,38 +81,80 @@ def div_(x, other):
     return _inplace_binary(x, other, np.true_divide, arithmetic.DivBackward0)
 
 
-def _overwrite(x, fill) -> Tensor:
-    """zero_/fill_/copy_ without a recorded source: the old history is cut."""
+class ZeroBackward0(Node):
+    """An overwrite: the old values get no gradient (the old history still gets a zero one)."""
+
+    def apply(self, g, F, saved):
+        return (F.zeros_like(g),)
+
+
+class FillBackward2(ZeroBackward0):
+    pass
+
+
+class UniformBackward0(ZeroBackward0):
+    pass
+
+
+class NormalBackward0(ZeroBackward0):
+    pass
+
+
+class CopyBackwards(Node):
+    """x.copy_(src): the gradient goes to src (summed to its shape, in its dtype), zeros to x's past."""
+
+    def apply(self, g, F, saved):
+        g_old = F.zeros_like(g) if self.next_functions[0][0] is not None else None
+        g_src = None
+        if self.next_functions[1][0] is not None:
+            g_src = F.cast(sum_to(g, self.src_shape), self.src_dtype)
+        return g_old, g_src
+
+
+def _overwrite(x, fill, node_cls) -> Tensor:
+    """zero_/fill_/uniform_/normal_: the old history is cut (it gets zero gradient)."""
+    record = x._fn is not None and needs_grad(x)
     check_inplace(x, needs_grad(x))
+    node = make_node(node_cls, (x,)) if record else None
     fill(x._data)
     x._vc[0] += 1
-    if x._fn is not None and needs_grad(x):
-        from engine.ops.shape import CopySlices
-        node = make_node(CopySlices, (None, None))
-        node.next_functions = ((x._fn, 0), (None, 0))
-        node.index = Ellipsis
-        node.value_shape = ()
+    if node is not None:
         x._fn = node
     return x
 
 
 def zero_(x):
-    return _overwrite(x, lambda d: d.fill(0))
+    return _overwrite(x, lambda d: d.fill(0), ZeroBackward0)
 
 
 def fill_(x, value):
     value = value.item() if isinstance(value, Tensor) else value
-    return _overwrite(x, lambda d: d.fill(value))
+    return _overwrite(x, lambda d: d.fill(value), FillBackward2)
 
 
 def copy_(x, src):
     src_t = src if isinstance(src, Tensor) else None
-    if src_t is not None and needs_grad(src_t):
-        from engine.ops.shape import setitem
-        setitem(x, Ellipsis, src_t)
-        return x
     data = src._data if src_t is not None else np.asarray(src)
-    return _overwrite(x, lambda d: np.copyto(d, np.broadcast_to(data, d.shape), casting="unsafe"))
+    record = needs_grad(x, src_t)
+    check_inplace(x, record)
+    node = None
+    if record:
+        node = make_node(CopyBackwards, (x, src_t))  # wired to x's history before the change
+        node.src_shape, node.src_dtype = data.shape, data.dtype
+    np.copyto(x._data, np.broadcast_to(data, x._data.shape), casting="unsafe")
+    x._vc[0] += 1
+    if node is not None:
+        x._fn = node
+        x._rg = True
+    return x
+
+
+def copy_of(src) -> Tensor:
+    """A fresh copy of src recorded as CopyBackwards, what PyTorch stores in a leaf's .grad
+    when backward(create_graph=True) accumulates into an empty one."""
+    out = Tensor.__new__(Tensor)
+    out._data, out._vc = np.array(src._data, copy=True), [0]
+    return copy_(out, src)
 
 
 def clamp_(x, min=None, max=None):  # noqa: A002
@@ -123,9 +168,11 @@ def clamp_(x, min=None, max=None):  # noqa: A002
 
 def uniform_(x, a=0.0, b=1.0, generator=None):
     from engine import random
-    return _overwrite(x, lambda d: d.__setitem__(Ellipsis, random.uniform(d.shape, a, b, generator)))
+    return _overwrite(x, lambda d: d.__setitem__(Ellipsis, random.uniform(d.shape, a, b, generator)),
+                      UniformBackward0)
 
 
 def normal_(x, mean=0.0, std=1.0, generator=None):
     from engine import random
-    return _overwrite(x, lambda d: d.__setitem__(Ellipsis, random.normal(d.shape, mean, std, generator)))
+    return _overwrite(x, lambda d: d.__setitem__(Ellipsis, random.normal(d.shape, mean, std, generator)),
+                      NormalBackward0)

@@ -296,11 +296,13 @@ class CopySlices(Node):
 
 
 def setitem(x, index, value):
-    from engine.ops.inplace import check_inplace
+    from engine.ops.inplace import VIEW_OF_LEAF_INPLACE_MESSAGE, check_inplace
     index = _normalise_index(index)
     key = index if len(index) > 1 else index[0]
     tv = value if isinstance(value, Tensor) else None
     record = needs_grad(x, tv)
+    if record and x._fn is None and x._rg:  # PyTorch assigns through a view: x[i].copy_(v)
+        raise RuntimeError(VIEW_OF_LEAF_INPLACE_MESSAGE)
     check_inplace(x, record)
     old_edge = edge(x)
     x._data[key] = value._data if tv is not None else value
