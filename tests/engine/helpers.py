@@ -253,3 +253,50 @@ def compare_with_torch(fn_engine, fn_torch=None, inputs=(), *, dtype=None, order
     for i, (le, lt) in enumerate(zip(leaves_e, leaves_t)):
         _assert_same_tensor(le.grad, lt.grad, f"gradient of leaf {i}", *tolerances(lt), check_repr=check_repr)
     return outs_e, outs_t
+
+
+def observe(value):
+    """A library-neutral picture of what a program observed: tensors by their repr (which
+    carries values, dtype, grad_fn and requires_grad), nodes by name, sizes as tuples."""
+    name = type(value).__name__
+    if name == "Size":
+        return ("Size", tuple(value))
+    if hasattr(value, "_fields"):  # namedtuple results (max with dim)
+        return tuple(observe(v) for v in value)
+    if type(value) in (list, tuple):
+        return type(value)(observe(v) for v in value)
+    if hasattr(value, "grad_fn") and hasattr(value, "shape"):
+        return ("tensor", repr(value))
+    if hasattr(value, "next_functions"):
+        return ("node", name)
+    if name == "dtype":
+        return ("dtype", repr(value))
+    return value
+
+
+def run_observed(program, T):
+    """program(T) -> (its observations, the exception it raised as (type, message), the
+    warnings it emitted as (category, message)); warnings are always recorded."""
+    import warnings
+    observed, error = None, None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            observed = observe(program(T))
+        except Exception as exc:  # noqa: BLE001 - the exception is what is compared
+            error = (type(exc).__name__, str(exc))
+    return observed, error, [(w.category.__name__, str(w.message)) for w in caught]
+
+
+def compare_behaviour(program, *, warnings_too: bool = True):
+    """Run program(T) with T = engine and T = torch and assert they observe the same things,
+    raise the same exception with the same message, and warn the same warnings.
+    Returns the engine's (observations, error, warnings). Skips without PyTorch."""
+    import pytest
+    torch = pytest.importorskip("torch")
+    ours, theirs = run_observed(program, engine), run_observed(program, torch)
+    assert ours[1] == theirs[1], f"exceptions differ:\nengine: {ours[1]}\ntorch:  {theirs[1]}"
+    assert ours[0] == theirs[0], f"observations differ:\nengine: {ours[0]}\ntorch:  {theirs[0]}"
+    if warnings_too:
+        assert ours[2] == theirs[2], f"warnings differ:\nengine: {ours[2]}\ntorch:  {theirs[2]}"
+    return ours
