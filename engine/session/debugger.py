@@ -85,6 +85,7 @@ class BackwardDebugger:
         self.exception: BaseException | None = None
         self.explanation: str | None = None
         self.stop_reason: str | None = None
+        self.not_run: list = []                # after a failure: the nodes backward never reached
         self._graph_nodes: list = []
         self._executed: set = set()
         self._grads_before: list = []
@@ -129,7 +130,19 @@ class BackwardDebugger:
         self.records.append(record)
         self._executed.add(record.node)
         self.stop_reason = None
+        if not self.pending:
+            # every node has run, so the generator has nothing left: let it end now, so the
+            # walk reads as finished right after its last node rather than one Step later
+            self._end_if_exhausted()
         return record
+
+    def _end_if_exhausted(self) -> None:
+        try:
+            next(self._steps)
+        except StopIteration:
+            self._finish()
+            return
+        raise AssertionError("backward_steps ran a node outside the graph it was given")
 
     def continue_(self) -> BackwardStep | None:
         """Run to the end, ignoring breakpoints; the last record."""
@@ -202,6 +215,7 @@ class BackwardDebugger:
         self._steps = None
 
     def _fail(self, exc: BaseException) -> None:
+        self.not_run = self.pending
         self.exception = exc
         self.error = str(exc)
         self.explanation = self._explain(exc)

@@ -198,12 +198,17 @@ class GraphModel:
     def default_collapsed(self, max_nodes: int = 60) -> set[str]:
         """Collapse the deepest module calls first until at most `max_nodes` are drawn (never the
         outermost calls: a whole model as one box shows nothing)."""
+        sizes: dict[str, int] = {}
+        for node in self.nodes.values():
+            for call in self.module_chain(node):
+                sizes[call.key] = sizes.get(call.key, 0) + 1
+        # a box for a single operator (an activation) would hide nothing
+        candidates = [c for c in self.calls.values() if c.depth > 0 and sizes.get(c.key, 0) > 1]
         collapsed: set[str] = set()
-        depths = sorted({c.depth for c in self.calls.values() if c.depth > 0}, reverse=True)
-        for depth in depths:
+        for depth in sorted({c.depth for c in candidates}, reverse=True):
             if len(self.view(collapsed).nodes) <= max_nodes:
                 break
-            collapsed = {c.key for c in self.calls.values() if c.depth >= depth}
+            collapsed = {c.key for c in candidates if c.depth >= depth}
         return collapsed
 
 

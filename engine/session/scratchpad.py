@@ -67,6 +67,7 @@ class BackwardRequest:
     create_graph: bool = False
     inputs: object = None
     line: int | None = None
+    names: dict = field(default_factory=dict)   # the program's tensor variables at that moment
     _done: threading.Event = field(default_factory=threading.Event)
     _error: BaseException | None = None
 
@@ -100,7 +101,11 @@ def intercept_backward(handler: BackwardHandler):
     def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
         if threading.get_ident() != owner:
             return original(tensors, grad_tensors, retain_graph, create_graph, inputs)
-        handler(BackwardRequest(tensors, grad_tensors, retain_graph, create_graph, inputs, _program_line()))
+        frame = _program_frame()
+        line = frame.f_lineno if frame is not None else None
+        names = {} if frame is None else {k: v for k, v in {**frame.f_globals, **frame.f_locals}.items()
+                                          if isinstance(v, Tensor) and not k.startswith("_")}
+        handler(BackwardRequest(tensors, grad_tensors, retain_graph, create_graph, inputs, line, names))
 
     _autograd.backward = backward
     try:
@@ -109,11 +114,12 @@ def intercept_backward(handler: BackwardHandler):
         _autograd.backward = original
 
 
-def _program_line() -> int | None:
+def _program_frame():
+    """The innermost frame of the scratchpad program on this thread's stack, or None."""
     frame = sys._getframe()
     while frame is not None:
         if frame.f_code.co_filename == FILENAME:
-            return frame.f_lineno
+            return frame
         frame = frame.f_back
     return None
 
