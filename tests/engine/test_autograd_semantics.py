@@ -257,6 +257,28 @@ def inplace_on_non_leaf_moves_its_history(T):
     return [y, x.grad, y._version, y.grad_fn.next_functions[0][0].name()]
 
 
+def inplace_ops_record_their_nodes(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    seen = []
+    for op in (lambda y: y.zero_(), lambda y: y.fill_(2.0), lambda y: y.copy_(T.ones(2)),
+               lambda y: y.copy_(x.sin()), lambda y: y.mul_(x), lambda y: y.add_(2), lambda y: y.sub_(x, alpha=2),
+               lambda y: y.div_(4)):
+        y = x * 1
+        op(y)
+        y.sum().backward()
+        seen.append([y, [None if n is None else type(n).__name__ for n, _ in y.grad_fn.next_functions], x.grad])
+        x.grad = None
+    return seen
+
+
+def copy_into_a_plain_tensor_records_the_source(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    z = T.zeros(2, dtype=T.float64)
+    z.copy_(x * 2)
+    (z * z).sum().backward()
+    return [z, z.is_leaf, x.grad]
+
+
 def indexed_assignment_records_copy_slices(T):
     x = T.tensor([1.0, 2.0], requires_grad=True)
     y = T.zeros(2, 2)
@@ -544,7 +566,8 @@ BEHAVIOURS = [
     detach_shares_storage_and_version, inplace_through_detach_trips_saved_tensor_check,
     inplace_through_data_bypasses_the_check, inplace_change_of_saved_output, inplace_change_of_saved_leaf,
     inplace_change_of_saved_input_with_history, leaf_inplace_under_grad_mode, leaf_inplace_under_no_grad_is_allowed,
-    inplace_methods_bump_versions, inplace_on_non_leaf_moves_its_history, indexed_assignment_records_copy_slices,
+    inplace_methods_bump_versions, inplace_on_non_leaf_moves_its_history, inplace_ops_record_their_nodes,
+    copy_into_a_plain_tensor_records_the_source, indexed_assignment_records_copy_slices,
     indexed_assignment_into_leaf_requiring_grad,
     nonscalar_backward_without_gradient, nonscalar_grad_without_grad_outputs, second_backward_through_freed_graph,
     second_grad_through_freed_graph, backward_of_tensor_not_requiring_grad, backward_with_gradient_of_wrong_shape,
@@ -563,3 +586,158 @@ BEHAVIOURS = [
 @pytest.mark.parametrize("program", BEHAVIOURS, ids=lambda p: p.__name__)
 def test_behaves_as_torch(program):
     compare_behaviour(program)
+
+
+# ---------------------------------------------------------------------------------------
+# the backward engine: deep graphs, PyTorch's execution order, backward_steps records
+# ---------------------------------------------------------------------------------------
+
+
+def test_chain_of_100000_ops_backwards_without_recursion():
+    x = engine.tensor(1.0, requires_grad=True)
+    y = x
+    for i in range(100_000):
+        y = y * 1.0 if i % 2 else y + 0.0
+    y.backward()
+    assert x.grad.item() == 1.0
+    del y  # freeing the deep chain must not overflow the stack either
+
+
+def test_deep_chain_backwards_through_autograd_grad_and_create_graph():
+    x = engine.tensor(2.0, requires_grad=True)
+    y = x
+    for _ in range(20_000):
+        y = y * 1.0
+    (g,) = engine.autograd.grad(y * y, x, create_graph=True)
+    (h,) = engine.autograd.grad(g, x)
+    assert (g.item(), h.item()) == (4.0, 2.0)
+
+
+def quadratic(T):
+    x = T.tensor(2.0, requires_grad=True)
+    return x ** 2 + 3 * x + 1, [x]
+
+
+def diamond(T):
+    x = T.tensor([0.5, 1.5], requires_grad=True)
+    a = x * 2
+    return (a.sin() * a.cos()).sum(), [x]
+
+
+def linear_regression(T):
+    x = T.tensor([[1.0], [2.0], [3.0], [4.0]])
+    y = 2 * x + 3
+    w = T.tensor([[0.5]], requires_grad=True)
+    b = T.tensor([0.1], requires_grad=True)
+    y_pred = x.mm(w) + b.expand_as(y)
+    return (0.5 * (y_pred - y) ** 2).sum(), [w, b]
+
+
+def mlp(T):
+    F = T.nn.functional
+    x = T.tensor([[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]])
+    w1 = T.tensor([[0.1, 0.2], [-0.3, 0.4], [0.5, -0.6]], requires_grad=True)
+    b1 = T.tensor([0.01, 0.02, 0.03], requires_grad=True)
+    w2 = T.tensor([[0.7, -0.8, 0.9]], requires_grad=True)
+    b2 = T.tensor([0.05], requires_grad=True)
+    out = F.linear(F.linear(x, w1, b1).tanh(), w2, b2)
+    return F.mse_loss(out, T.tensor([[1.0], [0.0], [-1.0]])), [w1, b1, w2, b2]
+
+
+def leaf_on_many_paths(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    w = T.tensor(3.0, requires_grad=True)
+    h = x * w
+    return (h * x + h.exp() * w - x.relu()).sum(), [x, w]
+
+
+def indexed_assignment(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    y = T.zeros(2, 2)
+    y[0, 0] = x[0] * 3
+    y[1] = x.sigmoid()
+    return (y * y).sum(), [x]
+
+
+def two_roots(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    return (x.exp().sum(), (x * x).sum()), [x]
+
+
+GRAPHS = [quadratic, diamond, linear_regression, mlp, leaf_on_many_paths, indexed_assignment, two_roots]
+
+
+def _roots(result):
+    return list(result) if isinstance(result, tuple) else [result]
+
+
+def torch_execution_order(roots):
+    """The node names in the order PyTorch runs them, recorded by a post-hook on every node."""
+    order, seen = [], set()
+    stack = [r.grad_fn for r in roots]
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen:
+            continue
+        seen.add(node)
+        node.register_hook(lambda grad_inputs, grad_outputs, node=node: order.append(type(node).__name__))
+        stack.extend(n for n, _ in node.next_functions)
+    import torch
+    torch.autograd.backward(roots, [torch.ones_like(r) for r in roots])
+    return order
+
+
+def engine_steps(roots):
+    seeds = [np.ones(r.shape, dtype=r.numpy().dtype if not r.requires_grad else r.detach().numpy().dtype)
+             for r in roots]
+    return list(engine.autograd.backward_steps(roots, seeds))
+
+
+@pytest.mark.parametrize("graph", GRAPHS, ids=lambda g: g.__name__)
+def test_backward_steps_run_nodes_in_torchs_order(graph):
+    torch = pytest.importorskip("torch")
+    ours = [step.name for step in engine_steps(_roots(graph(engine)[0]))]
+    assert ours == torch_execution_order(_roots(graph(torch)[0]))
+
+
+@pytest.mark.parametrize("graph", GRAPHS, ids=lambda g: g.__name__)
+def test_draining_backward_steps_is_backward(graph):
+    stepped, stepped_leaves = graph(engine)
+    steps = engine_steps(_roots(stepped))
+    called, called_leaves = graph(engine)
+    engine.autograd.backward(_roots(called), [engine.ones_like(r) for r in _roots(called)])
+    for a, b in zip(stepped_leaves, called_leaves):
+        np.testing.assert_array_equal(a.grad.numpy(), b.grad.numpy())
+    assert [s.index for s in steps] == list(range(len(steps)))
+    accumulated = [leaf for s in steps for leaf, _, _ in s.accumulated]
+    assert sorted(map(id, accumulated)) == sorted(map(id, stepped_leaves))
+
+
+def test_backward_step_records_say_what_each_node_did():
+    x = engine.tensor(2.0, requires_grad=True)
+    y = x ** 2 + 3 * x + 1
+    y.retain_grad()
+    fired = []
+    x.register_hook(lambda g: fired.append(g.item()))
+    steps = engine_steps([y])
+    assert [s.name for s in steps] == ["AddBackward0", "AddBackward0", "MulBackward0", "PowBackward0",
+                                       "AccumulateGrad"]
+    first, pow_step, acc = steps[0], steps[3], steps[4]
+    assert first.retained == [y] and float(first.grad_in) == 1.0
+    assert [float(g) for g in pow_step.grads_out] == [4.0] and pow_step.released
+    assert float(acc.grad_in) == 7.0 and acc.grads_out == ()
+    leaf, before, after = acc.accumulated[0]
+    assert leaf is x and before is None and float(after) == 7.0
+    assert [h.kind for h in acc.hooks] == ["tensor"] and fired == [7.0]
+    assert x.grad.item() == 7.0 and y.grad.item() == 1.0
+
+
+def test_backward_steps_can_stop_and_resume():
+    x = engine.tensor([1.0, 2.0], requires_grad=True)
+    y = (x.exp() * x).sum()
+    gen = engine.autograd.backward_steps([y], [np.ones((), np.float32)])
+    first = next(gen)
+    assert first.name == "SumBackward0" and x.grad is None
+    rest = list(gen)
+    assert rest[-1].name == "AccumulateGrad"
+    np.testing.assert_allclose(x.grad.numpy(), (np.exp([1.0, 2.0]) * np.array([2.0, 3.0])), rtol=1e-6)
