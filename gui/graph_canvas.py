@@ -65,8 +65,7 @@ class GraphCanvas(QGraphicsView):
             self.frames[key] = item
         margin = 40.0
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin))
-        self.legend.set_roles({n.role for n in view.nodes.values()})
-        self._place_legend()
+        self.update_legend()
 
     def _add_edges(self, view: GraphView, layout: Layout) -> None:
         # Spread the ends of the edges meeting at a node along its outline, ordered by where the
@@ -125,6 +124,17 @@ class GraphCanvas(QGraphicsView):
         for key, item in self.edges.items():
             text, is_current = labels.get(key, ("", False))
             item.set_label(text, is_current)
+        self.update_legend()
+
+    def update_legend(self) -> None:
+        marks = set()
+        if any(item.grad_text() for item in self.nodes.values()):
+            marks.add("grad")
+        if any(item.order is not None for item in self.nodes.values()):
+            marks |= {"order", "sent"}
+        roles = {item.node.role for item in self.nodes.values()}
+        self.legend.set_roles(roles, marks)
+        self._place_legend()
 
     def set_selected(self, key: str | None) -> None:
         for k, item in self.nodes.items():

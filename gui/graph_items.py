@@ -143,7 +143,8 @@ class NodeItem(QGraphicsItem):
             self._paint_badge(painter, rect)
         grad = self.grad_text()
         if grad:
-            self._paint_tag(painter, QPointF(rect.right() - 10, rect.center().y() + 2), grad, GRAD_TAG)
+            # just under the node, right of where its edges leave: the gap to the next layer is free
+            self._paint_tag(painter, QPointF(rect.center().x() + 8, rect.bottom() - 5), grad, GRAD_TAG)
         if self.failed or self.freed:
             self._paint_tag(painter, QPointF(rect.left() - 6, rect.bottom() - 5),
                             "saved tensors freed" if self.failed else "freed", FAILED if self.failed else FREED_TAG)
@@ -218,7 +219,7 @@ class EdgeItem(QGraphicsPathItem):
         super().__init__()
         self.src, self.dst, self.kind = src, dst, kind
         self.arrow = QPolygonF()
-        self.label = ""
+        self.label = "detach()" if kind == "detach" else ""
         self.label_current = False
         self.setZValue(1)
         self._label_rect = QRectF()
@@ -234,6 +235,9 @@ class EdgeItem(QGraphicsPathItem):
         self._place_label()
 
     def set_label(self, text: str, current: bool) -> None:
+        """A gradient that travelled this edge ("" for none); a detach edge keeps its name."""
+        if self.kind == "detach":
+            text, current = "detach()", False
         self.label, self.label_current = text, current
         self._place_label()
         self.update()
@@ -314,21 +318,32 @@ class FrameItem(QGraphicsObject):
         painter.drawText(header.adjusted(7, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, f"▾ {self.title}")
 
 
+# Marks that are not node roles: what they mean in the legend.
+MARKS = {
+    "grad": "∇ a tensor's .grad",
+    "order": "order in which backward ran",
+    "sent": "gradient sent along an edge",
+}
+
+
 class Legend(QWidget):
-    """Swatches for the roles present in the graph, painted with the same styles as the nodes."""
+    """Swatches for the roles (and marks) present in the graph, painted as the graph paints them."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.roles: list[str] = []
+        self.marks: list[str] = []
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
-    def set_roles(self, roles) -> None:
+    def set_roles(self, roles, marks=()) -> None:
         order = list(ROLE_LEGEND)
         self.roles = sorted(set(roles), key=order.index)
+        self.marks = [m for m in MARKS if m in set(marks)]
         metrics = QFontMetricsF(font("caption"))
-        width = max((metrics.horizontalAdvance(ROLE_LEGEND[r]) for r in self.roles), default=0) + 52
-        self.setFixedSize(int(width), int(len(self.roles) * 19 + 12))
-        self.setVisible(bool(self.roles))
+        texts = [ROLE_LEGEND[r] for r in self.roles] + [MARKS[m] for m in self.marks]
+        width = max((metrics.horizontalAdvance(t) for t in texts), default=0) + 52
+        self.setFixedSize(int(width), int(len(texts) * 19 + 12))
+        self.setVisible(bool(texts))
         self.update()
 
     def paintEvent(self, event) -> None:
@@ -337,19 +352,47 @@ class Legend(QWidget):
         painter.setPen(QPen(QColor("#cbd5e1"), 1))
         painter.setBrush(QColor(255, 255, 255, 235))
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-        painter.setFont(font("caption"))
-        for i, role in enumerate(self.roles):
-            style = STYLES[role]
+        rows = [(role, ROLE_LEGEND[role]) for role in self.roles] + [(m, MARKS[m]) for m in self.marks]
+        for i, (key, text) in enumerate(rows):
             y = 8 + i * 19
             swatch = QRectF(9, y + 2, 28, 13)
-            pen = QPen(QColor(style.border), 1.4)
-            if style.dashed:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.setBrush(QColor(style.fill))
-            if role in STYLES and role not in ("operator", "accumulate", MODULE):
-                painter.drawEllipse(swatch)
+            if key in MARKS:
+                _paint_mark(painter, key, swatch)
             else:
-                painter.drawRoundedRect(swatch, 3, 3)
+                style = STYLES[key]
+                pen = QPen(QColor(style.border), 1.4)
+                if style.dashed:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                painter.setBrush(QColor(style.fill))
+                if key in ("operator", "accumulate", MODULE):
+                    painter.drawRoundedRect(swatch, 3, 3)
+                else:
+                    painter.drawEllipse(swatch)
+            painter.setFont(font("caption"))
             painter.setPen(QColor("#334155"))
-            painter.drawText(QRectF(44, y, self.width() - 48, 17), Qt.AlignmentFlag.AlignVCenter, ROLE_LEGEND[role])
+            painter.drawText(QRectF(44, y, self.width() - 48, 17), Qt.AlignmentFlag.AlignVCenter, text)
+
+
+def _paint_mark(painter: QPainter, mark: str, swatch: QRectF) -> None:
+    painter.setFont(font("badge"))
+    if mark == "order":
+        centre = swatch.center()
+        painter.setPen(QPen(QColor("white"), 1.2))
+        painter.setBrush(DONE)
+        painter.drawEllipse(centre, 8, 8)
+        painter.setPen(QColor("white"))
+        painter.drawText(QRectF(centre.x() - 8, centre.y() - 8, 16, 16), Qt.AlignmentFlag.AlignCenter, "1")
+        return
+    if mark == "grad":
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(GRAD_TAG)
+        painter.drawRoundedRect(swatch, 6.5, 6.5)
+        painter.setPen(QColor("white"))
+        painter.drawText(swatch, Qt.AlignmentFlag.AlignCenter, "∇")
+        return
+    painter.setPen(QPen(CURRENT, 1))
+    painter.setBrush(QColor("#fff7ed"))
+    painter.drawRoundedRect(swatch, 4, 4)
+    painter.setPen(CURRENT.darker(130))
+    painter.drawText(swatch, Qt.AlignmentFlag.AlignCenter, "∇")

@@ -144,6 +144,7 @@ class GraphPanel(QWidget):
                 if node is not None:
                     item.node = node
             self.canvas.model = model
+            self.canvas.update_legend()
             self.canvas.viewport().update()
         else:
             self.collapsed = model.default_collapsed(EXPANDED_NODES)
