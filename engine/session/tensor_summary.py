@@ -17,9 +17,14 @@ def number(value) -> str:
     return np.format_float_positional(v, precision=4, trim=".")
 
 
+def _array(a) -> np.ndarray:
+    """A numpy array from an array, a number or a Tensor (gradients are Tensors under create_graph)."""
+    return np.asarray(getattr(a, "_data", a))
+
+
 def values(a) -> str:
     """The elements of a small array in nested brackets, or a short prefix of a big one."""
-    a = np.asarray(a)
+    a = _array(a)
     if a.ndim == 0:
         return number(a)
     if a.size <= SMALL:
@@ -37,7 +42,7 @@ def _nested(a: np.ndarray) -> str:
 def statistics(a) -> str:
     """min / mean / max / norm of an array (float64 so a float32 sum cannot overflow), and how
     many elements are NaN or Inf."""
-    a = np.asarray(a, dtype=np.float64)
+    a = _array(a).astype(np.float64)
     finite = np.isfinite(a)
     parts = []
     if finite.any():
@@ -54,7 +59,7 @@ def statistics(a) -> str:
 
 def describe(a) -> str:
     """Values of a small array; for a big one a prefix and its statistics on a second line."""
-    a = np.asarray(a)
+    a = _array(a)
     if a.size <= SMALL:
         return values(a)
     return f"{values(a)}\n{statistics(a)}"
@@ -67,13 +72,12 @@ def shape_text(shape) -> str:
 
 def brief(a) -> str:
     """A few characters for a label: the value of a one-element array, else its shape."""
-    a = np.asarray(a)
+    a = _array(a)
     return number(a.reshape(-1)[0]) if a.size == 1 else shape_text(a.shape)
 
 
 def has_nonfinite(a) -> bool:
     if a is None:
         return False
-    data = getattr(a, "_data", a)
-    data = np.asarray(data)
+    data = _array(a)
     return data.dtype.kind in "fc" and not np.isfinite(data).all()
