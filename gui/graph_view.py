@@ -18,6 +18,7 @@ from gui.graph_canvas import GraphCanvas
 
 FOLLOW_INTERVAL_MS = 1000   # a live graph is rebuilt at most this often while training runs
 EXPANDED_NODES = 20         # graphs with more nodes start with their innermost modules collapsed
+MAX_OPERATORS = 400         # a bigger graph is cut to the operators nearest its root (layout stays quick)
 
 
 class Inspector(QWidget):
@@ -137,7 +138,8 @@ class GraphPanel(QWidget):
         same = keep_layout and self.model is not None and _signature(self.model) == _signature(model)
         self.model = model
         self.source = source
-        self.source_label.setText(source)
+        cut = f" · the {MAX_OPERATORS} operators nearest the root ({model.hidden:,} more not drawn)" if model.hidden else ""
+        self.source_label.setText(source + cut)
         if same:
             for key, item in self.canvas.nodes.items():
                 node = model.nodes.get(key)
@@ -155,7 +157,7 @@ class GraphPanel(QWidget):
         self.model_changed.emit()
 
     def show_tensor(self, root, names: dict | None = None, source: str = "") -> GraphModel:
-        model = build_graph(root, names)
+        model = build_graph(root, names, max_operators=MAX_OPERATORS)
         self.show_graph(model, source)
         return model
 

@@ -10,6 +10,7 @@ called `retain_grad()`. Constants and detached tensors are found among the saved
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 from engine import nn
@@ -107,6 +108,7 @@ class GraphModel:
     edges: list[GraphEdge]
     roots: list[Tensor]
     calls: dict[str, ModuleCall] = field(default_factory=dict)   # calls that contain nodes, by key
+    hidden: int = 0                # operators left out (beyond build_graph's max_operators)
     _by_fn: dict = field(default_factory=dict)
     _by_tensor: dict = field(default_factory=dict)
 
@@ -226,16 +228,20 @@ def _first_kept(chain: list[ModuleCall], kept: set[str]) -> str | None:
 
 # -- building -----------------------------------------------------------------
 
-def build_graph(roots, names: dict | None = None, calls: ModuleCallRecorder | None = None) -> GraphModel:
+def build_graph(roots, names: dict | None = None, calls: ModuleCallRecorder | None = None,
+                max_operators: int | None = None) -> GraphModel:
     """The graph of `roots` (a tensor or a list). `names` maps names to tensors (scratchpad
-    variables, `dict(model.named_parameters())`); `calls` tells which module made each operator."""
+    variables, `dict(model.named_parameters())`); `calls` tells which module made each operator.
+    With `max_operators`, only that many operators nearest the roots are kept (`hidden` says how
+    many were left out): a 100,000-op chain is no picture."""
     roots = [roots] if isinstance(roots, Tensor) else list(roots)
     names = {k: v for k, v in (names or {}).items() if isinstance(v, Tensor)}
     builder = _Builder(roots, names)
-    builder.walk()
+    builder.walk(max_operators)
     builder.add_variables()
     builder.add_edges()
-    model = GraphModel(builder.nodes, builder.edge_list(), roots, _by_fn=builder.op_id, _by_tensor=builder.var_id)
+    model = GraphModel(builder.nodes, builder.edge_list(), roots, _by_fn=builder.op_id, _by_tensor=builder.var_id,
+                       hidden=builder.total_operators - len(builder.fns))
     if calls is not None:
         _assign_modules(model, calls, builder)
     return model
@@ -256,23 +262,29 @@ class _Builder:
         self.edges: dict[tuple[str, str], GraphEdge] = {}
         self.detach_edges: list[tuple[Tensor, str]] = []   # (source tensor, detached variable id)
         self.out_var: dict = {}      # fn -> ids of the variables drawn for its output
+        self.total_operators = 0
 
     def _new_id(self, prefix: str) -> str:
         return f"{prefix}{len(self.nodes)}"
 
-    def walk(self) -> None:
-        """Every operator reachable from the roots, iteratively (deep graphs need no recursion)."""
-        stack = [t._fn if t._fn is not None else accumulate_node(t) for t in self.roots if t._rg]
-        while stack:
-            fn = stack.pop()
-            if fn in self.op_id:
-                continue
-            node_id = self._new_id("op")
-            role = "accumulate" if isinstance(fn, AccumulateGrad) else "operator"
-            self.nodes[node_id] = GraphNode(node_id, OPERATOR, fn.name(), role, fn=fn)
-            self.op_id[fn] = node_id
-            self.fns.append(fn)
-            stack.extend(nxt for nxt, _ in reversed(fn.next_functions) if nxt is not None and nxt not in self.op_id)
+    def walk(self, max_operators: int | None) -> None:
+        """The operators reachable from the roots, nearest first (iteratively: deep graphs need
+        no recursion); past `max_operators` the rest are only counted."""
+        queue = deque(t._fn if t._fn is not None else accumulate_node(t) for t in self.roots if t._rg)
+        seen = set(queue)
+        while queue:
+            fn = queue.popleft()
+            if max_operators is None or len(self.fns) < max_operators:
+                node_id = self._new_id("op")
+                role = "accumulate" if isinstance(fn, AccumulateGrad) else "operator"
+                self.nodes[node_id] = GraphNode(node_id, OPERATOR, fn.name(), role, fn=fn)
+                self.op_id[fn] = node_id
+                self.fns.append(fn)
+            for nxt, _ in fn.next_functions:
+                if nxt is not None and nxt not in seen:
+                    seen.add(nxt)
+                    queue.append(nxt)
+        self.total_operators = len(seen)
 
     def _variable(self, t: Tensor, role: str) -> GraphNode:
         node = self.nodes.get(self.var_id.get(id(t), ""))
@@ -374,7 +386,7 @@ class _Builder:
                 self._edge(self.var_id[id(fn.variable)], dst, ())
                 continue
             for slot, (nxt, _) in enumerate(fn.next_functions):
-                if nxt is None:
+                if nxt is None or nxt not in self.op_id:   # a constant, or an operator left out
                     continue
                 # a result drawn as a variable sits between its operator and the consumers
                 src = out_var[nxt][0] if nxt in out_var else self.op_id[nxt]

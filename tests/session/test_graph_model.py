@@ -146,6 +146,19 @@ def test_a_deep_chain_builds_without_recursion():
     assert len(model.nodes) == 20_000 + 3   # the muls, AccumulateGrad, x and the root
 
 
+def test_a_huge_graph_keeps_the_operators_nearest_the_root():
+    x = torch.tensor(1.0, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    started = time.perf_counter()
+    model = build_graph(y, {"x": x, "y": y}, max_operators=300)
+    assert time.perf_counter() - started < 1.0
+    assert len([n for n in model.nodes.values() if n.kind == OPERATOR]) == 300
+    assert model.hidden == 100_001 - 300 and model.find("y")[0].role == OUTPUT
+    assert model.find("x") == []    # its AccumulateGrad is 100,000 operators away
+
+
 def layered_edges_go_down(layout, edges):
     return all(layout.positions[s][1] < layout.positions[d][1] for s, d in edges)
 
