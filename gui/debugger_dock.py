@@ -370,7 +370,9 @@ class DebuggerPanel(QWidget):
 
 def record_rows(record, label, retain_graph: bool) -> list[tuple[str, str, list]]:
     """(title, value, [(child title, child value)]) rows describing one backward record."""
-    rows = [("gradient received", summary.describe(record.grad_in), [])]
+    received = "gradient received (after hooks)" if any(c.kind in ("tensor", "prehook") for c in record.hooks) \
+        else "gradient received"
+    rows = [(received, summary.describe(record.grad_in), [])]
     node = record.node
     if isinstance(node, AccumulateGrad):
         for leaf, before, after in record.accumulated:

@@ -65,6 +65,7 @@ class GraphCanvas(QGraphicsView):
             self.frames[key] = item
         margin = 40.0
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin))
+        self.setSceneRect(scene.sceneRect())
         self.update_legend()
 
     def _add_edges(self, view: GraphView, layout: Layout) -> None:
@@ -149,14 +150,23 @@ class GraphCanvas(QGraphicsView):
 
     # -- zoom, pan, fit ----------------------------------------------------------------
     def fit(self) -> None:
+        """Show the whole graph, beside the legend rather than under it (not blown up if small)."""
         rect = self.scene().sceneRect()
         if rect.isEmpty():
             return
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        scale = self.transform().m11()
-        if scale > MAX_FIT_SCALE:
-            self.setTransform(self.transform().scale(MAX_FIT_SCALE / scale, MAX_FIT_SCALE / scale))
-        self.centerOn(rect.center())
+        viewport = self.viewport().rect()
+        reserved = self.legend.width() + 20 if self.legend.isVisible() else 0
+        width, height = max(40, viewport.width() - reserved), max(40, viewport.height())
+        scale = min(width / rect.width(), height / rect.height(), MAX_FIT_SCALE)
+        if reserved and rect.height() * scale < height - self.legend.height() - 20:
+            reserved = 0   # the graph fits above the legend: use the full width
+            scale = min(viewport.width() / rect.width(), height / rect.height(), MAX_FIT_SCALE)
+        # the scrollable area is the graph plus room for the legend on its left
+        area = rect.adjusted(-reserved / scale, 0, 0, 0)
+        self.setSceneRect(area)
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(area.center())
 
     def zoom(self, factor: float) -> None:
         scale = self.transform().m11()
