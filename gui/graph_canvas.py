@@ -15,6 +15,7 @@ from gui.graph_items import EdgeItem, FrameItem, Legend, NodeItem, node_size
 ZOOM_STEP = 1.15
 MIN_SCALE, MAX_SCALE = 0.08, 4.0
 MAX_FIT_SCALE = 1.35        # small graphs are not blown up to fill the window
+FIT_MARGIN = 0.97           # a little air around a fitted graph (and no rounding into scrollbars)
 CLICK_SLOP = 4              # pixels a press may move and still be a click, not a pan
 FRAME_PAD = 14.0
 
@@ -157,10 +158,10 @@ class GraphCanvas(QGraphicsView):
         viewport = self.viewport().rect()
         reserved = self.legend.width() + 20 if self.legend.isVisible() else 0
         width, height = max(40, viewport.width() - reserved), max(40, viewport.height())
-        scale = min(width / rect.width(), height / rect.height(), MAX_FIT_SCALE)
+        scale = min(width / rect.width(), height / rect.height(), MAX_FIT_SCALE) * FIT_MARGIN
         if reserved and rect.height() * scale < height - self.legend.height() - 20:
             reserved = 0   # the graph fits above the legend: use the full width
-            scale = min(viewport.width() / rect.width(), height / rect.height(), MAX_FIT_SCALE)
+            scale = min(viewport.width() / rect.width(), height / rect.height(), MAX_FIT_SCALE) * FIT_MARGIN
         # the scrollable area is the graph plus room for the legend on its left
         area = rect.adjusted(-reserved / scale, 0, 0, 0)
         self.setSceneRect(area)
