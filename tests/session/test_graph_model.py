@@ -127,6 +127,18 @@ def test_ops_made_inside_a_module_collapse_into_its_box():
     assert {key: len(view.members(key)) for key in view.frames} == {"net": 5}
 
 
+def test_the_recorder_sees_only_its_own_thread_and_leaves_no_hooks_behind():
+    import threading
+    net = nn.Sequential(nn.Linear(2, 2), nn.Tanh())
+    with ModuleCallRecorder({"net": net}) as recorder:
+        other = threading.Thread(target=lambda: net(torch.randn(3, 2)))
+        other.start()
+        other.join()
+        net(torch.randn(3, 2))
+    assert [c.key for c in recorder.calls] == ["net", "0", "1"]
+    assert not nn._global_forward_hooks and not nn._global_forward_pre_hooks
+
+
 def test_big_graphs_start_with_their_innermost_modules_collapsed():
     model = mlp_graph(hidden=(8,) * 12)
     assert len(model.nodes) > 60
