@@ -3,7 +3,7 @@
 badges, the current node and the gradients on the edges."""
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsScene, QGraphicsView
 
@@ -201,6 +201,15 @@ class GraphCanvas(QGraphicsView):
             if isinstance(item, FrameItem) and item.header_rect().contains(scene_point):
                 self.frame_clicked.emit(item.key)
                 return
+
+    def keyPressEvent(self, event) -> None:
+        keys = {Qt.Key.Key_F: self.fit, Qt.Key.Key_Plus: lambda: self.zoom(1.25),
+                Qt.Key.Key_Equal: lambda: self.zoom(1.25), Qt.Key.Key_Minus: lambda: self.zoom(0.8)}
+        action = keys.get(event.key())
+        if action is None:
+            super().keyPressEvent(event)
+        else:
+            action()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         if not self.items(event.position().toPoint()):

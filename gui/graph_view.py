@@ -115,7 +115,8 @@ class GraphPanel(QWidget):
         bar = QToolBar()
         bar.setIconSize(bar.iconSize() * 0.8)
         self.fit_action = bar.addAction("Fit", self.canvas.fit)
-        self.fit_action.setToolTip("Fit the whole graph in view (or double-click the background)")
+        self.fit_action.setToolTip("Fit the whole graph in view (F, or double-click the background); "
+                                   "wheel zooms, dragging pans")
         bar.addAction("Zoom in", lambda: self.canvas.zoom(1.25))
         bar.addAction("Zoom out", lambda: self.canvas.zoom(0.8))
         bar.addSeparator()
