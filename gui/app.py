@@ -1,0 +1,94 @@
+"""Starts the Qt application for the main window, including the --run-steps/--screenshot automation."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+import engine.session as session
+from gui.examples import default_session
+from gui.main_window import APPLICATION, ASSETS, ORGANIZATION, MainWindow, app_icon
+
+CATCH_UP_MS = 400  # after a scripted run: time for queued snapshots to be drawn before the screenshot
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="gradstudio", description="See gradient-based training, live.")
+    parser.add_argument("session", nargs="?", help="a session file to open (default: the linear regression example)")
+    parser.add_argument("--run-steps", type=int, metavar="N", help="train N steps as soon as the window opens")
+    parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
+                        help="after --run-steps, save a screenshot of the window and quit")
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS",
+                        help="close the window after this many seconds, whatever it is doing (for tests)")
+    return parser.parse_args(argv)
+
+
+def _load_session(path: str):
+    loader = getattr(session, "load_session", None)
+    if loader is None:
+        warnings.warn(f"opening session files is not supported yet; ignoring {path} and opening the default example",
+                      stacklevel=2)
+        return default_session()
+    return loader(path)
+
+
+class ScriptedRun:
+    """Trains N steps in the window, waits for the plots to catch up, saves a screenshot and quits."""
+
+    def __init__(self, app: QApplication, window: MainWindow, steps: int, screenshot: Path | None):
+        self.app, self.window, self.screenshot = app, window, screenshot
+        self.exit_code = 0
+        window.training_editor.until_stopped.setChecked(False)
+        window.training_editor.steps.setValue(steps)  # through the form, as a user would
+        self._timer = QTimer()
+        self._timer.timeout.connect(self._poll)
+
+    def start(self) -> None:
+        self.window.toggle_training()
+        self._timer.start(50)
+
+    def _poll(self) -> None:
+        if self.window.run is not None:
+            return
+        self._timer.stop()
+        if self.window.state not in ("Finished", "Stopped", "Diverged"):
+            print(f"gradstudio: could not train: {self.window.last_message or self.window.state}", file=sys.stderr)
+            self.exit_code = 1
+        QTimer.singleShot(CATCH_UP_MS, self._finish)
+
+    def _finish(self) -> None:
+        if self.screenshot is not None:
+            if not self.window.grab().save(str(self.screenshot)):
+                print(f"gradstudio: could not save the screenshot to {self.screenshot}", file=sys.stderr)
+                self.exit_code = 1
+        self.window.close()
+
+
+def run_app(argv: list[str]) -> int:
+    args = parse_args(argv)
+    config = _load_session(args.session) if args.session else default_session()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName(APPLICATION)
+    app.setWindowIcon(app_icon())
+    style = ASSETS / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text())
+    window = MainWindow(config)
+    window.show()
+    scripted = None
+    if args.run_steps is not None:
+        scripted = ScriptedRun(app, window, args.run_steps, args.screenshot)
+        QTimer.singleShot(0, scripted.start)
+    elif args.screenshot is not None:
+        QTimer.singleShot(CATCH_UP_MS, lambda: (window.grab().save(str(args.screenshot)), window.close()))
+    if args.quit_after is not None:
+        QTimer.singleShot(int(args.quit_after * 1000), window.close)
+    code = app.exec()
+    return code or (scripted.exit_code if scripted else 0)

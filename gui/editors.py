@@ -1,0 +1,390 @@
+"""The Model, Data and Training forms: they turn what the user types into a `SessionConfig` and show its errors."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from engine.session import (
+    DataConfig,
+    ExpressionError,
+    ModelConfig,
+    SessionConfig,
+    TrainingConfig,
+    parse_expression,
+    validate,
+)
+
+from gui.form_fields import ConfigForm, FieldError, float_text, row_of
+
+MODEL_KINDS = {
+    "linear": "Linear  w·x + b",
+    "polynomial": "Polynomial",
+    "mlp": "MLP (neural network)",
+    "expression": "Custom expression",
+}
+ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "sigmoid"}
+DATA_SOURCES = {"generated": "Generated from an expression", "csv": "CSV file"}
+OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
+LOSSES = {"mse": "Mean squared error", "half_sse": "½ · sum of squared errors"}
+
+EXPRESSION_HELP = (
+    "Numbers, x, + - * / **, unary minus and the functions "
+    "sin cos tan exp log sqrt abs tanh sigmoid relu."
+)
+
+
+def _combo(choices: dict[str, str]) -> QComboBox:
+    combo = QComboBox()
+    for key, text in choices.items():
+        combo.addItem(text, key)
+    return combo
+
+
+def _set_combo(combo: QComboBox, key: str) -> None:
+    index = combo.findData(key)
+    combo.setCurrentIndex(max(index, 0))
+
+
+def _spin(low: int, high: int) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(low, high)
+    spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+    return spin
+
+
+def _line(placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+class ModelEditor(ConfigForm):
+    """Model kind and the fields of that kind: degree, hidden sizes and activation, or an expression."""
+
+    section = "model"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kind = _combo(MODEL_KINDS)
+        self.register("model.kind", self.add_row("Kind", self.kind, "Which model is fitted to the data."), self.kind)
+
+        self.degree = _spin(1, 12)
+        self.register("model.degree", self.add_row(
+            "Degree", self.degree, "Highest power of x: the model is c₀ + c₁·x + … + cₖ·xᵏ."), self.degree)
+
+        self.hidden = _line("e.g. 16, 16")
+        self.register("model.hidden", self.add_row(
+            "Hidden sizes", self.hidden, "Units in each hidden layer, separated by commas."), self.hidden)
+        self.activation = _combo(ACTIVATIONS)
+        self.register("model.activation", self.add_row(
+            "Activation", self.activation, "Nonlinearity after each hidden layer."), self.activation)
+
+        self.expression = _line("e.g. a * sin(w * x) + c")
+        self.register("model.expression", self.add_row(
+            "Expression", self.expression,
+            "The model as a formula in x; every other name is a trained parameter. " + EXPRESSION_HELP),
+            self.expression)
+        self.initial = QTableWidget(0, 2)
+        self.initial.setHorizontalHeaderLabels(["Parameter", "Initial value"])
+        self.initial.verticalHeader().hide()
+        self.initial.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.initial.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.initial.setMaximumHeight(120)
+        self.register("model.initial", self.add_row(
+            "Initial values", self.initial,
+            "Starting value of each parameter; leave empty for the default (seeded)."), self.initial)
+        self.expression.textEdited.connect(self._sync_parameter_rows)
+        self.form.addRow(self.form_message)
+        self.load(ModelConfig())
+
+    def update_visibility(self) -> None:
+        kind = self.kind.currentData()
+        for widget, kinds in ((self.degree, {"polynomial"}), (self.hidden, {"mlp"}), (self.activation, {"mlp"}),
+                              (self.expression, {"expression"}), (self.initial, {"expression"})):
+            self.form.setRowVisible(self.cell_of(widget), kind in kinds)
+
+    def load(self, config: ModelConfig) -> None:
+        with self.loading():
+            _set_combo(self.kind, config.kind)
+            self.degree.setValue(config.degree)
+            self.hidden.setText(", ".join(str(n) for n in config.hidden))
+            _set_combo(self.activation, config.activation)
+            self.expression.setText(config.expression)
+            self._sync_parameter_rows(values=dict(config.initial))
+        self.update_visibility()
+
+    def _sync_parameter_rows(self, *_args, values: dict[str, float] | None = None) -> None:
+        """One table row per parameter of the expression, keeping values already typed."""
+        try:
+            names = parse_expression(self.expression.text(), allow_params=True).params
+        except (ExpressionError, ValueError):
+            return  # keep the rows while the expression is mid-edit
+        typed = self._typed_initial_texts() if values is None else {k: float_text(v) for k, v in values.items()}
+        with self.loading():
+            self.initial.setRowCount(len(names))
+            for row, name in enumerate(names):
+                label = QTableWidgetItem(name)
+                label.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                self.initial.setItem(row, 0, label)
+                self.initial.setItem(row, 1, QTableWidgetItem(typed.get(name, "")))
+
+    def _typed_initial_texts(self) -> dict[str, str]:
+        texts = {}
+        for row in range(self.initial.rowCount()):
+            name, value = self.initial.item(row, 0), self.initial.item(row, 1)
+            if name is not None:
+                texts[name.text()] = value.text().strip() if value is not None else ""
+        return texts
+
+    def read(self, errors: list[FieldError]) -> ModelConfig:
+        kind = self.kind.currentData()
+        config = ModelConfig(kind=kind, degree=self.degree.value(), activation=self.activation.currentData(),
+                             expression=self.expression.text())
+        hidden_text = self.hidden.text().replace(" ", "")
+        try:
+            hidden = tuple(int(part) for part in hidden_text.split(",") if part)
+            if not hidden or min(hidden) < 1:
+                raise ValueError
+            config.hidden = hidden
+        except ValueError:
+            if kind == "mlp":
+                errors.append(FieldError("model.hidden", "enter positive whole numbers separated by commas, e.g. 16, 16"))
+        initial = {}
+        for name, text in self._typed_initial_texts().items():
+            if not text:
+                continue
+            try:
+                initial[name] = float(text)
+            except ValueError:
+                if kind == "expression":
+                    errors.append(FieldError("model.initial", f"initial value of {name}: '{text}' is not a number"))
+        config.initial = initial
+        return config
+
+
+class DataEditor(ConfigForm):
+    """Where the points come from: a noisy ground-truth expression, or two columns of a CSV file."""
+
+    section = "data"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.source = _combo(DATA_SOURCES)
+        self.register("data.source", self.add_row("Source", self.source, "Generate points or load them."), self.source)
+
+        self.truth = _line("e.g. 2*x + 3")
+        self.register("data.truth", self.add_row(
+            "True function", self.truth, "y = f(x) before noise is added. " + EXPRESSION_HELP), self.truth)
+        self.noise = _line()
+        self.register("data.noise_std", self.add_row(
+            "Noise σ", self.noise, "Standard deviation of the Gaussian noise added to each y."), self.noise)
+        self.x_min, self.x_max = _line(), _line()
+        for edit in (self.x_min, self.x_max):
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        x_range = self.add_row("x range", row_of(self.x_min, "to", self.x_max), "Points are spread evenly over this interval.")
+        self.register("data.x_min", x_range, self.x_min)
+        self.register("data.x_max", x_range, self.x_max)
+        self.n_points = _spin(1, 10_000_000)
+        self.register("data.n_points", self.add_row("Points", self.n_points, "How many (x, y) points to generate."),
+                      self.n_points)
+        self.seed = _spin(0, 2_147_483_647)
+        self.register("data.seed", self.add_row("Noise seed", self.seed, "Same seed, same points."), self.seed)
+
+        self.csv_path = _line("choose a file…")
+        self.browse = QPushButton("Browse…")
+        self.browse.clicked.connect(self._choose_csv)
+        csv_cell = self.add_row("CSV file", row_of(self.csv_path, self.browse),
+                                "A CSV file with a header row and numeric columns.")
+        self.register("data.csv_path", csv_cell, self.csv_path)
+        self.csv_path.editingFinished.connect(self._load_columns)
+        self.x_column, self.y_column = QComboBox(), QComboBox()
+        self.register("data.x_column", self.add_row("x column", self.x_column, "The input column."), self.x_column)
+        self.register("data.y_column", self.add_row("y column", self.y_column, "The target column."), self.y_column)
+
+        self.batch_size = _spin(1, 10_000_000)
+        self.register("data.batch_size", self.add_row(
+            "Batch size", self.batch_size, "Points per training step, drawn at random."), self.batch_size)
+        self.form.addRow(self.form_message)
+        self.load(DataConfig())
+
+    def update_visibility(self) -> None:
+        generated = self.source.currentData() == "generated"
+        for widget in (self.truth, self.noise, self.x_min, self.n_points, self.seed):
+            self.form.setRowVisible(self.cell_of(widget), generated)
+        for widget in (self.csv_path, self.x_column, self.y_column):
+            self.form.setRowVisible(self.cell_of(widget), not generated)
+
+    def load(self, config: DataConfig) -> None:
+        with self.loading():
+            _set_combo(self.source, config.source)
+            self.truth.setText(config.truth)
+            self.noise.setText(float_text(config.noise_std))
+            self.x_min.setText(float_text(config.x_min))
+            self.x_max.setText(float_text(config.x_max))
+            self.n_points.setValue(config.n_points)
+            self.seed.setValue(config.seed)
+            self.batch_size.setValue(config.batch_size)
+            self.csv_path.setText(config.csv_path)
+            self._load_columns(select=(config.x_column, config.y_column))
+        self.update_visibility()
+
+    def _choose_csv(self) -> None:
+        start = str(Path(self.csv_path.text()).parent) if self.csv_path.text() else ""
+        path, _ = QFileDialog.getOpenFileName(self, "Open data", start, "CSV files (*.csv);;All files (*)")
+        if path:
+            self.csv_path.setText(path)
+            self._load_columns()
+            self._on_edited_and_committed()
+
+    def _load_columns(self, select: tuple[str, str] | None = None) -> None:
+        """Fill the column choices from the CSV header, keeping the chosen columns if still there."""
+        keep = select or (self.x_column.currentText(), self.y_column.currentText())
+        names: list[str] = []
+        path = self.csv_path.text().strip()
+        if path:
+            try:
+                with open(path, newline="") as f:
+                    names = next(csv.reader(f), [])
+            except (OSError, UnicodeDecodeError, csv.Error):
+                names = []  # the config validation names the problem at the field
+        with self.loading():
+            for combo, wanted, default in ((self.x_column, keep[0], 0), (self.y_column, keep[1], 1)):
+                combo.clear()
+                combo.addItems([name.strip() for name in names])
+                index = combo.findText(wanted) if wanted else -1
+                combo.setCurrentIndex(index if index >= 0 else min(default, combo.count() - 1))
+
+    def read(self, errors: list[FieldError]) -> DataConfig:
+        generated = self.source.currentData() == "generated"
+        # Errors in fields the chosen source does not use are not the user's problem now.
+        local: list[FieldError] = []
+        config = DataConfig(
+            source=self.source.currentData(),
+            truth=self.truth.text(),
+            noise_std=self.read_float(self.noise, "data.noise_std", local, DataConfig.noise_std),
+            x_min=self.read_float(self.x_min, "data.x_min", local, DataConfig.x_min),
+            x_max=self.read_float(self.x_max, "data.x_max", local, DataConfig.x_max),
+            n_points=self.n_points.value(),
+            seed=self.seed.value(),
+            batch_size=self.batch_size.value(),
+            csv_path=self.csv_path.text().strip(),
+            x_column=self.x_column.currentText(),
+            y_column=self.y_column.currentText(),
+        )
+        if generated:
+            errors.extend(local)
+        return config
+
+
+class TrainingEditor(ConfigForm):
+    """Optimizer, learning rate, step count, loss and seed."""
+
+    section = "training"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.optimizer = _combo(OPTIMIZERS)
+        self.register("training.optimizer", self.add_row(
+            "Optimizer", self.optimizer, "How each step turns gradients into parameter updates."), self.optimizer)
+        self.lr = _line("e.g. 0.02")
+        self.lr.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.register("training.lr", self.add_row(
+            "Learning rate", self.lr, "Step size. Can be changed while training runs: it applies at the next step."),
+            self.lr)
+        self.momentum = _line()
+        self.momentum.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.register("training.momentum", self.add_row(
+            "Momentum", self.momentum, "Fraction of the previous update carried into the next (SGD with momentum)."),
+            self.momentum)
+        self.steps = _spin(1, 2_000_000_000)
+        self.steps.setGroupSeparatorShown(True)
+        self.until_stopped = QCheckBox("until stopped")
+        self.until_stopped.toggled.connect(lambda on: self.steps.setEnabled(not on))
+        steps_cell = self.add_row("Steps", row_of(self.steps, self.until_stopped),
+                                  "How many training steps a run takes; can be raised while it runs.")
+        self.register("training.steps", steps_cell, self.steps)
+        self.watch(self.until_stopped)
+        self.loss = _combo(LOSSES)
+        self.register("training.loss", self.add_row(
+            "Loss", self.loss, "Mean of squared errors, or half their sum as in many tutorials."), self.loss)
+        self.seed = _spin(0, 2_147_483_647)
+        self.register("training.seed", self.add_row(
+            "Seed", self.seed, "Seeds initial parameters and batch order: same seed, same run."), self.seed)
+        self.form.addRow(self.form_message)
+        self.load(TrainingConfig())
+
+    def update_visibility(self) -> None:
+        self.momentum.setEnabled(self.optimizer.currentData() == "momentum")
+
+    def load(self, config: TrainingConfig) -> None:
+        with self.loading():
+            _set_combo(self.optimizer, config.optimizer)
+            self.lr.setText(float_text(config.lr))
+            self.momentum.setText(float_text(config.momentum))
+            self.until_stopped.setChecked(config.steps is None)
+            if config.steps is not None:
+                self.steps.setValue(config.steps)
+            _set_combo(self.loss, config.loss)
+            self.seed.setValue(config.seed)
+        self.update_visibility()
+
+    def read(self, errors: list[FieldError]) -> TrainingConfig:
+        optimizer = self.optimizer.currentData()
+        momentum_errors: list[FieldError] = []
+        config = TrainingConfig(
+            optimizer=optimizer,
+            lr=self.read_float(self.lr, "training.lr", errors, TrainingConfig.lr),
+            momentum=self.read_float(self.momentum, "training.momentum", momentum_errors, TrainingConfig.momentum),
+            steps=None if self.until_stopped.isChecked() else self.steps.value(),
+            loss=self.loss.currentData(),
+            seed=self.seed.value(),
+        )
+        if optimizer == "momentum":
+            errors.extend(momentum_errors)
+        return config
+
+    def read_lr(self) -> float | None:
+        """The learning rate typed, or None while it is not a usable one."""
+        errors: list[FieldError] = []
+        lr = self.read_float(self.lr, "training.lr", errors, 0.0)
+        return lr if not errors and lr > 0 else None
+
+
+def read_session(model: ModelEditor, data: DataEditor, training: TrainingEditor,
+                 name: str) -> tuple[SessionConfig, list[FieldError]]:
+    """The config the forms describe and every problem with it (empty when it can be trained)."""
+    errors: list[FieldError] = []
+    config = SessionConfig(model=model.read(errors), data=data.read(errors), training=training.read(errors), name=name)
+    bad_fields = {error.field for error in errors}
+    for error in validate(config):
+        # A field that could not even be read was given a fallback value: skip what
+        # validation says about the fallback, the reading error is the real problem.
+        if error.field not in bad_fields:
+            errors.append(FieldError.from_config_error(error))
+    return config, errors
+
+
+def show_session_errors(errors: list[FieldError], *forms: ConfigForm) -> None:
+    for form in forms:
+        form.show_errors([e for e in errors if e.field.split(".", 1)[0] == form.section])
+
+
+def without_live_settings(config: SessionConfig) -> SessionConfig:
+    """The config minus what a running trainer can change in place (learning rate, step count)."""
+    return replace(config, name="", training=replace(config.training, lr=0.0, steps=None))

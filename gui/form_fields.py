@@ -1,0 +1,223 @@
+"""Form plumbing shared by the editors: field cells that show an error under the input, and a validating form."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass
+class FieldError:
+    """One problem with one field, addressed by the config's dotted path ("data.noise_std")."""
+
+    field: str
+    message: str
+    position: int | None = None
+
+    @classmethod
+    def from_config_error(cls, error) -> "FieldError":
+        return cls(error.field, error.message, getattr(error, "position", None))
+
+    def text(self) -> str:
+        if self.position is not None and "column" not in self.message:
+            return f"{self.message} (column {self.position + 1})"
+        return self.message
+
+
+class FieldCell(QWidget):
+    """An input (or a row of inputs) with a message label beneath it that shows what is wrong."""
+
+    def __init__(self, content: QWidget | QLayout):
+        super().__init__()
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        if isinstance(content, QLayout):
+            column.addLayout(content)
+        else:
+            column.addWidget(content)
+        self.message = QLabel()
+        self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message.hide()
+        column.addWidget(self.message)
+        self._marked: list[QWidget] = []
+
+    def set_error(self, widget: QWidget, text: str) -> None:
+        _set_invalid(widget, True)
+        self._marked.append(widget)
+        old = self.message.text() if self.message.isVisible() else ""
+        self.message.setText(f"{old}\n{text}" if old and text not in old else text)
+        self.message.show()
+
+    def clear_error(self) -> None:
+        for widget in self._marked:
+            _set_invalid(widget, False)
+        self._marked.clear()
+        self.message.clear()
+        self.message.hide()
+
+
+def _set_invalid(widget: QWidget, invalid: bool) -> None:
+    # The stylesheet draws the red border from this dynamic property; re-polish to apply it.
+    if widget.property("invalid") == invalid:
+        return
+    widget.setProperty("invalid", invalid)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    widget.update()
+
+
+def row_of(*widgets: QWidget | str) -> QHBoxLayout:
+    """Lay widgets (or plain-text labels) side by side with no margins."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    for item in widgets:
+        row.addWidget(QLabel(item) if isinstance(item, str) else item)
+    return row
+
+
+class ConfigForm(QWidget):
+    """A QFormLayout whose fields are addressed by config path and mark their own errors.
+
+    `edited` fires on every change (for live validation); `committed` when the user has
+    finished an edit (Enter, focus out, a combo choice), which is when the window may ask
+    before resetting a run.
+    """
+
+    edited = Signal()
+    committed = Signal()
+
+    section = ""  # "model" | "data" | "training": the config paths this form owns
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.form = QFormLayout(self)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self._fields: dict[str, tuple[FieldCell, QWidget]] = {}
+        self._cells: list[FieldCell] = []
+        self._loading = False
+        self.form_message = QLabel()  # errors no single field owns
+        self.form_message.setObjectName("fieldError")
+        self.form_message.setWordWrap(True)
+        self.form_message.hide()
+
+    def add_row(self, label: str, cell_content: QWidget | QLayout, tooltip: str) -> FieldCell:
+        cell = FieldCell(cell_content)
+        caption = QLabel(label)
+        caption.setToolTip(tooltip)
+        cell.setToolTip(tooltip)
+        self.form.addRow(caption, cell)
+        self._cells.append(cell)
+        return cell
+
+    def register(self, path: str, cell: FieldCell, widget: QWidget) -> None:
+        """Route errors for `path` to `widget` inside `cell`, and watch the widget for edits."""
+        self._fields[path] = (cell, widget)
+        self.watch(widget)
+
+    def cell_of(self, widget: QWidget) -> FieldCell:
+        return next(cell for cell, field_widget in self._fields.values() if field_widget is widget)
+
+    def watch(self, widget: QWidget) -> None:
+        if isinstance(widget, QLineEdit):
+            widget.textEdited.connect(self._on_edited)
+            widget.editingFinished.connect(self._on_committed)
+        elif isinstance(widget, QAbstractSpinBox):
+            # Without keyboard tracking valueChanged fires on Enter, focus-out and arrows,
+            # not on every digit typed, which is when a changed value means something.
+            widget.setKeyboardTracking(False)
+            widget.valueChanged.connect(self._on_edited_and_committed)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(self._on_edited_and_committed)
+        elif isinstance(widget, QCheckBox):
+            widget.toggled.connect(self._on_edited_and_committed)
+        elif isinstance(widget, QTableWidget):
+            widget.itemChanged.connect(self._on_edited_and_committed)
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Set widgets from a config without the form reporting them as user edits."""
+        self._loading, was = True, self._loading
+        try:
+            yield
+        finally:
+            self._loading = was
+
+    def _on_edited(self, *_args) -> None:
+        if not self._loading:
+            self.edited.emit()
+
+    def _on_committed(self, *_args) -> None:
+        if not self._loading:
+            self.committed.emit()
+
+    def _on_edited_and_committed(self, *_args) -> None:
+        if not self._loading:
+            self.update_visibility()
+            self.edited.emit()
+            self.committed.emit()
+
+    def update_visibility(self) -> None:
+        """Show the rows that apply to the current choices (overridden by forms that switch)."""
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        for cell in self._cells:
+            cell.clear_error()
+        leftover = []
+        for error in errors:
+            target = self._fields.get(error.field) or self._fields.get(error.field.rsplit(".", 1)[0])
+            if target:
+                target[0].set_error(target[1], error.text())
+            else:
+                leftover.append(error.text())
+        self.form_message.setText("\n".join(leftover))
+        self.form_message.setVisible(bool(leftover))
+
+    def errors_for(self, path: str) -> list[str]:
+        """The messages currently shown for a field (for tests and accessibility)."""
+        target = self._fields.get(path)
+        if not target or not target[0].message.isVisible():
+            return []
+        return target[0].message.text().splitlines()
+
+    # Readers for text fields: they record a FieldError instead of raising, so one bad
+    # field never hides the problems of the others, and the typed text stays as it is.
+
+    @staticmethod
+    def read_float(edit: QLineEdit, path: str, errors: list[FieldError], fallback: float) -> float:
+        text = edit.text().strip()
+        try:
+            value = float(text)
+        except ValueError:
+            errors.append(FieldError(path, f"'{text}' is not a number" if text else "enter a number"))
+            return fallback
+        if not math.isfinite(value):
+            errors.append(FieldError(path, "must be a finite number"))
+            return fallback
+        return value
+
+
+def float_text(value: float) -> str:
+    """A float as a person would type it: 0.02, 1e-05, 3."""
+    return f"{value:g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.3g}"

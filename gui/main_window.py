@@ -1,0 +1,569 @@
+"""The main window: editors on the left, live plots in the centre, training controls in the toolbar and status bar."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QGroupBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.session import ConfigError, SessionConfig, Trainer
+
+from gui.editors import (
+    LOSSES,
+    DataEditor,
+    ModelEditor,
+    TrainingEditor,
+    read_session,
+    show_session_errors,
+    without_live_settings,
+)
+from gui.examples import default_session, examples
+from gui.form_fields import FieldError
+from gui.plots import FitPlot, LossPlot, ParametersPlot, configure_pyqtgraph
+from gui.worker import RunEnd, TrainingRun, TrainingUpdate
+
+ORGANIZATION = "GradStudio"
+APPLICATION = "GradStudio"
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+SETTINGS_VERSION = 1  # bump when docks or toolbars change, so stale saved layouts are ignored
+NOT_YET = "— arrives with session files and export"
+
+TrainerFactory = Callable[[SessionConfig], Trainer]
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(ASSETS / "gradstudio.svg"))
+
+
+def app_settings() -> QSettings:
+    # Ini format everywhere, so tests (and users) can point it at a directory with QSettings.setPath.
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
+
+
+class MainWindow(QMainWindow):
+    """Edits a session, trains it on a worker thread and draws what each snapshot shows."""
+
+    def __init__(self, config: SessionConfig | None = None, trainer_factory: TrainerFactory = Trainer,
+                 settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.trainer_factory = trainer_factory
+        self.settings = settings if settings is not None else app_settings()
+        self.trainer: Trainer | None = None
+        self.trainer_config: SessionConfig | None = None  # what the forms said when the trainer was built
+        self.run: TrainingRun | None = None
+        self.state = "Ready"
+        self.last_message = ""  # the last error or notice shown to the user
+        self.errors: list[FieldError] = []
+        self._declined_changes = False  # the user chose to keep training with settings not yet applied
+        self._asking = False
+        self._applied_lr: float | None = None
+        self._rate: float | None = None  # steps per second, smoothed
+        self._rate_mark: tuple[float, int] | None = None
+        self._message_box: QMessageBox | None = None
+        self._session_name = "Linear regression"
+
+        configure_pyqtgraph()
+        self.setWindowTitle("GradStudio")
+        self.setWindowIcon(app_icon())
+        self.resize(1360, 860)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+
+        self.model_editor, self.data_editor, self.training_editor = ModelEditor(), DataEditor(), TrainingEditor()
+        self.loss_plot, self.fit_plot, self.params_plot = LossPlot(), FitPlot(), ParametersPlot()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_docks()
+        self._build_centre()
+        self._build_status_bar()
+        for editor in self.editors():
+            editor.edited.connect(self._on_edited)
+            editor.committed.connect(self._on_committed)
+
+        self.load_session(config or default_session())
+        self._restore_layout()
+
+    # ----- construction -------------------------------------------------------------------
+
+    def _action(self, text: str, icon: QStyle.StandardPixmap, shortcut: str | QKeySequence.StandardKey | None,
+                tip: str, slot: Callable[[], None] | None) -> QAction:
+        action = QAction(self.style().standardIcon(icon), text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(f"{tip} ({keys})" if keys else tip)
+        action.setStatusTip(tip)
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even when the toolbar is hidden
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.train_action = self._action("Train", sp.SP_MediaPlay, "Space", "Train, or pause training",
+                                         self.toggle_training)
+        self.step_action = self._action("Step", sp.SP_MediaSkipForward, "Ctrl+.", "Run one training step",
+                                        self.step_once)
+        self.stop_action = self._action("Stop", sp.SP_MediaStop, None, "Stop the run, keeping what it learned",
+                                        self.stop_training)
+        self.reset_action = self._action("Reset", sp.SP_BrowserReload, "Ctrl+R",
+                                         "Start over from step 0 with the settings in the forms", self.reset)
+        # Session files and export are a later feature: the actions exist (menus, shortcuts
+        # are reserved) but stay disabled rather than pretending to work.
+        self.open_action = self._action("Open…", sp.SP_DialogOpenButton, "Ctrl+O", f"Open a session {NOT_YET}", None)
+        self.save_action = self._action("Save", sp.SP_DialogSaveButton, "Ctrl+S", f"Save the session {NOT_YET}", None)
+        self.export_action = self._action("Export…", sp.SP_ArrowDown, "Ctrl+E",
+                                          f"Export weights, plots and loss history {NOT_YET}", None)
+        for action in (self.open_action, self.save_action, self.export_action):
+            action.setEnabled(False)
+        self.quit_action = self._action("Quit", sp.SP_DialogCloseButton, QKeySequence.StandardKey.Quit,
+                                        "Quit GradStudio", self.close)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.open_action, self.save_action, self.export_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        training_menu = bar.addMenu("&Training")
+        training_menu.addActions([self.train_action, self.step_action, self.stop_action, self.reset_action])
+        examples_menu = bar.addMenu("E&xamples")
+        for example in examples():
+            action = examples_menu.addAction(example.name)
+            action.triggered.connect(lambda _checked=False, config=example: self.open_example(config))
+        self.view_menu = bar.addMenu("&View")
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("About GradStudio", self.show_about)
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar("Training")
+        self.toolbar.setObjectName("trainingToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setMovable(False)
+        self.toolbar.addActions([self.train_action, self.step_action, self.stop_action, self.reset_action])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.open_action, self.save_action, self.export_action])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
+
+    def _build_docks(self) -> None:
+        # One dock for the three forms, each a titled section: they are read top to bottom
+        # as one recipe, and separate docks would share the height evenly, not by content.
+        sections = QWidget()
+        column = QVBoxLayout(sections)
+        for title, editor in (("Model", self.model_editor), ("Data", self.data_editor),
+                              ("Training", self.training_editor)):
+            box = QGroupBox(title)
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(6, 6, 6, 6)
+            box_layout.addWidget(editor)
+            column.addWidget(box)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(sections)
+        self.setup_dock = QDockWidget("Setup", self)
+        self.setup_dock.setObjectName("setupDock")
+        self.setup_dock.setWidget(scroll)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.setup_dock)
+        self.docks = [self.setup_dock]
+        self.resizeDocks(self.docks, [380], Qt.Orientation.Horizontal)
+        for dock in self.docks:
+            self.view_menu.addAction(dock.toggleViewAction())
+        self.view_menu.addAction(self.toolbar.toggleViewAction())
+        self.view_menu.addSeparator()
+        self.view_menu.addAction("Reset layout", self.reset_layout)
+
+    def _build_centre(self) -> None:
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.fit_plot)
+        top.addWidget(self.loss_plot)
+        centre = QSplitter(Qt.Orientation.Vertical)
+        centre.addWidget(top)
+        centre.addWidget(self.params_plot)
+        centre.setStretchFactor(0, 3)
+        centre.setStretchFactor(1, 2)
+        for splitter in (top, centre):
+            splitter.setChildrenCollapsible(False)
+            splitter.setHandleWidth(6)
+        self.setCentralWidget(centre)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.state_label, self.step_label, self.loss_label, self.rate_label = (QLabel() for _ in range(4))
+        for label, width_text in ((self.step_label, "step 000,000,000"), (self.loss_label, "loss 0.000000e+00"),
+                                  (self.rate_label, "000,000 steps/s"), (self.state_label, "Invalid settings")):
+            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(width_text) + 12)
+            bar.addPermanentWidget(label)
+        self.state_label.setObjectName("stateLabel")
+
+    def editors(self) -> tuple[ModelEditor, DataEditor, TrainingEditor]:
+        return self.model_editor, self.data_editor, self.training_editor
+
+    # ----- layout persistence --------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        self._default_state = self.saveState(SETTINGS_VERSION)
+        geometry, state = self.settings.value("window/geometry"), self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, SETTINGS_VERSION)
+
+    def _save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(SETTINGS_VERSION))
+        self.settings.sync()
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state, SETTINGS_VERSION)
+        for dock in self.docks:
+            dock.show()
+
+    # ----- sessions and the trainer ---------------------------------------------------------
+
+    def load_session(self, config: SessionConfig) -> None:
+        """Put a session into the forms and build its trainer (the current run, if any, is dropped)."""
+        self._session_name = config.name
+        self.setWindowTitle(f"{config.name} — GradStudio")
+        self.model_editor.load(config.model)
+        self.data_editor.load(config.data)
+        self.training_editor.load(config.training)
+        self._revalidate()
+        self._rebuild_trainer()
+
+    def open_example(self, config: SessionConfig) -> None:
+        if self._has_progress() and not self.confirm_reset(f"Open the example “{config.name}”?"):
+            return
+        self.load_session(config)
+
+    def _has_progress(self) -> bool:
+        return self.trainer is not None and self.trainer.step > 0
+
+    def confirm_reset(self, question: str) -> bool:
+        """Ask before throwing away a run's progress (tests replace this)."""
+        self._asking = True
+        try:
+            answer = QMessageBox.question(
+                self, "Reset training?",
+                f"{question}\n\nThe current run is at step {self.trainer.step:,}; "
+                "applying the change starts over from step 0.",
+                QMessageBox.StandardButton.Reset | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Reset)
+        finally:
+            self._asking = False
+        return answer == QMessageBox.StandardButton.Reset
+
+    def _read_forms(self) -> tuple[SessionConfig, list[FieldError]]:
+        return read_session(*self.editors(), name=self._session_name)
+
+    def _rebuild_trainer(self) -> bool:
+        """Build a fresh trainer from the forms; False (and the fields marked) when they are invalid."""
+        self._end_run()
+        config, errors = self._read_forms()
+        self.loss_plot.clear()
+        self.params_plot.configure(config.model.kind)
+        self.loss_plot.set_loss_name("MSE" if config.training.loss == "mse" else "½·SSE")
+        self._declined_changes = False
+        if errors:
+            self.trainer, self.trainer_config = None, None
+            self.fit_plot.set_data(*_empty_data())
+            self._set_state("Invalid settings")
+            return False
+        try:
+            # The worker enforces the step limit itself, so that it can be raised mid-run.
+            trainer = self.trainer_factory(replace(config, training=replace(config.training, steps=None)))
+        except ConfigError as error:
+            self._show_errors([FieldError.from_config_error(error)])
+            self.trainer, self.trainer_config = None, None
+            self._set_state("Invalid settings")
+            return False
+        except Exception as error:  # e.g. an unreadable CSV file: the user must see why
+            self.trainer, self.trainer_config = None, None
+            self._notify(f"Could not set up training: {error}")
+            self._set_state("Invalid settings")
+            return False
+        self.trainer, self.trainer_config = trainer, config
+        self._applied_lr = config.training.lr
+        labels = (config.data.x_column or "x", config.data.y_column or "y") if config.data.source == "csv" else ("x", "y")
+        self.fit_plot.set_data(trainer.data_x, trainer.data_y, trainer.truth_x, trainer.truth_y, labels)
+        self._draw_snapshot_of_idle_trainer()
+        self._set_state("Ready")
+        return True
+
+    def _draw_snapshot_of_idle_trainer(self) -> None:
+        snapshot = self.trainer.snapshot()
+        self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
+        self._show_numbers(snapshot.step, None)
+
+    def _forms_differ_from_trainer(self, config: SessionConfig) -> bool:
+        return self.trainer_config is None or without_live_settings(config) != without_live_settings(self.trainer_config)
+
+    def _apply_form_changes(self) -> None:
+        """Rebuild the trainer when the forms changed what it was built from; ask first if that loses progress."""
+        if self._asking or self.errors:
+            return
+        config, errors = self._read_forms()
+        if errors or not self._forms_differ_from_trainer(config):
+            return
+        if self._has_progress():
+            if self._declined_changes:
+                return
+            if not self.confirm_reset("Apply the changed settings?"):
+                self._declined_changes = True
+                self._notify("The changed settings apply at the next Reset.")
+                self._update_actions()
+                return
+        self._rebuild_trainer()
+
+    # ----- live validation ------------------------------------------------------------------
+
+    def _show_errors(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        show_session_errors(errors, *self.editors())
+        self._update_actions()
+
+    def _revalidate(self) -> SessionConfig:
+        config, errors = self._read_forms()
+        self._show_errors(errors)
+        return config
+
+    @Slot()
+    def _on_edited(self) -> None:
+        config = self._revalidate()
+        # The learning rate and step limit change a run in place; everything else needs a reset.
+        lr = self.training_editor.read_lr()
+        if lr is not None and lr != self._applied_lr and self.trainer is not None:
+            self._applied_lr = lr
+            if self.run is not None:
+                self.run.control.set_lr(lr)
+            else:
+                self.trainer.set_lr(lr)
+        if self.run is not None:
+            self.run.control.set_max_steps(config.training.steps)
+        if self.state == "Finished" and not self._at_step_limit():
+            self._set_state("Stopped")
+        self._update_actions()
+
+    @Slot()
+    def _on_committed(self) -> None:
+        self._apply_form_changes()
+
+    # ----- training control -----------------------------------------------------------------
+
+    def _max_steps(self) -> int | None:
+        return None if self.training_editor.until_stopped.isChecked() else self.training_editor.steps.value()
+
+    def _at_step_limit(self) -> bool:
+        limit = self._max_steps()
+        return self.trainer is not None and limit is not None and self.trainer.step >= limit
+
+    def _can_train(self) -> bool:
+        return (not self.errors and self.trainer is not None and not self.trainer.diverged
+                and not self._at_step_limit())
+
+    def is_training(self) -> bool:
+        return self.run is not None and not self.run.control.paused
+
+    @Slot()
+    def toggle_training(self) -> None:
+        if self.is_training():
+            self.run.control.pause()
+            self._set_state("Paused")
+            return
+        self._apply_form_changes()
+        if not self._can_train():
+            return
+        if self.run is None:
+            self._start_run(paused=False)
+        else:
+            self.run.control.resume()
+        self._set_state("Training")
+
+    @Slot()
+    def step_once(self) -> None:
+        self._apply_form_changes()
+        if not self._can_train():
+            return
+        if self.run is None:
+            self._start_run(paused=True)
+        self.run.control.request_step()
+        self._set_state("Paused")
+
+    @Slot()
+    def stop_training(self) -> None:
+        if self.run is not None:
+            self.run.control.stop()
+
+    @Slot()
+    def reset(self) -> None:
+        if self._asking:
+            return
+        self._rebuild_trainer()
+
+    def _start_run(self, paused: bool) -> None:
+        self.run = TrainingRun(self.trainer, self._max_steps(), paused=paused)
+        self.run.worker.update.connect(self._on_update)
+        self.run.worker.ended.connect(self._on_run_ended)
+        self._rate, self._rate_mark = None, (time.monotonic(), self.trainer.step)
+        self.run.start()
+
+    def _end_run(self) -> None:
+        """Stop the worker (if any) and wait for its thread: nothing may touch the trainer after this."""
+        if self.run is not None:
+            run, self.run = self.run, None
+            run.shutdown()
+
+    @Slot(object)
+    def _on_update(self, update: TrainingUpdate) -> None:
+        if self.run is None or update.run_id != self.run.run_id:
+            return  # from a run already ended by Reset
+        control = self.run.control
+        self.loss_plot.append(update.steps, update.losses)
+        snapshot = update.snapshot
+        self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
+        self.params_plot.append(update.samples)
+        self._measure_rate(snapshot.step)
+        self._show_numbers(snapshot.step, snapshot.loss)
+        self._draw_now()
+        control.mark_delivered()
+
+    def _draw_now(self) -> None:
+        """Repaint the plots now, while the worker sleeps waiting for this update.
+
+        Left to Qt, the repaint would run at the next update timer with training holding the
+        GIL again, and each of its many Python calls would wait for the interpreter's switch
+        interval. Only the scenes' own posted events are flushed: other queued signals (the
+        run's end, say) must not run in the middle of this one.
+        """
+        for view in self.centralWidget().findChildren(pg.GraphicsView):
+            QCoreApplication.sendPostedEvents(view.scene())
+        self.centralWidget().repaint()
+        self.statusBar().repaint()
+
+    @Slot(object)
+    def _on_run_ended(self, end: RunEnd) -> None:
+        if self.run is None or end.run_id != self.run.run_id:
+            return
+        self._end_run()
+        self._rate = None
+        if end.reason == "diverged":
+            message = end.message
+            if "learning rate" not in message:
+                message += " — try a smaller learning rate."
+            self._set_state("Diverged")
+            self._notify(message, warning=True)
+        elif end.reason == "error":
+            self._set_state("Stopped")
+            self._notify(end.message, warning=True)
+        else:
+            self._set_state("Finished" if end.reason == "finished" else "Stopped")
+            self.statusBar().showMessage(end.message, 5000)
+        if self.trainer is not None:
+            self._show_numbers(self.trainer.step, None)
+
+    def _measure_rate(self, step: int) -> None:
+        now = time.monotonic()
+        if self._rate_mark is not None:
+            then, then_step = self._rate_mark
+            if now - then >= 0.25:
+                rate = (step - then_step) / (now - then)
+                self._rate = rate if self._rate is None else 0.5 * self._rate + 0.5 * rate
+                self._rate_mark = (now, step)
+        else:
+            self._rate_mark = (now, step)
+
+    # ----- status and messages ---------------------------------------------------------------
+
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.state_label.setText(state)
+        self.state_label.setProperty("state", state.split()[0].lower())
+        self.state_label.style().unpolish(self.state_label)
+        self.state_label.style().polish(self.state_label)
+        self._update_actions()
+
+    def _show_numbers(self, step: int, loss: float | None) -> None:
+        self.step_label.setText(f"step {step:,}")
+        if loss is not None:
+            self.loss_label.setText(f"loss {loss:.6g}")
+        elif step == 0:
+            self.loss_label.setText("loss —")
+        self.rate_label.setText(f"{self._rate:,.0f} steps/s" if self._rate is not None and self.is_training() else "")
+
+    def _notify(self, message: str, warning: bool = False) -> None:
+        """Show a message in the one place messages go: the status bar, and a non-blocking box for problems."""
+        self.last_message = message
+        self.statusBar().showMessage(message, 0 if warning else 8000)
+        if warning:
+            if self._message_box is not None:
+                self._message_box.close()
+            self._message_box = QMessageBox(QMessageBox.Icon.Warning, "GradStudio", message,
+                                            QMessageBox.StandardButton.Ok, self)
+            self._message_box.open()  # open(), not exec(): training and tests must not block on it
+
+    def _update_actions(self) -> None:
+        training = self.is_training()
+        can_train = self._can_train()
+        self.train_action.setText("Pause" if training else ("Resume" if self.run is not None else "Train"))
+        self.train_action.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaPause if training else QStyle.StandardPixmap.SP_MediaPlay))
+        self.train_action.setEnabled(training or can_train)
+        if self.errors:
+            why = "Fix the marked fields first"
+        elif self.trainer is not None and self.trainer.diverged:
+            why = "The run diverged: lower the learning rate and Reset"
+        elif self._at_step_limit():
+            why = "All steps are done: raise Steps, or Reset"
+        else:
+            why = "Train, or pause training"
+        self.train_action.setToolTip(f"{why} (Space)")
+        self.step_action.setEnabled(can_train)
+        self.stop_action.setEnabled(self.run is not None)
+        self.reset_action.setEnabled(not self.errors or self.trainer is not None)
+        if self._declined_changes and self.state_label.text() in ("Training", "Paused"):
+            self.state_label.setToolTip("Changed settings apply at the next Reset")
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self, "About GradStudio",
+            "<h3>GradStudio</h3><p>See gradient-based training: edit a model and its data, "
+            "train it live and watch the loss, the fit and the parameters move.</p>"
+            "<p>Runs on its own autograd engine, whose API follows PyTorch's.</p>")
+
+    # ----- shutdown --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # The worker must be stopped and joined before Qt tears the thread object down,
+        # or Qt aborts with "QThread: Destroyed while thread is still running".
+        self._end_run()
+        if self._message_box is not None:
+            self._message_box.close()
+        self._save_layout()
+        super().closeEvent(event)
+
+
+def _empty_data() -> tuple:
+    empty = np.empty(0)
+    return empty, empty, None, None

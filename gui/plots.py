@@ -1,0 +1,353 @@
+"""Live pyqtgraph plots of a run: the loss, the fit over the data, and the parameters with their gradient norms."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+
+from engine.session import Snapshot
+
+from gui.history import DebiasedEMA, HistoryBuffer
+
+# Tableau's ten colours: distinct, print well, and familiar from matplotlib.
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+MAX_SCATTER_POINTS = 20_000  # more dots than this only blur together and slow every repaint
+
+
+def configure_pyqtgraph() -> None:
+    """Light plots that sit well in a default Qt palette; antialiased lines."""
+    pg.setConfigOptions(background="w", foreground="#303030", antialias=True)
+
+
+def _plot_widget(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
+    widget = pg.PlotWidget()
+    item = widget.getPlotItem()
+    item.setTitle(title, size="11pt")
+    item.setLabel("bottom", x_label)
+    item.setLabel("left", y_label)
+    item.showGrid(x=True, y=True, alpha=0.15)
+    for side in ("left", "bottom"):
+        # Translucent grid lines at the finest tick level cost ~6 ms a repaint; two levels suffice.
+        item.getAxis(side).setStyle(maxTickLevel=1)
+    item.getViewBox().setMouseMode(pg.ViewBox.RectMode)
+    widget.setMinimumSize(240, 180)
+    return widget
+
+
+def _legend(item: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
+    # A translucent white box keeps the legend readable where it overlaps a curve.
+    return item.addLegend(offset=offset, brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen(200, 200, 200))
+
+
+def _long_curve(item: pg.PlotItem, name: str, pen) -> pg.PlotDataItem:
+    """A curve that stays fast over a million points: only the visible, peak-decimated part is drawn.
+
+    Not antialiased: Qt's raster engine strokes a jagged antialiased path of a few thousand
+    points in tens of milliseconds, which alone would eat the GUI's frame budget.
+    """
+    curve = item.plot(name=name, pen=pen, antialias=False)
+    curve.setClipToView(True)
+    curve.setDownsampling(auto=True, method="peak")
+    return curve
+
+
+def _finite_range(arrays: list[np.ndarray], positive: bool = False) -> tuple[float, float] | None:
+    lows, highs = [], []
+    for values in arrays:
+        values = values[np.isfinite(values)]
+        if positive:
+            values = values[values > 0]
+        if len(values):
+            lows.append(values.min())
+            highs.append(values.max())
+    if not lows:
+        return None
+    low, high = float(min(lows)), float(max(highs))
+    return (np.log10(low), np.log10(high)) if positive else (low, high)
+
+
+class ViewFollower:
+    """Keeps a plot's view around its growing data, changing the range rarely.
+
+    pyqtgraph's auto-range re-fits the view on every frame, and each change of range lays out
+    and repaints both axes: the biggest cost of a live plot. Growing the view with a quarter
+    of headroom when the data leaves it changes the axes a few dozen times in a run instead
+    of thirty times a second. A manual zoom or pan stops the following; the plot's "A" button
+    (auto-range) starts it again.
+    """
+
+    HEADROOM = 0.5
+
+    def __init__(self, item: pg.PlotItem):
+        self.item = item
+        self.view = item.getViewBox()
+        self.view.disableAutoRange()
+        self.view.sigRangeChangedManually.connect(self._stop_following)
+        self.following = True
+        self._bounds: list[float] | None = None  # x0, x1, y0, y1 of the range last set
+
+    def _stop_following(self, *_args) -> None:
+        self.following = False
+
+    def reset(self) -> None:
+        self.following = True
+        self._bounds = None
+
+    def follow(self, xs: list[np.ndarray], ys: list[np.ndarray]) -> None:
+        if any(self.view.state["autoRange"]):  # the user pressed "A": fit once more, then follow again
+            self.view.disableAutoRange()
+            self.reset()
+        if not self.following:
+            return
+        x_range = _finite_range(xs)
+        y_range = _finite_range(ys, positive=self.item.getAxis("left").logMode)
+        if x_range is None or y_range is None:
+            return
+        if self._bounds is None:
+            self._bounds = [*_padded(x_range, 0.02), *_padded(y_range, 0.08)]
+        else:
+            grew = False
+            for axis, (low, high) in enumerate((x_range, y_range)):
+                b_low, b_high = self._bounds[2 * axis], self._bounds[2 * axis + 1]
+                span = max(high, b_high) - min(low, b_low)
+                if low < b_low:
+                    self._bounds[2 * axis] = low - self.HEADROOM * span
+                    grew = True
+                if high > b_high:
+                    self._bounds[2 * axis + 1] = high + self.HEADROOM * span
+                    grew = True
+            if not grew:
+                return
+        x0, x1, y0, y1 = self._bounds
+        self.view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
+
+def _padded(bounds: tuple[float, float], fraction: float) -> tuple[float, float]:
+    low, high = bounds
+    pad = fraction * (high - low) if high > low else max(abs(high) * 0.1, 0.5)
+    return low - pad, high + pad
+
+
+def _color(index: int, alpha: int = 255) -> pg.QtGui.QColor:
+    color = pg.mkColor(PALETTE[index % len(PALETTE)])
+    color.setAlpha(alpha)
+    return color
+
+
+class LossPlot(QWidget):
+    """Training loss per step: the raw curve faint behind its debiased EMA, with a log-scale toggle."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plot = _plot_widget("Loss", "step", "loss")
+        item = self.plot.getPlotItem()
+        _legend(item, (-10, 10))
+        self.raw_curve = _long_curve(item, "raw", pg.mkPen(_color(0, 70), width=1))
+        self.smoothed_curve = _long_curve(item, "smoothed", pg.mkPen(_color(0), width=2))
+        self.buffer = HistoryBuffer(3)  # step, loss, smoothed loss
+        self.ema = DebiasedEMA(0.6)
+        self.follower = ViewFollower(item)
+
+        self.smoothing = QSlider(Qt.Orientation.Horizontal)
+        self.smoothing.setRange(0, 99)
+        self.smoothing.setValue(60)
+        self.smoothing.setToolTip("Exponential moving average weight, debiased as in TensorBoard (0 = raw).")
+        self.smoothing_value = QLabel("0.60")
+        self.smoothing_value.setMinimumWidth(self.smoothing_value.fontMetrics().horizontalAdvance("0.000"))
+        self.smoothing.valueChanged.connect(self._on_smoothing)
+        self.log_scale = QCheckBox("Log scale")
+        self.log_scale.setToolTip("Show the loss on a logarithmic axis.")
+        self.log_scale.toggled.connect(self.set_log_scale)
+
+        controls = QHBoxLayout()
+        controls.setContentsMargins(8, 0, 8, 0)
+        controls.addWidget(QLabel("Smoothing"))
+        controls.addWidget(self.smoothing, 1)
+        controls.addWidget(self.smoothing_value)
+        controls.addSpacing(12)
+        controls.addWidget(self.log_scale)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.plot, 1)
+        layout.addLayout(controls)
+
+    def set_loss_name(self, name: str) -> None:
+        self.plot.getPlotItem().setLabel("left", f"loss ({name})")
+
+    def clear(self) -> None:
+        self.buffer.clear()
+        self.ema = DebiasedEMA(self.ema.weight)
+        self.follower.reset()
+        self._redraw()
+
+    def append(self, steps: np.ndarray, losses: np.ndarray) -> None:
+        if len(steps) == 0:
+            return
+        self.buffer.append(np.column_stack([steps, losses, self.ema.update(losses)]))
+        self._redraw()
+
+    def set_log_scale(self, on: bool) -> None:
+        self.plot.getPlotItem().setLogMode(y=on)
+        self.follower.reset()
+        self._redraw()
+
+    def _on_smoothing(self, value: int) -> None:
+        weight = value / 100
+        self.smoothing_value.setText(f"{weight:.2f}")
+        # Re-smooth what is held (decimated past the cap) and carry on from its end.
+        self.ema = DebiasedEMA(weight)
+        if len(self.buffer):
+            self.buffer.column(2)[:] = self.ema.update(self.buffer.column(1))
+        self._redraw()
+
+    def _redraw(self) -> None:
+        steps = self.buffer.column(0)
+        self.raw_curve.setData(steps, self.buffer.column(1))
+        self.smoothed_curve.setData(steps, self.buffer.column(2))
+        self.follower.follow([steps], [self.buffer.column(1)])
+
+
+class FitPlot(QWidget):
+    """The data points, the true function (dashed) when known, and the model's current prediction."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plot = _plot_widget("Fit", "x", "y")
+        item = self.plot.getPlotItem()
+        _legend(item, (10, 10))
+        self.points = item.plot(name="data", pen=None, symbol="o", symbolSize=5,
+                                symbolBrush=pg.mkBrush(80, 80, 80, 110), symbolPen=None)
+        self.truth = item.plot(name="true function", pen=pg.mkPen("#555555", width=2, style=Qt.PenStyle.DashLine))
+        self.fit = item.plot(name="model", pen=pg.mkPen(_color(1), width=2.5))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+    def set_data(self, x: np.ndarray, y: np.ndarray, truth_x: np.ndarray | None, truth_y: np.ndarray | None,
+                 labels: tuple[str, str] = ("x", "y")) -> None:
+        item = self.plot.getPlotItem()
+        item.setLabel("bottom", labels[0])
+        item.setLabel("left", labels[1])
+        every = max(1, int(np.ceil(len(x) / MAX_SCATTER_POINTS)))
+        self.points.setData(x[::every], y[::every])
+        if truth_x is not None and truth_y is not None:
+            self.truth.setData(truth_x, truth_y)
+            self.truth.show()
+        else:
+            self.truth.setData([], [])
+            self.truth.hide()
+        self.fit.setData([], [])
+        # Frame the data, not the model: an early wild prediction should not zoom the view out.
+        ys = [y] + ([truth_y] if truth_y is not None else [])
+        y_all = np.concatenate([np.asarray(v, dtype=float).ravel() for v in ys])
+        y_all = y_all[np.isfinite(y_all)]
+        x_all = np.asarray(x, dtype=float)
+        x_all = x_all[np.isfinite(x_all)]
+        if len(x_all) and len(y_all):
+            item.getViewBox().setRange(xRange=(x_all.min(), x_all.max()), yRange=(y_all.min(), y_all.max()),
+                                       padding=0.08)
+
+    def set_fit(self, grid_x: np.ndarray, grid_pred: np.ndarray) -> None:
+        self.fit.setData(grid_x, grid_pred)
+
+    def clear_fit(self) -> None:
+        self.fit.setData([], [])
+
+
+class ParametersPlot(QWidget):
+    """Each scalar parameter over steps (or each layer's weight norm for an MLP), and gradient norms on a log axis."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values_plot = _plot_widget("Parameters", "step", "value")
+        self.grads_plot = _plot_widget("Gradient norms", "step", "‖∂loss/∂θ‖")
+        self.grads_plot.getPlotItem().setLogMode(y=True)
+        self.followers = [ViewFollower(self.values_plot.getPlotItem()), ViewFollower(self.grads_plot.getPlotItem())]
+        for plot in (self.values_plot, self.grads_plot):
+            _legend(plot.getPlotItem(), (-10, 10))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.values_plot)
+        layout.addWidget(self.grads_plot)
+        self.norms_only = False
+        self.buffer: HistoryBuffer | None = None
+        self._value_names: list[str] = []
+        self._grad_names: list[str] = []
+        self._curves: list[pg.PlotDataItem] = []
+
+    def configure(self, model_kind: str) -> None:
+        """Start over for a model: MLPs show per-layer norms, the others every scalar parameter."""
+        self.norms_only = model_kind == "mlp"
+        self.values_plot.getPlotItem().setLabel("left", "‖W‖ (Frobenius norm)" if self.norms_only else "value")
+        self.values_plot.getPlotItem().setTitle("Weight norms" if self.norms_only else "Parameters", size="11pt")
+        self.clear()
+
+    def clear(self) -> None:
+        for plot in (self.values_plot, self.grads_plot):
+            item = plot.getPlotItem()
+            for curve in self._curves:
+                if curve.getViewBox() is item.getViewBox():
+                    item.removeItem(curve)
+        self._curves.clear()
+        self._value_names, self._grad_names = [], []
+        self.buffer = None
+        for follower in self.followers:
+            follower.reset()
+
+    def _series(self, snapshot: Snapshot) -> tuple[dict[str, float], dict[str, float]]:
+        if self.norms_only:
+            weights = [name for name in snapshot.params if name.endswith("weight")] or list(snapshot.params)
+            values = {f"‖{name}‖": float(np.linalg.norm(snapshot.params[name])) for name in weights}
+            grads = {name: snapshot.grad_norms.get(name, np.nan) for name in weights}
+            return values, grads
+        values: dict[str, float] = {}
+        for name, value in snapshot.params.items():
+            flat = np.asarray(value, dtype=float).ravel()
+            if flat.size == 1:
+                values[name] = float(flat[0])
+            else:
+                values.update({f"{name}[{i}]": float(v) for i, v in enumerate(flat)})
+        return values, dict(snapshot.grad_norms)
+
+    def append(self, snapshots: list[Snapshot]) -> None:
+        """Add one row per snapshot (oldest first) and redraw once."""
+        if not snapshots:
+            return
+        rows = []
+        for snapshot in snapshots:
+            values, grads = self._series(snapshot)
+            if list(values) != self._value_names or list(grads) != self._grad_names:
+                self.clear()
+                self._make_curves(list(values), list(grads))
+                rows = []
+            rows.append([snapshot.step, *values.values(), *grads.values()])
+        self.buffer.append(np.array(rows, dtype=float))
+        self._redraw()
+
+    def _make_curves(self, value_names: list[str], grad_names: list[str]) -> None:
+        self._value_names, self._grad_names = value_names, grad_names
+        self.buffer = HistoryBuffer(1 + len(value_names) + len(grad_names))
+        values_item, grads_item = self.values_plot.getPlotItem(), self.grads_plot.getPlotItem()
+        for i, name in enumerate(value_names):
+            self._curves.append(_long_curve(values_item, name, pg.mkPen(_color(i), width=2)))
+        for i, name in enumerate(grad_names):
+            self._curves.append(_long_curve(grads_item, name, pg.mkPen(_color(i), width=1.5)))
+
+    def _redraw(self) -> None:
+        steps = self.buffer.column(0)
+        for column, curve in enumerate(self._curves, start=1):
+            curve.setData(steps, self.buffer.column(column))
+        n_values = len(self._value_names)
+        columns = [self.buffer.column(i) for i in range(1, len(self._curves) + 1)]
+        self.followers[0].follow([steps], columns[:n_values])
+        self.followers[1].follow([steps], columns[n_values:])
+
+    def curve_names(self) -> list[str]:
+        return self._value_names + self._grad_names
+
+    def curves(self) -> list[pg.PlotDataItem]:
+        return list(self._curves)

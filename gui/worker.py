@@ -1,0 +1,270 @@
+"""The training worker: drives `Trainer.run()` in a QThread, steered through thread-safe state."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from engine.session import Snapshot, Trainer
+
+# Snapshots reach the GUI at most this often, whatever the step rate: more would only
+# queue up redraws the eye cannot see, and each redraw takes the GIL from training.
+SNAPSHOT_INTERVAL_S = 1 / 30
+# Drawing an update is Python (pyqtgraph) on the GUI thread, competing with training for
+# the GIL. Rather than let the two interleave (every C++-to-Python call of a repaint then
+# waits up to the interpreter's 5 ms switch interval, so a 20 ms repaint takes seconds),
+# the worker sleeps while the GUI draws, and spaces updates so that drawing gets at most
+# this share of the time.
+GUI_SHARE = 0.2
+DELIVERY_TIMEOUT_S = 0.5  # never wait longer than this for the GUI (e.g. while it shows a modal dialog)
+DENSE_STEPS = 256
+
+
+@dataclass
+class TrainingUpdate:
+    """What the GUI receives: the newest snapshot and every loss since the previous update."""
+
+    run_id: int  # which run sent it: updates of a run already reset are dropped
+    snapshot: Snapshot
+    steps: np.ndarray  # step numbers, one per training step since the last update
+    losses: np.ndarray
+    samples: list[Snapshot]  # parameter history since the last update (see wants_sample), oldest first
+
+
+@dataclass
+class RunEnd:
+    """Why a run ended: "finished" (step limit), "stopped" (by the user), "diverged" or "error"."""
+
+    run_id: int
+    reason: str
+    message: str
+
+
+class TrainingControl:
+    """Commands from the GUI thread to the worker, read by the worker before every step.
+
+    The worker's event loop is busy running the trainer, so queued slots would never be
+    delivered; this lock-protected state is what the loop polls instead. While paused
+    the worker sleeps on the condition rather than spinning.
+    """
+
+    def __init__(self, max_steps: int | None, paused: bool = False):
+        self._cond = threading.Condition()
+        self._paused = paused
+        self._stop = False
+        self._pending_steps = 0  # single steps requested while paused
+        self._lr: float | None = None  # new learning rate, applied at the next step
+        self._max_steps = max_steps
+        self._delivered = threading.Event()  # set when the GUI has drawn the last update
+        self._delivered.set()
+
+    def pause(self) -> None:
+        with self._cond:
+            self._paused = True
+
+    def resume(self) -> None:
+        with self._cond:
+            self._paused = False
+            self._cond.notify_all()
+
+    def request_step(self) -> None:
+        """Pause (if running) and run exactly one more step."""
+        with self._cond:
+            self._paused = True
+            self._pending_steps += 1
+            self._cond.notify_all()
+
+    def begin_delivery(self) -> None:
+        self._delivered.clear()
+
+    def wait_delivered(self, timeout: float) -> bool:
+        """Sleep (without the GIL) until the GUI has drawn the update; False on timeout."""
+        return self._delivered.wait(timeout)
+
+    def mark_delivered(self) -> None:
+        """The GUI has drawn the last update: the worker may go on."""
+        self._delivered.set()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify_all()
+        self._delivered.set()  # a worker waiting for a window that is closing must not wait
+
+    def set_lr(self, lr: float) -> None:
+        with self._cond:
+            self._lr = lr
+
+    def set_max_steps(self, max_steps: int | None) -> None:
+        with self._cond:
+            self._max_steps = max_steps
+            self._cond.notify_all()
+
+    @property
+    def paused(self) -> bool:
+        with self._cond:
+            return self._paused
+
+    def _must_wait(self) -> bool:
+        return not self._stop and self._paused and self._pending_steps == 0
+
+    def next_command(self, before_wait: Callable[[], None]) -> tuple[str, float | None, int | None]:
+        """Block while paused; return ("stop" | "run" | "step", new lr or None, step limit).
+
+        `before_wait` runs just before the worker goes to sleep, so the GUI sees the
+        exact state the run paused at.
+        """
+        with self._cond:
+            must_wait = self._must_wait()
+        if must_wait:
+            before_wait()
+            with self._cond:
+                while self._must_wait():
+                    self._cond.wait()
+        with self._cond:
+            lr, self._lr = self._lr, None
+            if self._stop:
+                return "stop", lr, self._max_steps
+            if self._paused:
+                self._pending_steps -= 1
+                return "step", lr, self._max_steps
+            return "run", lr, self._max_steps
+
+
+def wants_sample(step: int) -> bool:
+    """Whether to keep the parameters at this step for the Parameters plot.
+
+    Every step of the first DENSE_STEPS, then SAMPLES_PER_OCTAVE per doubling of the step
+    count: a short run is drawn step by step, a million-step one costs a few thousand
+    snapshots, and neither depends on how fast the machine is (unlike the 30 Hz updates).
+    """
+    if step <= DENSE_STEPS:
+        return True
+    return step % (1 << (step // DENSE_STEPS).bit_length()) == 0
+
+
+class TrainingWorker(QObject):
+    """Runs the trainer's generator until the step limit, a stop request or divergence."""
+
+    update = Signal(object)  # TrainingUpdate
+    ended = Signal(object)  # RunEnd
+
+    def __init__(self, trainer: Trainer, control: TrainingControl, run_id: int = 0):
+        super().__init__()
+        self.run_id = run_id
+        self.trainer = trainer
+        self.control = control
+        self._steps: list[int] = []
+        self._losses: list[float] = []
+        self._samples: list[Snapshot] = []
+        self._emitted_step = -1  # the step the GUI last saw, so pausing twice does not resend it
+        self._next_update = 0.0  # monotonic time of the next update while running
+
+    def _sample(self) -> Snapshot:
+        snapshot = self.trainer.snapshot()
+        self._samples.append(snapshot)
+        return snapshot
+
+    def _flush(self) -> bool:
+        """Send what the GUI has not seen yet: losses, parameter samples and the current snapshot."""
+        step = self.trainer.step
+        if step == self._emitted_step and not self._losses:
+            return False
+        latest = self._samples[-1] if self._samples and self._samples[-1].step == step else self._sample()
+        update = TrainingUpdate(self.run_id, latest, np.array(self._steps, dtype=float),
+                                np.array(self._losses, dtype=float), self._samples)
+        self._steps, self._losses, self._samples = [], [], []
+        self._emitted_step = step
+        self.update.emit(update)
+        return True
+
+    def _flush_and_wait(self) -> None:
+        """Send an update while running, sleep while the GUI draws it, and schedule the next one."""
+        sent_at = time.monotonic()
+        self.control.begin_delivery()
+        if not self._flush():
+            return
+        self.control.wait_delivered(DELIVERY_TIMEOUT_S)
+        drawn_at = time.monotonic()
+        drawing = drawn_at - sent_at
+        self._next_update = max(sent_at + SNAPSHOT_INTERVAL_S, drawn_at + drawing * (1 - GUI_SHARE) / GUI_SHARE)
+
+    @Slot()
+    def run(self) -> None:
+        trainer = self.trainer
+        steps = trainer.run()
+        end = RunEnd(self.run_id, "stopped", "Stopped")
+        if trainer.step == 0:
+            self._sample()  # the starting point belongs in the parameter history
+        try:
+            while True:
+                command, lr, max_steps = self.control.next_command(self._flush)
+                if command == "stop":
+                    break
+                if lr is not None:
+                    trainer.set_lr(lr)
+                if max_steps is not None and trainer.step >= max_steps:
+                    end = RunEnd(self.run_id, "finished", f"Finished {trainer.step:,} steps")
+                    break
+                try:
+                    loss = next(steps)
+                except StopIteration:
+                    end = self._end_of_generator()
+                    break
+                if trainer.diverged:
+                    end = RunEnd(self.run_id, "diverged", trainer.diverged)
+                    break
+                self._steps.append(trainer.step)
+                self._losses.append(loss)
+                if wants_sample(trainer.step):
+                    self._sample()
+                if command == "step":
+                    self._flush()
+                elif time.monotonic() >= self._next_update:
+                    self._flush_and_wait()
+        except Exception as exc:  # a bug or an engine error must reach the user, not end the thread silently
+            end = RunEnd(self.run_id, "error", f"Training failed: {type(exc).__name__}: {exc}")
+        finally:
+            steps.close()
+        self._flush()
+        self.ended.emit(end)
+
+    def _end_of_generator(self) -> RunEnd:
+        if self.trainer.diverged:
+            return RunEnd(self.run_id, "diverged", self.trainer.diverged)
+        return RunEnd(self.run_id, "finished", f"Finished {self.trainer.step:,} steps")
+
+
+class TrainingRun:
+    """One worker on its own QThread; owns both and knows how to shut them down."""
+
+    _next_id = 0
+
+    def __init__(self, trainer: Trainer, max_steps: int | None, paused: bool = False):
+        TrainingRun._next_id += 1
+        self.run_id = TrainingRun._next_id
+        self.control = TrainingControl(max_steps, paused=paused)
+        self.thread = QThread()
+        self.thread.setObjectName("GradStudio training")
+        self.worker = TrainingWorker(trainer, self.control, self.run_id)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        # Direct: quit() is thread-safe, and the worker thread's own loop is what must stop.
+        self.worker.ended.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def is_running(self) -> bool:
+        return self.thread.isRunning()
+
+    def shutdown(self, timeout_ms: int = 10_000) -> bool:
+        """Stop the worker and wait for its thread; True when it has ended."""
+        self.control.stop()
+        self.thread.quit()
+        return self.thread.wait(timeout_ms)

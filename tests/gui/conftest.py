@@ -1,0 +1,29 @@
+"""GUI fixtures: settings in a temp dir and a main window that is always shut down."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def settings_dir(tmp_path, monkeypatch):
+    """Point QSettings (ini format) at a fresh directory, so tests never see a user's saved layout."""
+    from PySide6.QtCore import QSettings
+
+    path = tmp_path / "settings"
+    path.mkdir()
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(path))
+    return path
+
+
+@pytest.fixture
+def window(qtbot):
+    from gui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()  # stops and joins the worker
