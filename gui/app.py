@@ -53,6 +53,9 @@ class ScriptedRun:
         self._timer.start(50)
 
     def _poll(self) -> None:
+        if not self.window.isVisible():  # closed before the run ended (--quit-after, or by hand)
+            self._timer.stop()
+            return
         if self.window.run is not None:
             return
         self._timer.stop()

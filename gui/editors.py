@@ -109,6 +109,7 @@ class ModelEditor(ConfigForm):
         self.register("model.initial", self.add_row(
             "Initial values", self.initial,
             "Starting value of each parameter; leave empty for the default (seeded)."), self.initial)
+        self._initial_texts: dict[str, str] = {}  # every initial value typed, by parameter name
         self.expression.textEdited.connect(self._sync_parameter_rows)
         self.form.addRow(self.form_message)
         self.load(ModelConfig())
@@ -130,19 +131,26 @@ class ModelEditor(ConfigForm):
         self.update_visibility()
 
     def _sync_parameter_rows(self, *_args, values: dict[str, float] | None = None) -> None:
-        """One table row per parameter of the expression, keeping values already typed."""
+        """One table row per parameter of the expression, with the values typed for those names.
+
+        Values are remembered by name across edits: typing "a * sin(w" passes through "a",
+        and the value given to w must still be there when w comes back.
+        """
+        if values is not None:
+            self._initial_texts = {name: float_text(value) for name, value in values.items()}
+        else:
+            self._initial_texts.update(self._typed_initial_texts())
         try:
             names = parse_expression(self.expression.text(), allow_params=True).params
         except (ExpressionError, ValueError):
             return  # keep the rows while the expression is mid-edit
-        typed = self._typed_initial_texts() if values is None else {k: float_text(v) for k, v in values.items()}
         with self.loading():
             self.initial.setRowCount(len(names))
             for row, name in enumerate(names):
                 label = QTableWidgetItem(name)
                 label.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.initial.setItem(row, 0, label)
-                self.initial.setItem(row, 1, QTableWidgetItem(typed.get(name, "")))
+                self.initial.setItem(row, 1, QTableWidgetItem(self._initial_texts.get(name, "")))
 
     def _typed_initial_texts(self) -> dict[str, str]:
         texts = {}
