@@ -19,7 +19,9 @@ def _dims(dim, ndim: int):
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
         dim = (dim,)
-    return tuple(sorted(d % ndim if ndim else 0 for d in dim))
+    if not ndim:  # a 0-d tensor accepts dim 0 or -1 and reduces nothing, as in PyTorch
+        return ()
+    return tuple(sorted(d % ndim for d in dim))
 
 
 def _kept_shape(shape, axes):
@@ -154,7 +156,16 @@ def _extreme(x, dim, keepdim, is_max: bool):
         t = _wrap(out, grad_fn=node)
         save(node, x, t)
         return t
-    axis = dim % data.ndim if data.ndim else 0
+    result = _MaxResult if is_max else _MinResult
+    if not data.ndim:  # dim 0 or -1 of a 0-d tensor: the value itself, index 0
+        values = _wrap(data.copy())
+        if needs_grad(x):
+            node = make_node(MaxBackward0 if is_max else MinBackward0, (x,))
+            node.shape = node.kept = ()
+            node.keepdim, node.onehot = True, np.ones((), bool)
+            values = _wrap(data.copy(), grad_fn=node)
+        return result(values, _wrap(np.zeros((), np.int64)))
+    axis = dim % data.ndim
     idx = (np.argmax if is_max else np.argmin)(data, axis=axis, keepdims=True)
     values = np.take_along_axis(data, idx, axis=axis)
     indices = idx if keepdim else np.squeeze(idx, axis=axis)
@@ -207,6 +218,8 @@ class CumsumBackward0(Node):
     def apply(self, g, F, saved):
         # reversed cumulative sum: what each input contributes to every later output
         d = self.dim
+        if d is None:  # a 0-d input: cumsum was the identity
+            return (g,)
         return (g.sum(axis=d, keepdims=True) - F.cumsum(g, d) + g,)
 
 
@@ -216,11 +229,12 @@ def cumsum(x, dim, dtype=None):
         data = data.astype(np.int64)
     axis = dim % data.ndim if data.ndim else None
     out = np.cumsum(data, axis=axis) if data.ndim else data.copy()
+    out += 0  # PyTorch's running sum starts from +0: a leading -0.0 comes out as 0.0
     if not needs_grad(x):
         res = _wrap(out)
     else:
         node = make_node(CumsumBackward0, (x,))
-        node.dim = axis if axis is not None else 0
+        node.dim = axis
         res = _wrap(out, grad_fn=node)
     return res if dtype is None else res.to(dtype)
 
