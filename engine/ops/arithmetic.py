@@ -194,10 +194,12 @@ class PowBackward1(Node):
     def apply(self, g, F, saved):
         a, b, r = saved
         sa, sb = self.shapes
-        ga = sum_to(g * b * a ** (b - 1), sa) if self.next_functions[0][0] is not None else None
-        gb = None
+        bd = b if F.plain else b._data
+        ga = gb = None
+        if self.next_functions[0][0] is not None:  # +0 where the exponent is 0, as in PyTorch
+            ga = sum_to(F.select(bd != 0, g * b * a ** (b - 1)), sa)
         if self.next_functions[1][0] is not None:
-            gb = sum_to(g * r * F.where_positive_log(a), sb)
+            gb = sum_to(g * (r * F.where_positive_log(a)), sb)
         return ga, gb
 
 
