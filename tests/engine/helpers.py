@@ -213,7 +213,7 @@ def compare_with_torch(fn_engine, fn_torch=None, inputs=(), *, dtype=None, order
     assert len(outs_e) == len(outs_t), "the programs return different numbers of tensors"
 
     def tolerances(t):
-        r, a = FLOAT_TOL.get(np.dtype(_data(t).dtype), (0, 0))
+        r, a = FLOAT_TOL.get(np.dtype(_data(t).dtype), (0, 0)) if t is not None else (0, 0)
         return rtol if rtol is not None else r, atol if atol is not None else a
 
     leaves_e, leaves_t = _leaves(ins_e), _leaves(ins_t)
@@ -251,7 +251,10 @@ def compare_with_torch(fn_engine, fn_torch=None, inputs=(), *, dtype=None, order
             if not isinstance(total, int):
                 total.backward()
     for i, (le, lt) in enumerate(zip(leaves_e, leaves_t)):
-        _assert_same_tensor(le.grad, lt.grad, f"gradient of leaf {i}", *tolerances(lt), check_repr=check_repr)
+        # second derivatives are formulas of formulas: the last bit (and the sign of an exact
+        # zero) depends on their order, so their printed form is not compared
+        _assert_same_tensor(le.grad, lt.grad, f"gradient of leaf {i}", *tolerances(lt),
+                            check_repr=check_repr and order == 1)
     return outs_e, outs_t
 
 

@@ -547,6 +547,13 @@ def dtype_promotion(T):
                               T.ones(2, dtype=T.float64) @ T.ones(2, dtype=T.float64))]
 
 
+def pow_gradients_at_zero_base_and_zero_exponent(T):
+    x = T.tensor([0.0, 1.0, 0.0, 2.0], requires_grad=True)
+    e = T.tensor([2.0, 0.0, 0.0, -1.0], requires_grad=True)
+    (x ** e).backward(-T.ones(4))
+    return [x.grad, e.grad]
+
+
 def mean_of_integer_tensor(T):
     T.tensor([1, 2]).mean()
 
@@ -579,7 +586,7 @@ BEHAVIOURS = [
     backward_of_backward_accumulates_second_derivative, autograd_backward_function,
     backward_through_python_control_flow,
     grad_modes, grad_modes_as_decorators, no_grad_restores_mode_after_an_exception,
-    reprs, dtype_promotion, mean_of_integer_tensor, numpy_of_tensor_requiring_grad,
+    reprs, dtype_promotion, pow_gradients_at_zero_base_and_zero_exponent, mean_of_integer_tensor, numpy_of_tensor_requiring_grad,
 ]
 
 
