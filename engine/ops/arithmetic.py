@@ -35,7 +35,11 @@ def _binary(a, b, fn, node_cls, saved_a: bool, saved_b: bool):
         return _wrap(out)
     keep_a = saved_a and ta is not None
     keep_b = saved_b and tb is not None
-    node = make_node(node_cls, (ta, tb), (ta,) * keep_a + (tb,) * keep_b)
+    saved = (ta,) * keep_a + (tb,) * keep_b
+    if saved_a != keep_a or saved_b != keep_b:
+        # PyTorch saves a needed number too (x * 2 keeps the 2), so a second backward fails alike
+        saved += (_wrap(np.asarray(da if ta is None else db, dtype=out.dtype)),)
+    node = make_node(node_cls, (ta, tb), saved)
     node.shapes = (da.shape if ta is not None else (), db.shape if tb is not None else ())
     if saved_a or saved_b:
         node.consts = (da if ta is None else None, db if tb is None else None)
@@ -291,6 +295,7 @@ def minimum(a, b):
 
 class WhereBackward0(Node):
     """where(condition, x, y): x's gradient where the condition holds, y's elsewhere."""
+    saved_names = ("condition",)
 
     def apply(self, g, F, saved):
         c = self.condition
@@ -308,7 +313,7 @@ def where(condition, x, y):
     out = fix_float(np.where(c, dx, dy), dx, dy)
     if not needs_grad(tx, ty):
         return _wrap(out)
-    node = make_node(WhereBackward0, (tx, ty))
+    node = make_node(WhereBackward0, (tx, ty), (_wrap(c),))
     node.condition = c
     node.shapes = (np.shape(dx), np.shape(dy))
     return _wrap(out, grad_fn=node)

@@ -135,6 +135,7 @@ class MinBackward1(MaxBackward1):
 
 class MaxBackward0(Node):
     """max(dim)/min(dim): the gradient goes to the selected index only."""
+    saved_names = ("indices",)
 
     def apply(self, g, F, saved):
         if not self.keepdim:
@@ -163,6 +164,7 @@ def _extreme(x, dim, keepdim, is_max: bool):
             node = make_node(MaxBackward0 if is_max else MinBackward0, (x,))
             node.shape = node.kept = ()
             node.keepdim, node.onehot = True, np.ones((), bool)
+            save(node, _wrap(node.onehot))
             values = _wrap(data.copy(), grad_fn=node)
         return result(values, _wrap(np.zeros((), np.int64)))
     axis = dim % data.ndim
@@ -181,6 +183,7 @@ def _extreme(x, dim, keepdim, is_max: bool):
     onehot = np.zeros(data.shape, dtype=bool)
     np.put_along_axis(onehot, idx, True, axis=axis)
     node.onehot = onehot
+    save(node, _wrap(onehot))  # PyTorch saves the indices (freed after backward): here as a mask
     return result(_wrap(values, grad_fn=node), _wrap(indices.astype(np.int64)))
 
 

@@ -195,6 +195,7 @@ class SliceBackward0(SelectBackward0):
 
 class IndexBackward0(Node):
     """Advanced indexing: gradients of repeated indices add up."""
+    saved_names = ("indices",)
 
     def apply(self, g, F, saved):
         return (F.embed(g, self.shape, self.index, True),)
@@ -248,7 +249,8 @@ def getitem(x, index):
         out = data[index if len(index) > 1 else index[0]]
         if not needs_grad(x):
             return _wrap(out.copy() if np.shares_memory(out, data) else out)
-        node = make_node(IndexBackward0, (x,))
+        # the index arrays are saved (and freed) as PyTorch saves its indices
+        node = make_node(IndexBackward0, (x,), [_wrap(np.asarray(i)) for i in index if isinstance(i, np.ndarray)])
         node.shape, node.index = data.shape, index
         return _wrap(out, grad_fn=node)
     # Basic indexing is a chain of select/slice views, one per indexed dimension, as PyTorch records it.
