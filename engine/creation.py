@@ -66,7 +66,10 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return _wrap(array)
 
 
-def _size(size):
+def _size(size, keyword=None):
+    """The shape from `f(2, 3)`, `f((2, 3))` or `f(size=(2, 3))`."""
+    if keyword is not None:
+        size = (keyword,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     return tuple(int(s) for s in size)
@@ -76,16 +79,16 @@ def _default(dtype):
     return dtypes.to_numpy(dtype) if dtype is not None else np.float32
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _finish(np.zeros(_size(size), _default(dtype)), None, requires_grad, device)
+def zeros(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _finish(np.zeros(_size(shape, size), _default(dtype)), None, requires_grad, device)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _finish(np.ones(_size(size), _default(dtype)), None, requires_grad, device)
+def ones(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return _finish(np.ones(_size(shape, size), _default(dtype)), None, requires_grad, device)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+def empty(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return zeros(*shape, size=size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
@@ -137,13 +140,13 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _finish(np.eye(n, m, dtype=_default(dtype)), None, requires_grad, device)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    data = random.uniform(_size(size), generator=generator).astype(_default(dtype))
+def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    data = random.uniform(_size(shape, size), generator=generator).astype(_default(dtype))
     return _finish(data, None, requires_grad, device)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    data = random.normal(_size(size), generator=generator).astype(_default(dtype))
+def randn(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    data = random.normal(_size(shape, size), generator=generator).astype(_default(dtype))
     return _finish(data, None, requires_grad, device)
 
 
