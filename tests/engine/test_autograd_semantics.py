@@ -595,6 +595,37 @@ def test_behaves_as_torch(program):
     compare_behaviour(program)
 
 
+# A node frees what it saved when backward passes it: a second backward fails exactly at the
+# ops that saved something in PyTorch (x * 2 saves the 2; x + 2, views and cat save nothing).
+SECOND_BACKWARD = {
+    "x*2": lambda T, x: x * 2, "2*x": lambda T, x: 2 * x, "x/2": lambda T, x: x / 2, "2/x": lambda T, x: 2 / x,
+    "x+2": lambda T, x: x + 2, "x-2": lambda T, x: x - 2, "2-x": lambda T, x: 2 - x, "-x": lambda T, x: -x,
+    "x*c": lambda T, x: x * T.ones(3), "mul": lambda T, x: x.mul(2), "add_alpha": lambda T, x: x.add(T.ones(3), alpha=2),
+    "x**2": lambda T, x: x ** 2, "2**x": lambda T, x: 2 ** x, "mean": lambda T, x: x.mean(), "relu": lambda T, x: x.relu(),
+    "exp": lambda T, x: x.exp(), "abs": lambda T, x: x.abs(), "clamp": lambda T, x: x.clamp(0, 1),
+    "max": lambda T, x: x.max(), "max_dim": lambda T, x: x.max(0)[0], "cumsum": lambda T, x: x.cumsum(0),
+    "norm": lambda T, x: x.norm(), "view": lambda T, x: x.view(3, 1), "expand": lambda T, x: x.expand(2, 3),
+    "index": lambda T, x: x[[0, 1]], "select": lambda T, x: x[0], "cat": lambda T, x: T.cat([x, x]),
+    "where": lambda T, x: T.where(x > 0, x, 2 * x), "maximum": lambda T, x: T.maximum(x, T.zeros(3)),
+    "mm": lambda T, x: x.view(1, 3).mm(T.ones(3, 1)), "dot": lambda T, x: x.dot(T.ones(3)),
+    "mse": lambda T, x: T.nn.functional.mse_loss(x, T.zeros(3)), "sigmoid": lambda T, x: x.sigmoid(),
+    "linear": lambda T, x: T.nn.functional.linear(x.view(1, 3), T.ones(2, 3), T.ones(2)),
+    "double": lambda T, x: x.double(), "clone": lambda T, x: x.clone(), "stack": lambda T, x: T.stack([x, x]),
+    "mv": lambda T, x: T.ones(2, 3).mv(x), "matmul": lambda T, x: x @ T.ones(3, 2), "sqrt": lambda T, x: x.sqrt(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SECOND_BACKWARD))
+def test_second_backward_fails_where_torchs_does(name):
+    def program(T):
+        x = T.tensor([0.5, 1.0, 2.0], requires_grad=True)
+        y = SECOND_BACKWARD[name](T, x).sum()
+        y.backward()
+        y.backward()
+        return x.grad
+    compare_behaviour(program)
+
+
 # ---------------------------------------------------------------------------------------
 # the backward engine: deep graphs, PyTorch's execution order, backward_steps records
 # ---------------------------------------------------------------------------------------
