@@ -8,7 +8,7 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from engine.session.trainer import Trainer
 
 WEIGHT_FORMATS = ("safetensors", "npz", "json")
 WEIGHT_SUFFIXES = {"safetensors": ".safetensors", "npz": ".npz", "json": ".json"}
+_SUFFIX_FORMATS = {suffix: name for name, suffix in WEIGHT_SUFFIXES.items()}
 DTYPES = ("float32", "float64")
 JSON_WEIGHTS_FORMAT = "gradstudio-weights"
 
@@ -257,7 +258,7 @@ def export_run_folder(folder: str | os.PathLike, config: SessionConfig, trainer:
         raise ExportError(error.path, error.message) from None
     plots = list(plot_renderer(folder)) if plot_renderer is not None else []
     result = RunFolder(folder, weights, history, session, folder / "README.md", plots)
-    _write(result.readme, run_readme(config, trainer, result, dtype).encode("utf-8"))
+    export_readme(result.readme, config, trainer, result.files(), dtype)
     return result
 
 
@@ -281,8 +282,8 @@ def describe_model(config: SessionConfig) -> str:
     return MODEL_LABELS.get(model.kind, model.kind)
 
 
-def run_readme(config: SessionConfig, trainer: Trainer, run: RunFolder, dtype: str = "float32") -> str:
-    """A short Markdown account of the run: result, files, settings, scalar parameters, how to load."""
+def run_readme(config: SessionConfig, trainer: Trainer, files: Sequence[Path], dtype: str = "float32") -> str:
+    """A short Markdown account of a run and of the exported `files` (README.md itself included)."""
     data, training = config.data, config.training
     loss_label = LOSS_LABELS.get(training.loss, training.loss)
     lines = [f"# {config.name} — GradStudio run", ""]
@@ -294,17 +295,24 @@ def run_readme(config: SessionConfig, trainer: Trainer, run: RunFolder, dtype: s
         lines.append(f"Not trained yet (step 0). Written {when}.")
     if trainer.diverged:
         lines += ["", f"**The run diverged:** {trainer.diverged}."]
-    descriptions = {
-        run.weights: f"the trained parameters by name ({dtype})",
-        run.history: "step, wall time (Unix seconds), loss and each scalar parameter"
-                     + (f", one row every {trainer.history.stride:,} steps (to stay small)" if trainer.history.stride > 1
-                        else ", every step"),
-        run.session: "the session: open it in GradStudio to see the plots and continue training",
-        run.readme: "this file",
-    }
+    stride = trainer.history.stride
+    history_text = ("step, wall time (Unix seconds), loss and each scalar parameter"
+                    + (f", one row every {stride:,} steps (to stay small)" if stride > 1 else ", every step"))
+    weights_file = next((path for path in files if path.stem == "weights" and path.suffix in _SUFFIX_FORMATS), None)
     lines += ["", "## Files", "", "| file | contents |", "| --- | --- |"]
-    for path in run.files():
-        what = descriptions.get(path, f"{path.stem} plot")
+    for path in files:
+        if path == weights_file:
+            what = f"the trained parameters by name ({dtype})"
+        elif path.name == "history.csv":
+            what = history_text
+        elif path.name == "session.json":
+            what = "the session: open it in GradStudio to see the plots and continue training"
+        elif path.name == "README.md":
+            what = "this file"
+        elif path.stem == "window":
+            what = "the whole window"
+        else:
+            what = f"{path.stem.replace('_', ' ')} plot"
         lines.append(f"| `{path.name}` | {what} |")
     if data.source == "csv":
         data_text = f"CSV file `{data.csv_path}`, x = column `{data.x_column}`, y = column `{data.y_column}`"
@@ -327,14 +335,22 @@ def run_readme(config: SessionConfig, trainer: Trainer, run: RunFolder, dtype: s
     if scale is not None:
         lines += ["", f"The model first scales x to u = (x − {scale.center:g}) / {scale.half_width:g}, so that the data's "
                       "x range becomes [-1, 1]; do the same before feeding x to the weights elsewhere."]
-    lines += ["", "## Loading the weights", ""]
-    fmt = weights_format(run.weights)
-    loader = {"safetensors": ("from safetensors.torch import load_file", f'state = load_file("{run.weights.name}")'),
-              "npz": ("import numpy as np, torch",
-                      f'state = {{k: torch.from_numpy(v) for k, v in np.load("{run.weights.name}", allow_pickle=False).items()}}'),
-              "json": ("import json, torch",
-                       f'state = {{k: torch.tensor(v) for k, v in json.load(open("{run.weights.name}"))["tensors"].items()}}')}[fmt]
-    lines += ["The tensor names are the model's parameter names, as PyTorch names them, so a `torch.nn` "
-              "module with the same parameter names loads them directly:", "", "```python", *loader,
-              "model.load_state_dict(state)", "```", ""]
-    return "\n".join(lines)
+    if weights_file is not None:
+        name = weights_file.name
+        loader = {"safetensors": ("from safetensors.torch import load_file", f'state = load_file("{name}")'),
+                  "npz": ("import numpy as np, torch",
+                          f'state = {{k: torch.from_numpy(v) for k, v in np.load("{name}", allow_pickle=False).items()}}'),
+                  "json": ("import json, torch",
+                           f'state = {{k: torch.tensor(v) for k, v in json.load(open("{name}"))["tensors"].items()}}'),
+                  }[_SUFFIX_FORMATS[weights_file.suffix]]
+        lines += ["", "## Loading the weights", "",
+                  "The tensor names are the model's parameter names, as PyTorch names them, so a `torch.nn` "
+                  "module with the same parameter names loads them directly:", "", "```python", *loader,
+                  "model.load_state_dict(state)", "```"]
+    return "\n".join(lines) + "\n"
+
+
+def export_readme(path: str | os.PathLike, config: SessionConfig, trainer: Trainer, files: Sequence[Path],
+                  dtype: str = "float32") -> Path:
+    """Write `run_readme` to `path` (list `path` itself in `files` to have it in the table)."""
+    return _write(Path(path), run_readme(config, trainer, files, dtype).encode("utf-8"))
