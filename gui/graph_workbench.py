@@ -1,0 +1,111 @@
+"""Wires the graph view, the backward debugger, the scratchpad and the gradient-flow plot together
+for the main window: which graph is on screen, what Start walks, a scratchpad `backward()` handed
+to the debugger, and the training run they must not disturb."""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDockWidget, QWidget
+
+from engine.session.graph_model import build_graph, training_step_graph
+from engine.session.scratchpad import BackwardRequest
+from gui.debugger_dock import DebuggerDock
+from gui.gradient_flow import GradientFlowPlot
+from gui.graph_view import MAX_OPERATORS, GraphPanel
+from gui.scratchpad import ScratchpadPanel
+
+TRAINING_BLOCKS_START = "Pause training to step through its backward pass"
+
+
+class GraphWorkbench(QObject):
+    """Owns the four widgets; the main window places them (tabs and docks) and reports training.
+
+    `get_trainer()` gives the current trainer (or None); `trainer_lock()` a context manager that
+    keeps the training thread off the trainer while the GUI thread builds a graph from it.
+    """
+
+    graph_wanted = Signal()        # the graph tab should come to the front
+    debugger_wanted = Signal()     # the debugger dock should be shown
+
+    def __init__(self, window: QWidget, get_trainer: Callable[[], object],
+                 trainer_lock: Callable[[], contextlib.AbstractContextManager] | None = None) -> None:
+        super().__init__(window)
+        self.get_trainer = get_trainer
+        self.trainer_lock = trainer_lock or contextlib.nullcontext
+        self.graph = GraphPanel()
+        self.gradient_flow = GradientFlowPlot()
+        self.debugger_dock = DebuggerDock(window)
+        self.debugger = self.debugger_dock.panel
+        self.scratchpad = ScratchpadPanel()
+        self.scratchpad_dock = QDockWidget("Scratchpad", window)
+        self.scratchpad_dock.setObjectName("scratchpadDock")
+        self.scratchpad_dock.setWidget(self.scratchpad)
+        self.training = False
+
+        self.graph.set_graph_source(self._training_graph)
+        self.graph.model_changed.connect(lambda: self.debugger.set_target(self.graph.model, self.graph.source))
+        self.debugger.target_needed.connect(lambda: self.graph.refresh_from_source(keep_layout=False))
+        self.debugger.walk_changed.connect(self._on_walk_changed)
+        self.scratchpad.graph_requested.connect(self._show_scratchpad_graph)
+        self.scratchpad.backward_requested.connect(self._debug_scratchpad_backward)
+        self.scratchpad.run_finished.connect(lambda _: self.debugger.abandon() if self.debugger.request else None)
+
+    # -- the main window reports ---------------------------------------------------------
+    def trainer_changed(self) -> None:
+        """A new trainer (reset, new settings): show its graph, start the gradient plot over."""
+        self.gradient_flow.clear()
+        if self.graph.following:
+            self.graph.refresh_from_source(keep_layout=False)
+
+    def set_training(self, running: bool) -> None:
+        """Training runs (not paused): Start is blocked, and a walk on a training graph ends."""
+        self.training = running
+        self.debugger.set_start_blocked(TRAINING_BLOCKS_START if running else None)
+        d = self.debugger.debugger
+        if running and d.started and not d.finished and self.debugger.request is None:
+            self.debugger.abandon()
+
+    def add_snapshots(self, samples: list) -> None:
+        self.gradient_flow.append(samples)
+
+    def shutdown(self) -> None:
+        self.scratchpad.shutdown()
+
+    # -- graphs -----------------------------------------------------------------------------
+    def _training_graph(self):
+        trainer = self.get_trainer()
+        if trainer is None:
+            return None
+        with self.trainer_lock():
+            model = training_step_graph(trainer)
+        return model, f"Training step {trainer.step:,} · loss of the next batch"
+
+    def _on_walk_changed(self, upto) -> None:
+        self.graph.pin()
+        if self.graph.model is not self.debugger.model and self.debugger.model is not None:
+            self.graph.show_graph(self.debugger.model, self.debugger.description)
+        self.graph.show_walk(self.debugger.debugger, upto)
+
+    def _show_scratchpad_graph(self, root, names: dict, description: str) -> None:
+        self.graph.pin()
+        self.graph.show_tensor(root, names, description)
+        self.graph_wanted.emit()
+
+    def _debug_scratchpad_backward(self, request: BackwardRequest, description: str) -> None:
+        model = build_graph(request.tensors, request.names, max_operators=MAX_OPERATORS)
+        self.graph.pin()
+        self.graph.show_graph(model, f"scratchpad: {description}")
+        self.debugger.start_request(request, model, description)
+        self.graph_wanted.emit()
+        self.debugger_wanted.emit()
+
+    def place_in(self, main_window, tabs) -> None:
+        """Default placement: Graph and Gradient-flow tabs, debugger at the bottom, scratchpad on the right."""
+        tabs.addTab(self.graph, "Graph")
+        tabs.addTab(self.gradient_flow, "Gradient flow")
+        main_window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.debugger_dock)
+        main_window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scratchpad_dock)
+        self.graph_wanted.connect(lambda: tabs.setCurrentWidget(self.graph))
+        self.debugger_wanted.connect(lambda: (self.debugger_dock.show(), self.debugger_dock.raise_()))
