@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -40,7 +40,7 @@ from gui.editors import (
 from gui.examples import default_session, examples
 from gui.form_fields import FieldError
 from gui.plots import FitPlot, LossPlot, ParametersPlot, configure_pyqtgraph
-from gui.worker import RunEnd, TrainingRun, TrainingUpdate
+from gui.worker import RunEnd, TrainingControl, TrainingRun, TrainingUpdate
 
 ORGANIZATION = "GradStudio"
 APPLICATION = "GradStudio"
@@ -439,28 +439,36 @@ class MainWindow(QMainWindow):
     def _on_update(self, update: TrainingUpdate) -> None:
         if self.run is None or update.run_id != self.run.run_id:
             return  # from a run already ended by Reset
-        control = self.run.control
         self.loss_plot.append(update.steps, update.losses)
         snapshot = update.snapshot
         self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
         self.params_plot.append(update.samples)
         self._measure_rate(snapshot.step)
         self._show_numbers(snapshot.step, snapshot.loss)
-        self._draw_now()
-        control.mark_delivered()
+        self._draw_in_turn(self.run.control, self._live_widgets())
 
-    def _draw_now(self) -> None:
-        """Repaint the plots now, while the worker sleeps waiting for this update.
+    def _live_widgets(self) -> list[QWidget]:
+        plots = self.centralWidget().findChildren(pg.GraphicsView)
+        return [*plots, self.statusBar()]
 
-        Left to Qt, the repaint would run at the next update timer with training holding the
-        GIL again, and each of its many Python calls would wait for the interpreter's switch
-        interval. Only the scenes' own posted events are flushed: other queued signals (the
-        run's end, say) must not run in the middle of this one.
+    def _draw_in_turn(self, control: TrainingControl, widgets: list[QWidget]) -> None:
+        """Repaint the live widgets one per event-loop pass, then let the sleeping worker go on.
+
+        Left to Qt, the repaint would run at its next update timer with training holding the
+        GIL again, and each of the repaint's many Python calls would wait for the
+        interpreter's switch interval. Painting now, while the worker waits for this update,
+        avoids that; one widget per pass keeps input and timers flowing between them.
         """
-        for view in self.centralWidget().findChildren(pg.GraphicsView):
-            QCoreApplication.sendPostedEvents(view.scene())
-        self.centralWidget().repaint()
-        self.statusBar().repaint()
+        if not widgets:
+            control.mark_delivered()
+            return
+        widget, rest = widgets[0], widgets[1:]
+        if isinstance(widget, pg.GraphicsView):
+            QCoreApplication.sendPostedEvents(widget.scene())  # the scene's changed items, not other signals
+            widget.viewport().repaint()
+        else:
+            widget.repaint()
+        QTimer.singleShot(0, lambda: self._draw_in_turn(control, rest))
 
     @Slot(object)
     def _on_run_ended(self, end: RunEnd) -> None:
