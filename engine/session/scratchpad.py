@@ -140,8 +140,16 @@ class Scratchpad:
     def run(self, code: str, on_output: Callable[[str], None] | None = None,
             on_backward: BackwardHandler | None = None) -> RunResult:
         """Run `code` in a fresh namespace. `on_output` receives printed text as it appears;
-        with `on_backward` set, backward() calls go to it (see `intercept_backward`)."""
-        self._stop.clear()
+        with `on_backward` set, backward() calls go to it (see `intercept_backward`).
+
+        Stop is reset when a run ends, not when it begins: a Stop pressed while the worker thread
+        is still starting is not lost."""
+        try:
+            return self._run(code, on_output, on_backward)
+        finally:
+            self._stop.clear()
+
+    def _run(self, code: str, on_output, on_backward) -> RunResult:
         out = io.StringIO()
 
         def write(text: str) -> None:

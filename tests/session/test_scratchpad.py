@@ -68,6 +68,14 @@ def test_stop_ends_an_endless_loop():
     assert result.namespace["n"] > 0
 
 
+def test_stop_pressed_before_the_program_starts_still_stops_it():
+    pad = Scratchpad()
+    pad.stop()
+    result = pad.run("while True:\n    pass\n")
+    assert result.stopped
+    assert pad.run("print('next run')\n").output == "next run\n"
+
+
 def test_debug_backward_hands_the_root_to_the_debugger_and_the_program_goes_on_after_the_walk():
     walks = []
 
