@@ -245,6 +245,25 @@ print([p for p in model.parameters()])
 print(loss.grad_fn, model[0].weight.grad)
 """
 
+NN_ADAM = """
+model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Tanh(), torch.nn.Linear(3, 1), torch.nn.Sigmoid())
+with torch.no_grad():
+    for i, p in enumerate(model.parameters()):
+        p.copy_(torch.linspace(-0.5, 0.5, p.numel()).reshape(p.shape) * (i + 1))
+x = torch.tensor([[0.1, 0.2], [0.3, -0.4], [1.0, 0.5]])
+y = torch.tensor([[1.0], [0.0], [1.0]])
+opt = torch.optim.Adam(model.parameters(), lr=0.01)
+for step in range(50):
+    opt.zero_grad()
+    loss = torch.nn.functional.mse_loss(model(x), y)
+    loss.backward()
+    opt.step()
+    if step % 10 == 0:
+        print(step, loss)
+print(list(model.parameters()))
+print(model)
+"""
+
 NN_RANDOM_INIT = """
 torch.manual_seed(42)
 net = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1))
@@ -268,7 +287,7 @@ print(counts.shape, counts.sum(dim=1))
 
 EXACT = [AUTOGRAD_BASICS, D2L_AUTOGRAD, ACCUMULATION, NON_SCALAR_BACKWARD, DETACH, CONTROL_FLOW,
          JACOBIAN_ROW_BY_ROW, LINEAR_REGRESSION, RETAIN_GRAD_AND_HOOKS, REQUIRES_GRAD_, NO_GRAD,
-         BLITZ_AUTOGRAD, NN_TRAINING]
+         BLITZ_AUTOGRAD, NN_TRAINING, NN_ADAM]
 # random draws differ from PyTorch's for the same seed: these compare the printed structure
 RANDOM = [BLITZ_VECTOR_JACOBIAN, NN_RANDOM_INIT, DICE]
 NAMES = {id(s): name for name, s in globals().items() if isinstance(s, str) and s.startswith("\n")}
