@@ -264,8 +264,8 @@ def observe(value):
     name = type(value).__name__
     if name == "Size":
         return ("Size", tuple(value))
-    if hasattr(value, "_fields"):  # namedtuple results (max with dim)
-        return tuple(observe(v) for v in value)
+    if isinstance(value, tuple) and type(value) is not tuple:  # torch.return_types.max(...) and such
+        return (repr(value).split("(")[0], tuple(observe(v) for v in value))
     if type(value) in (list, tuple):
         return type(value)(observe(v) for v in value)
     if hasattr(value, "grad_fn") and hasattr(value, "shape"):

@@ -554,6 +554,20 @@ def pow_gradients_at_zero_base_and_zero_exponent(T):
     return [x.grad, e.grad]
 
 
+def tensor_basics(T):
+    x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    i = T.arange(6).view(2, 3)
+    return [x.shape, x.size(), x.size(1), x.dim(), x.numel(), x[1, 2].item(), x.tolist(), i.tolist(),
+            x.numpy().tolist(), float(x[0, 0]), int(i[1, 1]), len(x), [r for r in x], x.T, x.t().shape,
+            x.view(-1), x.reshape(3, 2), i.float(), x.long(), x > 2, (x > 2).all(), (x > 0).all(), (x > 5).any(),
+            x == x.clone(), x.eq(2), x.ne(2), x.lt(3), x.le(3), x.gt(3), x.ge(3), x.max(), x.argmax(),
+            x.argmax(dim=1), x.min(1), T.zeros_like(x), T.ones_like(i), T.ones(2, 3).mul(x).sum(),
+            x.mean(dim=0, keepdim=True), x.sum(dim=1, keepdims=True), x.is_leaf, x.requires_grad, x.dtype,
+            i.dtype, x.double().dtype, x.expand(2, 2, 3).shape, x.unsqueeze(0).shape, x[None, :, 1:].shape,
+            x.allclose(x + 1e-9), T.cat([x, x], dim=1).shape, T.stack([x, x]).shape, x.clamp(2, 5),
+            x.abs(), x.neg(), x.pow(2), T.matmul(x, x.T), x @ x.T, x.mm(x.t()), x.sum(0).dot(x.sum(0))]
+
+
 def mean_of_integer_tensor(T):
     T.tensor([1, 2]).mean()
 
@@ -586,7 +600,7 @@ BEHAVIOURS = [
     backward_of_backward_accumulates_second_derivative, autograd_backward_function,
     backward_through_python_control_flow,
     grad_modes, grad_modes_as_decorators, no_grad_restores_mode_after_an_exception,
-    reprs, dtype_promotion, pow_gradients_at_zero_base_and_zero_exponent, mean_of_integer_tensor, numpy_of_tensor_requiring_grad,
+    reprs, tensor_basics, dtype_promotion, pow_gradients_at_zero_base_and_zero_exponent, mean_of_integer_tensor, numpy_of_tensor_requiring_grad,
 ]
 
 
