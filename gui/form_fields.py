@@ -116,6 +116,7 @@ class ConfigForm(QWidget):
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self._fields: dict[str, tuple[FieldCell, QWidget]] = {}
         self._cells: list[FieldCell] = []
+        self.captions: list[QLabel] = []
         self._loading = False
         self.form_message = QLabel()  # errors no single field owns
         self.form_message.setObjectName("fieldError")
@@ -128,8 +129,18 @@ class ConfigForm(QWidget):
         caption.setToolTip(tooltip)
         cell.setToolTip(tooltip)
         self.form.addRow(caption, cell)
+        self.captions.append(caption)
         self._cells.append(cell)
         return cell
+
+    def align_captions(self, width: int) -> None:
+        """Give the labels a common width, so the fields of forms stacked one above the other line up."""
+        for caption in self.captions:
+            caption.setMinimumWidth(width)
+            caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def caption_width(self) -> int:
+        return max((caption.sizeHint().width() for caption in self.captions), default=0)
 
     def register(self, path: str, cell: FieldCell, widget: QWidget) -> None:
         """Route errors for `path` to `widget` inside `cell`, and watch the widget for edits."""

@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         # One dock for the three forms, each a titled section: they are read top to bottom
         # as one recipe, and separate docks would share the height evenly, not by content.
+        caption_width = max(editor.caption_width() for editor in self.editors())
+        for editor in self.editors():
+            editor.align_captions(caption_width)
         sections = QWidget()
         column = QVBoxLayout(sections)
         for title, editor in (("Model", self.model_editor), ("Data", self.data_editor),
@@ -183,6 +186,8 @@ class MainWindow(QMainWindow):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(sections)
+        # The forms must never be cut off at the right: squeeze the plots, not the fields.
+        scroll.setMinimumWidth(sections.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
         self.setup_dock = QDockWidget("Setup", self)
         self.setup_dock.setObjectName("setupDock")
         self.setup_dock.setWidget(scroll)
@@ -391,6 +396,7 @@ class MainWindow(QMainWindow):
         if self.is_training():
             self.run.control.pause()
             self._set_state("Paused")
+            QTimer.singleShot(100, self._settle_plots)  # after the worker's last update has arrived
             return
         self._apply_form_changes()
         if not self._can_train():
@@ -476,6 +482,7 @@ class MainWindow(QMainWindow):
             return
         self._end_run()
         self._rate = None
+        self._settle_plots()
         if end.reason == "diverged":
             message = end.message
             if "learning rate" not in message:
@@ -490,6 +497,13 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(end.message, 5000)
         if self.trainer is not None:
             self._show_numbers(self.trainer.step, None)
+
+    def _settle_plots(self) -> None:
+        """Fit the plots tightly to their data once it stops growing (the live headroom is no longer needed)."""
+        if not self.is_training():
+            self.loss_plot.follower.fit()
+            for follower in self.params_plot.followers:
+                follower.fit()
 
     def _measure_rate(self, step: int) -> None:
         now = time.monotonic()
@@ -506,10 +520,6 @@ class MainWindow(QMainWindow):
 
     def _set_state(self, state: str) -> None:
         self.state = state
-        self.state_label.setText(state)
-        self.state_label.setProperty("state", state.split()[0].lower())
-        self.state_label.style().unpolish(self.state_label)
-        self.state_label.style().polish(self.state_label)
         self._update_actions()
 
     def _show_numbers(self, step: int, loss: float | None) -> None:
@@ -548,6 +558,12 @@ class MainWindow(QMainWindow):
             why = "Train, or pause training"
         self.train_action.setToolTip(f"{why} (Space)")
         self.step_action.setEnabled(can_train)
+        shown = "Invalid settings" if self.errors and not training else self.state
+        if self.state_label.text() != shown:
+            self.state_label.setText(shown)
+            self.state_label.setProperty("state", shown.split()[0].lower())  # the stylesheet colours it
+            self.state_label.style().unpolish(self.state_label)
+            self.state_label.style().polish(self.state_label)
         self.stop_action.setEnabled(self.run is not None)
         self.reset_action.setEnabled(not self.errors or self.trainer is not None)
         if self._declined_changes and self.state_label.text() in ("Training", "Paused"):

@@ -32,6 +32,8 @@ def _plot_widget(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
     for side in ("left", "bottom"):
         # Translucent grid lines at the finest tick level cost ~6 ms a repaint; two levels suffice.
         item.getAxis(side).setStyle(maxTickLevel=1)
+        # "loss (×0.001)" with ticks in the hundreds misreads the values: show them as they are.
+        item.getAxis(side).enableAutoSIPrefix(False)
     item.getViewBox().setMouseMode(pg.ViewBox.RectMode)
     widget.setMinimumSize(240, 180)
     return widget
@@ -79,7 +81,7 @@ class ViewFollower:
     (auto-range) starts it again.
     """
 
-    HEADROOM = 0.5
+    HEADROOM = (0.5, 0.1)  # of the span, for x (steps keep coming) and y (values mostly settle)
 
     def __init__(self, item: pg.PlotItem):
         self.item = item
@@ -88,6 +90,7 @@ class ViewFollower:
         self.view.sigRangeChangedManually.connect(self._stop_following)
         self.following = True
         self._bounds: list[float] | None = None  # x0, x1, y0, y1 of the range last set
+        self._last: tuple[list[np.ndarray], list[np.ndarray]] | None = None
 
     def _stop_following(self, *_args) -> None:
         self.following = False
@@ -95,8 +98,16 @@ class ViewFollower:
     def reset(self) -> None:
         self.following = True
         self._bounds = None
+        self._last = None
+
+    def fit(self) -> None:
+        """Fit the view tightly to the data last followed (when the data has stopped growing)."""
+        if self.following and self._last is not None:
+            self._bounds = None
+            self.follow(*self._last)
 
     def follow(self, xs: list[np.ndarray], ys: list[np.ndarray]) -> None:
+        self._last = (xs, ys)
         if any(self.view.state["autoRange"]):  # the user pressed "A": fit once more, then follow again
             self.view.disableAutoRange()
             self.reset()
@@ -114,10 +125,10 @@ class ViewFollower:
                 b_low, b_high = self._bounds[2 * axis], self._bounds[2 * axis + 1]
                 span = max(high, b_high) - min(low, b_low)
                 if low < b_low:
-                    self._bounds[2 * axis] = low - self.HEADROOM * span
+                    self._bounds[2 * axis] = low - self.HEADROOM[axis] * span
                     grew = True
                 if high > b_high:
-                    self._bounds[2 * axis + 1] = high + self.HEADROOM * span
+                    self._bounds[2 * axis + 1] = high + self.HEADROOM[axis] * span
                     grew = True
             if not grew:
                 return
@@ -267,8 +278,7 @@ class ParametersPlot(QWidget):
         self.grads_plot = _plot_widget("Gradient norms", "step", "‖∂loss/∂θ‖")
         self.grads_plot.getPlotItem().setLogMode(y=True)
         self.followers = [ViewFollower(self.values_plot.getPlotItem()), ViewFollower(self.grads_plot.getPlotItem())]
-        for plot in (self.values_plot, self.grads_plot):
-            _legend(plot.getPlotItem(), (-10, 10))
+        self.legends = [_legend(plot.getPlotItem(), (-10, 10)) for plot in (self.values_plot, self.grads_plot)]
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.values_plot)
@@ -297,6 +307,8 @@ class ParametersPlot(QWidget):
         self.buffer = None
         for follower in self.followers:
             follower.reset()
+        for legend in self.legends:
+            legend.hide()  # an empty legend is a stray box
 
     def _series(self, snapshot: Snapshot) -> tuple[dict[str, float], dict[str, float]]:
         if self.norms_only:
@@ -336,6 +348,8 @@ class ParametersPlot(QWidget):
             self._curves.append(_long_curve(values_item, name, pg.mkPen(_color(i), width=2)))
         for i, name in enumerate(grad_names):
             self._curves.append(_long_curve(grads_item, name, pg.mkPen(_color(i), width=1.5)))
+        for legend in self.legends:
+            legend.show()
 
     def _redraw(self) -> None:
         steps = self.buffer.column(0)

@@ -212,12 +212,6 @@ def test_space_in_a_text_field_types_a_space(qtbot, window):
     assert window.run is None
 
 
-def test_save_open_export_are_disabled_until_they_exist(window):
-    for action in (window.open_action, window.save_action, window.export_action):
-        assert not action.isEnabled()
-        assert "arrives" in action.toolTip()
-
-
 def test_closing_during_training_stops_the_worker(qtbot, window):
     start_until_stopped(qtbot, window)
     thread = window.run.thread
@@ -226,18 +220,21 @@ def test_closing_during_training_stops_the_worker(qtbot, window):
     assert thread.isFinished()
 
 
-def test_layout_is_remembered_between_runs(qtbot):
+def test_dock_layout_is_remembered_between_runs(qtbot):
     first = MainWindow()
     qtbot.addWidget(first)
     first.show()
-    first.resize(720, 540)  # within the offscreen screen (800x600)
-    first.setup_dock.hide()
+    first.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, first.setup_dock)
+    first.toolbar.hide()
     first.close()
     second = MainWindow()
     qtbot.addWidget(second)
     second.show()
-    assert (second.width(), second.height()) == (720, 540)
-    assert not second.setup_dock.isVisible()
+    assert second.dockWidgetArea(second.setup_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert not second.toolbar.isVisible()
+    second.reset_layout()
+    assert second.dockWidgetArea(second.setup_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    assert second.toolbar.isVisible()
     second.close()
 
 
