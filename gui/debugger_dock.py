@@ -198,9 +198,9 @@ class DebuggerPanel(QWidget):
             return
         self._started()
 
-    def abandon(self) -> None:
+    def abandon(self, reason: str = "abandoned") -> None:
         """Give up the walk (the scratchpad program, if waiting, gets stopped by its owner)."""
-        self.debugger.close()
+        self.debugger.close(reason)
         self.request = None
         self._update()
 
@@ -284,6 +284,8 @@ class DebuggerPanel(QWidget):
         total = len(d.graph_nodes)
         if d.error is not None:
             return f"Backward failed after {len(d.records)} node(s)"
+        if d.abandoned:
+            return f"Walk ended after {len(d.records)} node(s): {d.abandoned}"
         if d.finished:
             leaves = [(leaf, after) for r in d.records for leaf, _, after in r.accumulated]
             grads = ", ".join(f"{self._tensor_label(leaf)}.grad = {summary.brief(after)}" for leaf, after in leaves[:4])

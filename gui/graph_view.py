@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFontDatabase
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
                                QToolBar, QVBoxLayout, QWidget)
@@ -16,7 +16,6 @@ from engine.session.graph_inspect import node_details
 from engine.session.graph_model import MODULE, VARIABLE, GraphModel, build_graph
 from gui.graph_canvas import GraphCanvas
 
-FOLLOW_INTERVAL_MS = 1000   # a live graph is rebuilt at most this often while training runs
 EXPANDED_NODES = 20         # graphs with more nodes start with their innermost modules collapsed
 MAX_OPERATORS = 400         # a bigger graph is cut to the operators nearest its root (layout stays quick)
 
@@ -107,9 +106,6 @@ class GraphPanel(QWidget):
         layout.addWidget(split, 1)
         self.canvas.node_clicked.connect(self._on_node_clicked)
         self.canvas.frame_clicked.connect(self.toggle_module)
-        self._timer = QTimer(self)
-        self._timer.setInterval(FOLLOW_INTERVAL_MS)
-        self._timer.timeout.connect(self._follow_tick)
 
     def _build_toolbar(self) -> QToolBar:
         bar = QToolBar()
@@ -224,10 +220,10 @@ class GraphPanel(QWidget):
     # -- following training -------------------------------------------------------------
     def set_graph_source(self, source: Callable[[], tuple | None]) -> None:
         """`source()` gives (model, description) of the current training step, or None. While
-        "Follow training" is on, the view shows it and refreshes it (throttled)."""
+        "Follow training" is on, the view shows it; the owner calls `refresh_from_source` when
+        the step changes (and when reading the trainer is safe)."""
         self._source = source
         self.refresh_from_source(keep_layout=False)
-        self._timer.start()
 
     @property
     def following(self) -> bool:
@@ -241,10 +237,6 @@ class GraphPanel(QWidget):
         if shown is not None:
             self._walk = None
             self.show_graph(*shown, keep_layout=keep_layout)
-
-    def _follow_tick(self) -> None:
-        if self.isVisible():
-            self.refresh_from_source()
 
     def _on_follow_toggled(self, on: bool) -> None:
         if on:

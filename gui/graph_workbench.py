@@ -3,7 +3,8 @@ for the main window: which graph is on screen, what Start walks, a scratchpad `b
 to the debugger, and the training run they must not disturb."""
 from __future__ import annotations
 
-import contextlib
+import time
+import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -17,23 +18,29 @@ from gui.graph_view import MAX_OPERATORS, GraphPanel
 from gui.scratchpad import ScratchpadPanel
 
 TRAINING_BLOCKS_START = "Pause training to step through its backward pass"
+FOLLOW_INTERVAL_S = 1.0   # while training runs, the graph is rebuilt at most this often
 
 
 class GraphWorkbench(QObject):
     """Owns the four widgets; the main window places them (tabs and docks) and reports training.
 
-    `get_trainer()` gives the current trainer (or None); `trainer_lock()` a context manager that
-    keeps the training thread off the trainer while the GUI thread builds a graph from it.
+    `get_trainer()` gives the current trainer (or None); `run_active()` says whether a training
+    thread exists. While one does, the trainer is read only inside `on_training_update`, which
+    the window calls while the worker waits for its update to be drawn (and a paused worker
+    sleeps): a graph built from a trainer mid-step could reshuffle its batches under it.
     """
 
     graph_wanted = Signal()        # the graph tab should come to the front
     debugger_wanted = Signal()     # the debugger dock should be shown
 
     def __init__(self, window: QWidget, get_trainer: Callable[[], object],
-                 trainer_lock: Callable[[], contextlib.AbstractContextManager] | None = None) -> None:
+                 run_active: Callable[[], bool] = lambda: False) -> None:
         super().__init__(window)
         self.get_trainer = get_trainer
-        self.trainer_lock = trainer_lock or contextlib.nullcontext
+        self.run_active = run_active
+        self._reading = False          # inside on_training_update: the worker is waiting
+        self._last_follow = 0.0
+        self._training_models = weakref.WeakSet()   # graphs built from the trainer
         self.graph = GraphPanel()
         self.gradient_flow = GradientFlowPlot()
         self.debugger_dock = DebuggerDock(window)
@@ -63,23 +70,38 @@ class GraphWorkbench(QObject):
         """Training runs (not paused): Start is blocked, and a walk on a training graph ends."""
         self.training = running
         self.debugger.set_start_blocked(TRAINING_BLOCKS_START if running else None)
-        d = self.debugger.debugger
-        if running and d.started and not d.finished and self.debugger.request is None:
-            self.debugger.abandon()
+        if running and self._walking_training_graph():
+            self.debugger.abandon("training resumed")
 
-    def add_snapshots(self, samples: list) -> None:
+    def on_training_update(self, samples: list) -> None:
+        """A training update arrived (the worker waits while it is drawn): plot the gradient
+        norms and, at most once a second, redraw the followed graph of the current step."""
         self.gradient_flow.append(samples)
+        if self._walking_training_graph():
+            self.debugger.abandon("a training step changed the .grad this walk accumulates into")
+        now = time.monotonic()
+        if self.graph.following and now - self._last_follow >= FOLLOW_INTERVAL_S:
+            self._last_follow = now
+            self._reading = True
+            try:
+                self.graph.refresh_from_source()
+            finally:
+                self._reading = False
 
     def shutdown(self) -> None:
         self.scratchpad.shutdown()
 
     # -- graphs -----------------------------------------------------------------------------
+    def _walking_training_graph(self) -> bool:
+        d = self.debugger.debugger
+        return d.started and not d.finished and self.debugger.model in self._training_models
+
     def _training_graph(self):
         trainer = self.get_trainer()
-        if trainer is None:
+        if trainer is None or (self.run_active() and not self._reading):
             return None
-        with self.trainer_lock():
-            model = training_step_graph(trainer)
+        model = training_step_graph(trainer)
+        self._training_models.add(model)
         return model, f"Training step {trainer.step:,} · loss of the next batch"
 
     def _on_walk_changed(self, upto) -> None:

@@ -86,6 +86,7 @@ class BackwardDebugger:
         self.explanation: str | None = None
         self.stop_reason: str | None = None
         self.not_run: list = []                # after a failure: the nodes backward never reached
+        self.abandoned: str | None = None      # why the walk was given up before its end
         self._graph_nodes: list = []
         self._executed: set = set()
         self._grads_before: list = []
@@ -180,11 +181,14 @@ class BackwardDebugger:
         self.start(*self._args)
         self.breakpoints = breakpoints
 
-    def close(self) -> None:
+    def close(self, reason: str = "abandoned") -> None:
         """Abandon the walk in progress (the generator is closed; .grad keeps what ran)."""
         if self._steps is not None:
             self._steps.close()
             self._steps = None
+            if not self.finished:
+                self.finished = True
+                self.abandoned = reason
 
     # -- state ----------------------------------------------------------------------
     @property

@@ -20,6 +20,7 @@ from engine.session.module_calls import ModuleCall, ModuleCallRecorder
 from engine.tensor import Tensor
 
 VARIABLE, OPERATOR, MODULE = "variable", "operator", "module"
+UNNAMED_SLOT = "saved_"   # the name of a saved tensor its operator gives no name
 
 # Roles, in legend order. Operators are "operator" or "accumulate" (AccumulateGrad).
 PARAMETER, INPUT, CONSTANT, RESULT, RETAINED, OUTPUT, DETACHED = (
@@ -102,7 +103,7 @@ class GraphView:
         return [n for n, c in self.cluster_of.items() if c in inside]
 
 
-@dataclass
+@dataclass(eq=False)
 class GraphModel:
     nodes: dict[str, GraphNode]
     edges: list[GraphEdge]
@@ -344,7 +345,9 @@ class _Builder:
 
     def _add_constants(self) -> None:
         """Saved tensors that need no grad: detached from a known tensor (same version counter,
-        as `detach()` makes) or plain constants (data, targets, `.data` copies)."""
+        as `detach()` makes) or plain constants (data, targets, `.data` copies). What an operator
+        saves beyond its named operands (the 2 of `x * 2`, index arrays) is the engine's own
+        bookkeeping and is not drawn, unless the program named it."""
         by_counter = {id(t._vc): t for t in self.tensors.values() if t._rg}
         for fn in self.fns:
             for _, t in saved_slots(fn):
@@ -353,10 +356,12 @@ class _Builder:
                         continue
                     by_counter.setdefault(id(t._vc), t)
         for fn in self.fns:
-            for _, t in saved_slots(fn):
+            for slot, t in saved_slots(fn):
                 if t._rg:
                     continue
                 source = by_counter.get(id(t._vc))
+                if slot.startswith(UNNAMED_SLOT) and source is None and id(t) not in self.names_of:
+                    continue
                 node = self._variable(t, DETACHED if source is not None else CONSTANT)
                 self.edges.setdefault((node.id, self.op_id[fn]), GraphEdge(node.id, self.op_id[fn]))
                 if source is not None:
@@ -449,7 +454,7 @@ def saved_slots(fn) -> list[tuple[str, Tensor]]:
     if isinstance(kept, tuple) and len(kept) == len(names) and all(isinstance(k, bool) for k in kept):
         names = tuple(n for n, k in zip(names, kept) if k)
     if len(names) < len(saved):
-        names += tuple(f"saved_{i}" for i in range(len(names), len(saved)))
+        names += tuple(f"{UNNAMED_SLOT}{i}" for i in range(len(names), len(saved)))
     return [(n, t) for n, (t, _, _) in zip(names, saved)]
 
 
