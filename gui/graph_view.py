@@ -77,6 +77,7 @@ class GraphPanel(QWidget):
     """The graph view with its toolbar and inspector."""
 
     graph_changed = Signal()   # a different graph (not just new values) is shown
+    debug_requested = Signal()  # "Step through backward" pressed: the owner shows the debugger
     model_changed = Signal()   # any new model is shown (a live refresh of the same graph too)
 
     def __init__(self) -> None:
@@ -119,6 +120,9 @@ class GraphPanel(QWidget):
         bar.addAction("Expand modules", self.expand_all).setToolTip("Show every operator inside every module")
         bar.addAction("Collapse modules", self.collapse_default).setToolTip(
             "Draw the innermost modules as single boxes (click a box to open it)")
+        bar.addSeparator()
+        self.debug_action = bar.addAction("Step through backward…", self.debug_requested.emit)
+        self.debug_action.setToolTip("Open the backward debugger on this graph")
         bar.addSeparator()
         self.follow_action = QAction("Follow training", self)
         self.follow_action.setCheckable(True)

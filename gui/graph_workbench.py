@@ -123,11 +123,19 @@ class GraphWorkbench(QObject):
         self.graph_wanted.emit()
         self.debugger_wanted.emit()
 
-    def place_in(self, main_window, tabs) -> None:
-        """Default placement: Graph and Gradient-flow tabs, debugger at the bottom, scratchpad on the right."""
+    def place_in(self, main_window, tabs, beside: QDockWidget | None = None) -> None:
+        """Graph and Gradient-flow tabs; the debugger docked at the bottom, shown when a walk
+        begins; the scratchpad docked on the right, or tabbed with `beside` (the setup forms)."""
         tabs.addTab(self.graph, "Graph")
         tabs.addTab(self.gradient_flow, "Gradient flow")
         main_window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.debugger_dock)
-        main_window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scratchpad_dock)
+        if beside is None:
+            main_window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scratchpad_dock)
+        else:
+            main_window.addDockWidget(main_window.dockWidgetArea(beside), self.scratchpad_dock)
+            main_window.tabifyDockWidget(beside, self.scratchpad_dock)
+            beside.raise_()
+            self.debugger_dock.hide()   # training comes first; the debugger opens when wanted
         self.graph_wanted.connect(lambda: tabs.setCurrentWidget(self.graph))
         self.debugger_wanted.connect(lambda: (self.debugger_dock.show(), self.debugger_dock.raise_()))
+        self.graph.debug_requested.connect(self.debugger_wanted.emit)
