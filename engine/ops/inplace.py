@@ -8,7 +8,7 @@ import numpy as np
 from engine.autograd.graph import Node, make_node, needs_grad
 from engine.ops import arithmetic
 from engine.ops._operands import operand, sum_to
-from engine.tensor import Tensor
+from engine.tensor import Tensor, _wrap
 
 LEAF_INPLACE_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_INPLACE_MESSAGE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -48,6 +48,8 @@ def _inplace_binary(x, other, np_fn, node_cls, alpha=1):
             keep_old = t_other is not None and t_other._rg   # other's gradient needs x's old value
             keep_other = t_other is not None and x._rg
             saved = ((_snapshot(x),) if keep_old else ()) + ((t_other,) if keep_other else ())
+            if t_other is None:  # the number is saved (and freed) too, as in PyTorch
+                saved += (_wrap(np.asarray(d_other, dtype=x._data.dtype)),)
             node._saved = tuple((t, t._vc[0], t._fn) for t in saved)
             node.kept = (keep_old, keep_other)
     np_fn(x._data, d_other, out=x._data, casting="unsafe")

@@ -287,6 +287,7 @@ def getitem(x, index):
 class CopySlices(Node):
     """`y[idx] = v` recorded in the graph: y's old history gets the gradient with the
     overwritten region zeroed, v gets the gradient of that region."""
+    saved_names = ("region",)  # a mask of what was overwritten; freed after backward, as in PyTorch
 
     def apply(self, g, F, saved):
         g_old = F.zero_region(g, self.index) if self.next_functions[0][0] is not None else None
@@ -295,6 +296,16 @@ class CopySlices(Node):
             region = g[self.index]
             g_val = sum_to(region, self.value_shape) if region.shape != self.value_shape else region
         return g_old, g_val
+
+
+class IndexPutBackward0(CopySlices):
+    """`y[indices] = v` with only tensor/list indices: PyTorch's index_put_, same gradients."""
+    saved_names = ("indices",)
+
+
+def _only_advanced(index) -> bool:
+    return not _is_basic(index) and builtins.all(
+        isinstance(i, np.ndarray) or i is Ellipsis or (isinstance(i, slice) and i == slice(None)) for i in index)
 
 
 def setitem(x, index, value):
@@ -310,7 +321,12 @@ def setitem(x, index, value):
     x._data[key] = value._data if tv is not None else value
     x._vc[0] += 1
     if record:
-        node = make_node(CopySlices, (None, tv))
+        if _only_advanced(index):
+            node = make_node(IndexPutBackward0, (None, tv), [_wrap(i) for i in index if isinstance(i, np.ndarray)])
+        else:
+            region = np.zeros(x._data.shape, dtype=bool)
+            region[key] = True
+            node = make_node(CopySlices, (None, tv), (_wrap(region),))
         node.next_functions = (old_edge, node.next_functions[1])
         node.index = key
         node.value_shape = tv._data.shape if tv is not None else ()
