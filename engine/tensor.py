@@ -29,6 +29,20 @@ NON_LEAF_GRAD_WARNING = (
 )
 
 
+_warned_scalar = False
+
+
+def _warn_scalar_of_requires_grad_once() -> None:
+    """PyTorch's once-per-process warning for float() of a tensor that requires grad."""
+    global _warned_scalar
+    if not _warned_scalar:
+        _warned_scalar = True
+        warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                      "Consider using tensor.detach() first. (Triggered internally at "
+                      "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)",
+                      UserWarning, stacklevel=3)
+
+
 class Size(tuple):
     """A shape; prints as `torch.Size([2, 3])`."""
 
@@ -269,6 +283,8 @@ class Tensor:
         return self._data if dtype is None else self._data.astype(dtype)
 
     def __float__(self) -> float:
+        if self._rg:
+            _warn_scalar_of_requires_grad_once()
         return float(self.item())
 
     def __int__(self) -> int:
