@@ -568,6 +568,18 @@ def tensor_basics(T):
             x.abs(), x.neg(), x.pow(2), T.matmul(x, x.T), x @ x.T, x.mm(x.t()), x.sum(0).dot(x.sum(0))]
 
 
+def advanced_index_assignment_records_index_put(T):
+    x = T.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = T.zeros(3)
+    y[[0, 2]] = x[:2] * 2
+    z = T.zeros(3)
+    z[T.tensor([True, False, True])] = x[1]
+    w = T.zeros(2, 3)
+    w[0, [1, 2]] = x[1:]           # an int first: a view, so CopySlices around the index_put
+    (y + z + w.sum(0)).sum().backward()
+    return [y, z, w, x.grad, [None if n is None else type(n).__name__ for n, _ in y.grad_fn.next_functions]]
+
+
 def mean_of_integer_tensor(T):
     T.tensor([1, 2]).mean()
 
@@ -600,7 +612,7 @@ BEHAVIOURS = [
     backward_of_backward_accumulates_second_derivative, autograd_backward_function,
     backward_through_python_control_flow,
     grad_modes, grad_modes_as_decorators, no_grad_restores_mode_after_an_exception,
-    reprs, tensor_basics, dtype_promotion, pow_gradients_at_zero_base_and_zero_exponent, mean_of_integer_tensor, numpy_of_tensor_requiring_grad,
+    reprs, tensor_basics, advanced_index_assignment_records_index_put, dtype_promotion, pow_gradients_at_zero_base_and_zero_exponent, mean_of_integer_tensor, numpy_of_tensor_requiring_grad,
 ]
 
 
@@ -626,7 +638,29 @@ SECOND_BACKWARD = {
     "linear": lambda T, x: T.nn.functional.linear(x.view(1, 3), T.ones(2, 3), T.ones(2)),
     "double": lambda T, x: x.double(), "clone": lambda T, x: x.clone(), "stack": lambda T, x: T.stack([x, x]),
     "mv": lambda T, x: T.ones(2, 3).mv(x), "matmul": lambda T, x: x @ T.ones(3, 2), "sqrt": lambda T, x: x.sqrt(),
+    "index_put": lambda T, x: _put(T, x), "copy_slices": lambda T, x: _assign_row(T, x),
+    "copy_slices_fill": lambda T, x: _fill_slice(T, x), "mul_": lambda T, x: x.clone().mul_(2),
+    "div_": lambda T, x: x.clone().div_(2), "add_": lambda T, x: x.clone().add_(2),
+    "zero_": lambda T, x: x.clone().zero_(), "copy_": lambda T, x: T.zeros(3).copy_(x),
 }
+
+
+def _put(T, x):
+    y = T.zeros(4)
+    y[[0, 2]] = x[:2]
+    return y
+
+
+def _assign_row(T, x):
+    y = T.zeros(2, 3)
+    y[1] = x
+    return y
+
+
+def _fill_slice(T, x):
+    y = x.clone()
+    y[0:2] = 5.0
+    return y
 
 
 @pytest.mark.parametrize("name", sorted(SECOND_BACKWARD))
@@ -793,3 +827,31 @@ def test_backward_steps_can_stop_and_resume():
     rest = list(gen)
     assert rest[-1].name == "AccumulateGrad"
     np.testing.assert_allclose(x.grad.numpy(), (np.exp([1.0, 2.0]) * np.array([2.0, 3.0])), rtol=1e-6)
+
+
+ONCE_PER_PROCESS_SCRIPT = """
+import warnings, sys
+import {lib} as T
+warnings.simplefilter("always")
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    x = T.tensor(2.0, requires_grad=True)
+    for _ in range(2):
+        float(x * 2)
+        (x ** 3).backward(create_graph=True)
+        T.ones(2, 3, 4).T
+print(repr([str(w.message) for w in caught]))
+"""
+
+
+def test_once_per_process_warnings_match_torch():
+    import subprocess
+    import sys
+    pytest.importorskip("torch")
+    runs = [subprocess.run([sys.executable, "-c", ONCE_PER_PROCESS_SCRIPT.format(lib=lib)], capture_output=True,
+                           text=True, timeout=120, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
+            for lib in ("engine", "torch")]
+    assert all(r.returncode == 0 for r in runs), [r.stderr for r in runs]
+    ours, theirs = (r.stdout.strip().splitlines()[-1] for r in runs)
+    assert ours == theirs
+    assert ours.count("Triggered internally") == 3
