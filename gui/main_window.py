@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStyle,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -39,13 +40,14 @@ from gui.editors import (
 )
 from gui.examples import default_session, examples
 from gui.form_fields import FieldError
+from gui.graph_workbench import GraphWorkbench
 from gui.plots import FitPlot, LossPlot, ParametersPlot, configure_pyqtgraph
 from gui.worker import RunEnd, TrainingControl, TrainingRun, TrainingUpdate
 
 ORGANIZATION = "GradStudio"
 APPLICATION = "GradStudio"
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-SETTINGS_VERSION = 1  # bump when docks or toolbars change, so stale saved layouts are ignored
+SETTINGS_VERSION = 2  # bump when docks or toolbars change, so stale saved layouts are ignored
 NOT_YET = "— arrives with session files and export"
 
 TrainerFactory = Callable[[SessionConfig], Trainer]
@@ -90,6 +92,8 @@ class MainWindow(QMainWindow):
 
         self.model_editor, self.data_editor, self.training_editor = ModelEditor(), DataEditor(), TrainingEditor()
         self.loss_plot, self.fit_plot, self.params_plot = LossPlot(), FitPlot(), ParametersPlot()
+        # the Graph and Gradient-flow tabs, the backward debugger and the scratchpad
+        self.workbench = GraphWorkbench(self, lambda: self.trainer, lambda: self.run is not None)
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -192,8 +196,8 @@ class MainWindow(QMainWindow):
         self.setup_dock.setObjectName("setupDock")
         self.setup_dock.setWidget(scroll)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.setup_dock)
-        self.docks = [self.setup_dock]
-        self.resizeDocks(self.docks, [380], Qt.Orientation.Horizontal)
+        self.docks = [self.setup_dock, self.workbench.scratchpad_dock, self.workbench.debugger_dock]
+        self.resizeDocks([self.setup_dock], [380], Qt.Orientation.Horizontal)
         for dock in self.docks:
             self.view_menu.addAction(dock.toggleViewAction())
         self.view_menu.addAction(self.toolbar.toggleViewAction())
@@ -212,7 +216,11 @@ class MainWindow(QMainWindow):
         for splitter in (top, centre):
             splitter.setChildrenCollapsible(False)
             splitter.setHandleWidth(6)
-        self.setCentralWidget(centre)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(centre, "Training")
+        self.workbench.place_in(self, self.tabs, beside=self.setup_dock)
+        self.setCentralWidget(self.tabs)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -314,6 +322,7 @@ class MainWindow(QMainWindow):
         labels = (config.data.x_column or "x", config.data.y_column or "y") if config.data.source == "csv" else ("x", "y")
         self.fit_plot.set_data(trainer.data_x, trainer.data_y, trainer.truth_x, trainer.truth_y, labels)
         self._draw_snapshot_of_idle_trainer()
+        self.workbench.trainer_changed()
         self._set_state("Ready")
         return True
 
@@ -449,6 +458,7 @@ class MainWindow(QMainWindow):
         snapshot = update.snapshot
         self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
         self.params_plot.append(update.samples)
+        self.workbench.on_training_update(update.samples)  # while the worker waits: safe to read the trainer
         self._measure_rate(snapshot.step)
         self._show_numbers(snapshot.step, snapshot.loss)
         self._draw_in_turn(self.run.control, self._live_widgets())
@@ -520,6 +530,7 @@ class MainWindow(QMainWindow):
 
     def _set_state(self, state: str) -> None:
         self.state = state
+        self.workbench.set_training(self.is_training())
         self._update_actions()
 
     def _show_numbers(self, step: int, loss: float | None) -> None:
@@ -584,6 +595,7 @@ class MainWindow(QMainWindow):
         self._end_run()
         if self._message_box is not None:
             self._message_box.close()
+        self.workbench.shutdown()
         self._save_layout()
         super().closeEvent(event)
 
