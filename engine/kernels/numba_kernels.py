@@ -36,11 +36,10 @@ def sigmoid_backward(g, s):
 @kernel
 def relu_backward(g, x):
     out = np.empty_like(g)
-    one = out.dtype.type(1)
     zero = out.dtype.type(0)
     for i in range(out.size):
-        # a multiply, not a select, so a NaN in g propagates as in g * (x > 0)
-        out[i] = g[i] * (one if x[i] > 0 else zero)
+        # a select, as PyTorch's threshold_backward: +0 (never -0) where x <= 0
+        out[i] = g[i] if x[i] > 0 else zero
     return out
 
 

@@ -17,8 +17,9 @@ def sigmoid_backward(g: np.ndarray, s: np.ndarray) -> np.ndarray:
 
 
 def relu_backward(g: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Gradient through ``relu(x)``: ``g * (x > 0)``."""
-    return np.asarray(g * (x > 0))
+    """Gradient through ``relu(x)``: ``g`` where ``x > 0``, else +0 (PyTorch's threshold_backward:
+    a select, so the result is never -0 and a NaN in ``g`` stays only where x > 0)."""
+    return np.where(x > 0, g, np.zeros((), dtype=np.result_type(g)))
 
 
 def mse_forward_backward(

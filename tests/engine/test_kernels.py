@@ -68,10 +68,14 @@ def test_elementwise_other_layouts_fall_back_to_twin(warm, monkeypatch, name, dt
     assert_same(kernel(g, x[0]), kernel.numpy(g, x[0]), dtype)  # broadcasting
 
 
-def test_relu_backward_propagates_nan_like_numpy(warm):
+def test_relu_backward_selects_like_pytorch_threshold_backward(warm):
+    # where x <= 0 the gradient is +0 (never -0, and a NaN in g does not leak through)
     g = np.array([np.nan, np.nan, 1.0, -2.0], np.float32)
     x = np.array([-1.0, 1.0, np.nan, -3.0], np.float32)
-    np.testing.assert_array_equal(kernels.relu_backward.numba(g, x), g * (x > 0))
+    expected = np.array([0.0, np.nan, 0.0, 0.0], np.float32)
+    for out in (kernels.relu_backward.numba(g, x), kernels.relu_backward.numpy(g, x)):
+        np.testing.assert_array_equal(out, expected)
+        assert not np.signbit(out[3])
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
