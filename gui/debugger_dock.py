@@ -288,7 +288,7 @@ class DebuggerPanel(QWidget):
             return f"Walk ended after {len(d.records)} node(s): {d.abandoned}"
         if d.finished:
             leaves = [(leaf, after) for r in d.records for leaf, _, after in r.accumulated]
-            grads = ", ".join(f"{self._tensor_label(leaf)}.grad = {summary.brief(after)}" for leaf, after in leaves[:4])
+            grads = ", ".join(f"{self._tensor_label(leaf)}.grad = {_short(after)}" for leaf, after in leaves[:4])
             return f"Finished: {len(d.records)} nodes ran" + (f" · {grads}" if grads else "")
         where = f"node {len(d.records)} of {total}" if d.records else f"{total} nodes to run"
         return f"Walking {self.description} · {where}" + (f" · {d.stop_reason}" if d.stop_reason else "")
@@ -368,6 +368,11 @@ class DebuggerPanel(QWidget):
                 child = item.child(j)
                 lines.append(f"  {child.text(0)}: {child.text(1)}")
         return "\n".join(lines)
+
+
+def _short(values) -> str:
+    """A gradient in a status line: its elements if there are a few, else its shape."""
+    return summary.values(values) if values.size <= 3 else summary.brief(values)
 
 
 def record_rows(record, label, retain_graph: bool) -> list[tuple[str, str, list]]:

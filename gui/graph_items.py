@@ -184,8 +184,8 @@ class NodeItem(QGraphicsItem):
         if self.node.kind != VARIABLE or t is None or t._grad is None:
             return ""
         data = t._grad._data
-        if data.size == 1:
-            return f"∇ {summary.number(data.reshape(-1)[0])}"
+        if data.size <= 3:
+            return f"∇ {summary.values(data.reshape(-1) if data.size > 1 else data.reshape(-1)[0])}"
         return f"∇ ‖{summary.number(float(np.linalg.norm(data.astype(np.float64))))}‖"
 
     def _paint_tag(self, painter: QPainter, at: QPointF, text: str, color: QColor) -> None:

@@ -117,11 +117,11 @@ class GraphPanel(QWidget):
         bar.addAction("Zoom in", lambda: self.canvas.zoom(1.25))
         bar.addAction("Zoom out", lambda: self.canvas.zoom(0.8))
         bar.addSeparator()
-        bar.addAction("Expand modules", self.expand_all).setToolTip("Show every operator inside every module")
-        bar.addAction("Collapse modules", self.collapse_default).setToolTip(
+        bar.addAction("Expand all", self.expand_all).setToolTip("Show every operator inside every module")
+        bar.addAction("Collapse", self.collapse_default).setToolTip(
             "Draw the innermost modules as single boxes (click a box to open it)")
         bar.addSeparator()
-        self.debug_action = bar.addAction("Step through backward…", self.debug_requested.emit)
+        self.debug_action = bar.addAction("Debug backward…", self.debug_requested.emit)
         self.debug_action.setToolTip("Open the backward debugger on this graph")
         bar.addSeparator()
         self.follow_action = QAction("Follow training", self)
