@@ -1,0 +1,78 @@
+"""The graph tools inside the main window: the Graph tab shows the default example's graph and
+follows training, the debugger dock opens on demand and waits for a pause, the gradient-flow tab
+fills while training, and typing in the scratchpad does not trigger the window's shortcuts."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+def wait_idle(qtbot, window, timeout: int = 60_000) -> None:
+    qtbot.waitUntil(lambda: window.run is None, timeout=timeout)
+
+
+def labels(bench) -> list[str]:
+    return sorted(n.label for n in bench.graph.canvas.view_.nodes.values())
+
+
+def test_graph_tab_shows_the_default_example(window):
+    bench = window.workbench
+    window.tabs.setCurrentWidget(bench.graph)
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Training", "Graph", "Gradient flow"]
+    assert labels(bench) == sorted(["w", "b", "x", "target", "prediction", "loss", "AccumulateGrad",
+                                    "AccumulateGrad", "MulBackward0", "AddBackward0", "MseLossBackward0"])
+    shapes = {n.label: n.shape for n in bench.graph.canvas.view_.nodes.values() if n.kind == "variable"}
+    assert shapes["w"] == (1, 1) and shapes["b"] == (1,) and shapes["loss"] == ()
+
+
+def test_the_graph_follows_training_and_gradient_flow_fills(qtbot, window):
+    bench = window.workbench
+    window.tabs.setCurrentWidget(bench.graph)
+    window.training_editor.steps.setValue(300)
+    window.toggle_training()
+    wait_idle(qtbot, window)
+    assert bench.graph.source.startswith("Training step ")
+    assert int(bench.graph.source.split()[2].replace(",", "")) > 0
+    assert bench.gradient_flow.names == ["w", "b"]
+    steps = bench.gradient_flow.curves[0].getOriginalDataset()[0]
+    assert steps[-1] == 300
+
+
+def test_debugger_dock_opens_on_demand_and_walks_a_paused_step(qtbot, window):
+    bench = window.workbench
+    assert not bench.debugger_dock.isVisible()
+    window.tabs.setCurrentWidget(bench.graph)
+    bench.graph.debug_action.trigger()
+    assert bench.debugger_dock.isVisible()
+    window.step_once()                       # one training step, then paused
+    qtbot.waitUntil(lambda: window.trainer.step == 1, timeout=20_000)
+    qtbot.waitUntil(lambda: bench.graph.source.startswith("Training step 1 "), timeout=20_000)
+    panel = bench.debugger
+    assert panel.start_button.isEnabled()
+    qtbot.mouseClick(panel.start_button, Qt.MouseButton.LeftButton)
+    panel.continue_()
+    assert panel.debugger.execution_order[0] == "MseLossBackward0"
+    assert "w.grad" in panel.status.text()
+
+
+def test_start_waits_while_training_runs(qtbot, window):
+    bench = window.workbench
+    window.training_editor.until_stopped.setChecked(True)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.trainer.step > 5, timeout=20_000)
+    assert not bench.debugger.start_button.isEnabled()
+    window.toggle_training()                 # pause
+    assert bench.debugger.start_button.isEnabled()
+    window.stop_training()
+    wait_idle(qtbot, window)
+
+
+def test_typing_a_space_in_the_scratchpad_does_not_start_training(qtbot, window):
+    bench = window.workbench
+    bench.scratchpad_dock.show()
+    bench.scratchpad_dock.raise_()
+    editor = bench.scratchpad.editor
+    editor.setFocus()
+    qtbot.waitUntil(editor.hasFocus)
+    qtbot.keyClicks(editor, "x = 1 ")
+    assert window.run is None and window.state == "Ready"
+    assert "x = 1 " in editor.toPlainText()
