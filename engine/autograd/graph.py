@@ -59,9 +59,17 @@ class Node:
         out = []
         for tensor, version, fn in saved:
             if tensor._vc[0] != version:
-                raise RuntimeError(_inplace_message(tensor, version, fn))
+                raise RuntimeError(_inplace_message(*self._first_changed()))
             out.append(tensor if as_tensors else tensor._data)
         return out
+
+    def _first_changed(self):
+        """The changed saved tensor PyTorch reports: its generated code unpacks saved variables
+        in alphabetical order of their names (MulBackward0 checks `other` before `self`)."""
+        names = self.saved_names if len(self.saved_names) == len(self._saved) else [""] * len(self._saved)
+        changed = sorted((name, i) for i, (name, entry) in enumerate(zip(names, self._saved))
+                         if entry[0]._vc[0] != entry[1])
+        return self._saved[changed[0][1]]
 
     def release(self) -> None:
         if self._saved:
@@ -131,6 +139,8 @@ def _inplace_message(tensor, version: int, fn) -> str:
     if fn is not None:
         op = fn.name()
         op = op[: op.index("Backward")] if "Backward" in op else op
+        if tensor._base is not None:  # PyTorch regenerates a changed view's grad_fn as AsStridedBackward0
+            op = "AsStrided"
         origin = f", which is output 0 of {op},"
     return (
         "one of the variables needed for gradient computation has been modified by an inplace "

@@ -125,7 +125,8 @@ def mul(a, b):
 
 
 def div(a, b):
-    return _binary(a, b, np.true_divide, DivBackward0, True, True)
+    # self is needed only for other's gradient, other for both (as PyTorch saves them)
+    return _binary(a, b, np.true_divide, DivBackward0, isinstance(b, Tensor) and b._rg, True)
 
 
 class RsubBackward1(Node):
@@ -209,10 +210,10 @@ class PowBackward1(Node):
 
 class PowBackward2(Node):
     """A constant base to a tensor power (`2 ** x`)."""
-    saved_names = ("result",)
+    saved_names = ("exponent", "result")
 
     def apply(self, g, F, saved):
-        (r,) = saved
+        r = saved[1]
         return (g * r * float(np.log(self.base)),)
 
 
@@ -226,7 +227,7 @@ def pow(a, exponent):
         node = make_node(PowBackward2, (tb,))
         node.base = da
         t = _wrap(out, grad_fn=node)
-        save(node, t)
+        save(node, tb, t)
         return t
     if tb is None:
         if da.dtype.kind in "iub" and isinstance(db, (float, np.floating)):
