@@ -289,3 +289,22 @@ def test_second_backward_fails_where_torchs_does(op, shapes):
         return [leaf.grad for leaf in leaves]
 
     compare_behaviour(program)
+
+
+# (rows whose graphs deliberately differ from PyTorch's save different tensors: left out)
+@pytest.mark.parametrize("op, shapes", [c for c in CASES if c.values[0].graph])
+def test_inplace_change_of_an_input_is_caught_where_torchs_is(op, shapes):
+    """Each op saves what PyTorch's saves: changing an input in place after the forward fails
+    backward with the same message exactly when PyTorch's does."""
+    inputs = make_inputs(op, shapes)
+
+    def program(T):
+        leaves = [T.tensor(a, requires_grad=True) for a in inputs]
+        hidden = [leaf * 1 for leaf in leaves]   # non-leaf inputs: the message names MulBackward0
+        outs = [o for o in (lambda r: r if isinstance(r, tuple) else (r,))(op.fn(T, *hidden)) if o.requires_grad]
+        for h in hidden:
+            h.detach().add_(0)   # same values, one version later
+        sum(o.sum() for o in outs).backward()
+        return [leaf.grad for leaf in leaves]
+
+    compare_behaviour(program)
