@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-import engine.session as session
+from engine.session.cli import COMMANDS_HELP
 from gui.examples import default_session
 from gui.main_window import APPLICATION, ASSETS, ORGANIZATION, MainWindow, app_icon
 
@@ -18,23 +17,16 @@ CATCH_UP_MS = 400  # after a scripted run: time for queued snapshots to be drawn
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="gradstudio", description="See gradient-based training, live.")
-    parser.add_argument("session", nargs="?", help="a session file to open (default: the linear regression example)")
+    parser = argparse.ArgumentParser(prog="gradstudio", description="See gradient-based training, live.",
+                                     epilog=COMMANDS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("session", nargs="?", help="a session file to open, as File → Save writes it "
+                                                   "(default: the linear regression example)")
     parser.add_argument("--run-steps", type=int, metavar="N", help="train N steps as soon as the window opens")
     parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
                         help="after --run-steps, save a screenshot of the window and quit")
     parser.add_argument("--quit-after", type=float, metavar="SECONDS",
                         help="close the window after this many seconds, whatever it is doing (for tests)")
     return parser.parse_args(argv)
-
-
-def _load_session(path: str):
-    loader = getattr(session, "load_session", None)
-    if loader is None:
-        warnings.warn(f"opening session files is not supported yet; ignoring {path} and opening the default example",
-                      stacklevel=2)
-        return default_session()
-    return loader(path)
 
 
 class ScriptedRun:
@@ -74,7 +66,6 @@ class ScriptedRun:
 
 def run_app(argv: list[str]) -> int:
     args = parse_args(argv)
-    config = _load_session(args.session) if args.session else default_session()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
@@ -83,8 +74,10 @@ def run_app(argv: list[str]) -> int:
     style = ASSETS / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text())
-    window = MainWindow(config)
+    window = MainWindow(default_session())
     window.show()
+    if args.session:  # a file that cannot be opened is shown in a message box over the default example
+        window.session_files.open_path(args.session, ask=False)
     scripted = None
     if args.run_steps is not None:
         scripted = ScriptedRun(app, window, args.run_steps, args.screenshot)

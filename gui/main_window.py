@@ -42,13 +42,13 @@ from gui.examples import default_session, examples
 from gui.form_fields import FieldError
 from gui.graph_workbench import GraphWorkbench
 from gui.plots import FitPlot, LossPlot, ParametersPlot, configure_pyqtgraph
+from gui.session_files import SessionFiles
 from gui.worker import RunEnd, TrainingControl, TrainingRun, TrainingUpdate
 
 ORGANIZATION = "GradStudio"
 APPLICATION = "GradStudio"
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 SETTINGS_VERSION = 2  # bump when docks or toolbars change, so stale saved layouts are ignored
-NOT_YET = "— arrives with session files and export"
 
 TrainerFactory = Callable[[SessionConfig], Trainer]
 
@@ -105,6 +105,7 @@ class MainWindow(QMainWindow):
             editor.committed.connect(self._on_committed)
 
         self.load_session(config or default_session())
+        self.session_files = SessionFiles(self)  # File menu: open, save, export, load weights
         self._restore_layout()
 
     # ----- construction -------------------------------------------------------------------
@@ -132,20 +133,17 @@ class MainWindow(QMainWindow):
                                         self.stop_training)
         self.reset_action = self._action("Reset", sp.SP_BrowserReload, "Ctrl+R",
                                          "Start over from step 0 with the settings in the forms", self.reset)
-        # Session files and export are a later feature: the actions exist (menus, shortcuts
-        # are reserved) but stay disabled rather than pretending to work.
-        self.open_action = self._action("Open…", sp.SP_DialogOpenButton, "Ctrl+O", f"Open a session {NOT_YET}", None)
-        self.save_action = self._action("Save", sp.SP_DialogSaveButton, "Ctrl+S", f"Save the session {NOT_YET}", None)
+        # Their slots are in SessionFiles (gui/session_files.py), made once the window exists.
+        self.open_action = self._action("Open…", sp.SP_DialogOpenButton, "Ctrl+O", "Open a session file", None)
+        self.save_action = self._action("Save", sp.SP_DialogSaveButton, "Ctrl+S", "Save the session", None)
         self.export_action = self._action("Export…", sp.SP_ArrowDown, "Ctrl+E",
-                                          f"Export weights, plots and loss history {NOT_YET}", None)
-        for action in (self.open_action, self.save_action, self.export_action):
-            action.setEnabled(False)
+                                          "Export weights, plots, history and the session into a folder", None)
         self.quit_action = self._action("Quit", sp.SP_DialogCloseButton, QKeySequence.StandardKey.Quit,
                                         "Quit GradStudio", self.close)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = self.file_menu = bar.addMenu("&File")
         file_menu.addActions([self.open_action, self.save_action, self.export_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -270,6 +268,7 @@ class MainWindow(QMainWindow):
         if self._has_progress() and not self.confirm_reset(f"Open the example “{config.name}”?"):
             return
         self.load_session(config)
+        self.session_files.forget_file()
 
     def _has_progress(self) -> bool:
         return self.trainer is not None and self.trainer.step > 0
@@ -590,6 +589,9 @@ class MainWindow(QMainWindow):
     # ----- shutdown --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.session_files.may_close(event):  # the user closed it with unsaved changes and chose Cancel
+            event.ignore()
+            return
         # The worker must be stopped and joined before Qt tears the thread object down,
         # or Qt aborts with "QThread: Destroyed while thread is still running".
         self._end_run()

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QRectF, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QRectF, QSize
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QWidget
@@ -39,6 +39,42 @@ def _laid_out(plot: pg.PlotWidget, width: float, height: float) -> Iterator[QRec
         item.setGeometry(old)
 
 
+@contextmanager
+def _export_mode(widget: QWidget, resolution_scale: float = 1.0) -> Iterator[None]:
+    """pyqtgraph's export mode on every item drawn: scatter symbols are drawn as vector shapes (their
+    on-screen pixmap atlas comes out garbled in SVG) and, being sized in pixels, scaled to the picture's
+    resolution. Everything else is scaled by the painter already, so it keeps a scale of 1."""
+    views = [widget] if isinstance(widget, pg.GraphicsView) else widget.findChildren(pg.GraphicsView)
+    items = [item for view in views for item in view.scene().items() if hasattr(item, "setExportMode")]
+    options = {"antialias": True, "background": pg.mkColor("w"), "resolutionScale": 1.0}
+    # Long thick curves are drawn on screen as separate segments (faster); in a file each curve
+    # should be one path.
+    curves = [(item, item.opts["segmentedLineMode"]) for item in items if isinstance(item, pg.PlotCurveItem)]
+    for item in items:
+        scale = resolution_scale if isinstance(item, pg.ScatterPlotItem) else 1.0
+        item.setExportMode(True, {**options, "resolutionScale": scale})
+    for curve, _ in curves:
+        curve.opts["segmentedLineMode"] = "off"
+    try:
+        yield
+    finally:
+        for item in items:
+            item.setExportMode(False)
+        for curve, mode in curves:
+            curve.opts["segmentedLineMode"] = mode
+
+
+@contextmanager
+def _painting(device) -> Iterator[QPainter]:
+    """A painter on `device` that is ended whatever happens: a device destroyed while still being
+    painted takes the whole process down."""
+    painter = QPainter(device)
+    try:
+        yield painter
+    finally:
+        painter.end()
+
+
 def _logical_size(size: tuple[int, int], dpi: float) -> tuple[float, float]:
     scale = SCREEN_DPI / dpi
     return size[0] * scale, size[1] * scale
@@ -53,7 +89,12 @@ def _check_size(size: tuple[int, int], dpi: float) -> tuple[int, int]:
     return width, height
 
 
-def _png_bytes(image: QImage) -> bytes:
+def _png_bytes(image: QImage, dpi: float) -> bytes:
+    # The DPI goes into the file only now: while painting, a device of another logical DPI makes Qt
+    # rescale fonts and the pictures pyqtgraph's axes cache, drawing them twice too big at 192 dpi.
+    dots_per_meter = round(dpi / 0.0254)
+    image.setDotsPerMeterX(dots_per_meter)
+    image.setDotsPerMeterY(dots_per_meter)
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -63,10 +104,10 @@ def _png_bytes(image: QImage) -> bytes:
     return bytes(data)
 
 
-def _image(size: tuple[int, int], dpi: float) -> QImage:
+def _image(size: tuple[int, int]) -> QImage:
     image = QImage(size[0], size[1], QImage.Format.Format_ARGB32)
     image.fill(QColor("white"))
-    dots_per_meter = round(dpi / 0.0254)
+    dots_per_meter = round(SCREEN_DPI / 0.0254)
     image.setDotsPerMeterX(dots_per_meter)
     image.setDotsPerMeterY(dots_per_meter)
     return image
@@ -75,14 +116,18 @@ def _image(size: tuple[int, int], dpi: float) -> QImage:
 def plot_png(plot: pg.PlotWidget, size: tuple[int, int] = DEFAULT_SIZE, dpi: float = SCREEN_DPI) -> bytes:
     """The plot as PNG bytes of exactly `size` pixels; at a higher DPI the same layout is drawn finer."""
     size = _check_size(size, dpi)
-    image = _image(size, dpi)
-    with _laid_out(plot, *_logical_size(size, dpi)) as source:
-        painter = QPainter(image)
+    image = _image(size)
+    # Drawn as on a high-DPI screen: the painter works in logical pixels and the image's device pixel
+    # ratio makes each one dpi/96 real pixels. (Scaling the painter instead breaks pyqtgraph's axes,
+    # which place their text through the view's own transform.)
+    image.setDevicePixelRatio(dpi / SCREEN_DPI)
+    width, height = _logical_size(size, dpi)
+    with _laid_out(plot, width, height) as source, _export_mode(plot), _painting(image) as painter:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        plot.scene().render(painter, QRectF(0, 0, *size), source)
-        painter.end()
-    return _png_bytes(image)
+        plot.scene().render(painter, QRectF(0, 0, width, height), source)
+    image.setDevicePixelRatio(1.0)
+    return _png_bytes(image, dpi)
 
 
 def _svg_generator(size: tuple[int, int], title: str) -> tuple[QSvgGenerator, QBuffer, QByteArray]:
@@ -103,10 +148,8 @@ def plot_svg(plot: pg.PlotWidget, size: tuple[int, int] = DEFAULT_SIZE, title: s
     """The plot as SVG bytes: curves, axes and text as vectors, `size` in pixels at 96 DPI."""
     size = _check_size(size, SCREEN_DPI)
     generator, buffer, data = _svg_generator(size, title or plot.getPlotItem().titleLabel.text or "plot")
-    with _laid_out(plot, *size) as source:
-        painter = QPainter(generator)
+    with _laid_out(plot, *size) as source, _export_mode(plot), _painting(generator) as painter:
         plot.scene().render(painter, QRectF(0, 0, *size), source)
-        painter.end()
     buffer.close()
     return bytes(data)
 
@@ -117,22 +160,20 @@ def widget_png(widget: QWidget, size: tuple[int, int] | None = None, dpi: float 
     if size is None:
         size = (round(widget.width() * scale), round(widget.height() * scale))
     size = _check_size(size, dpi)
-    image = _image(size, dpi)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.scale(size[0] / max(widget.width(), 1), size[1] / max(widget.height(), 1))
-    widget.render(painter)
-    painter.end()
-    return _png_bytes(image)
+    image = _image(size)
+    with _export_mode(widget, size[0] / max(widget.width(), 1)), _painting(image) as painter:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.scale(size[0] / max(widget.width(), 1), size[1] / max(widget.height(), 1))
+        widget.render(painter, QPoint(0, 0))
+    return _png_bytes(image, dpi)
 
 
 def widget_svg(widget: QWidget, title: str = "GradStudio") -> bytes:
     """A whole widget as SVG at its size on screen; plots inside it stay vector paths."""
     size = (max(widget.width(), 1), max(widget.height(), 1))
     generator, buffer, data = _svg_generator(size, title)
-    painter = QPainter(generator)
-    widget.render(painter)
-    painter.end()
+    with _export_mode(widget), _painting(generator) as painter:
+        widget.render(painter, QPoint(0, 0))
     buffer.close()
     return bytes(data)
 

@@ -1,0 +1,485 @@
+"""The window's File menu for sessions and exports: Open, Open Recent, Save, Save As, Export…, Load
+Weights…, picture entries in each plot's context menu, and asking before unsaved work is lost.
+
+All file work is done by `engine.session` (session_file, export); this only asks for paths and shows
+what happened. Errors go to the window's one message place, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from engine.session import SessionConfig, Snapshot
+from engine.session.export import (WEIGHT_SUFFIXES, ExportError, WeightsError, export_history_csv, export_readme,
+                                   export_weights, load_weights)
+from engine.session.session_file import SessionFileError, read_session_file, write_session_file
+
+from gui.export_dialog import PLOT_CHOICES, ExportOptions, ask_export_options
+from gui.plot_export import export_plot, save_picture, widget_png, widget_svg
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+SESSION_FILTER = "GradStudio sessions (*.json);;All files (*)"
+WEIGHTS_FILTER = "Weights (*.safetensors *.npz *.json);;All files (*)"
+MAX_RECENT = 8
+MODIFIED_POLL_MS = 1000  # how often the title's unsaved-changes mark follows training progress
+
+
+class SessionFiles(QObject):
+    """Owns the session's file (path, saved state, recent files) for one MainWindow."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.settings = window.settings
+        self.path: Path | None = None
+        self._saved_config: dict | None = None
+        self._saved_trainer = None
+        self._saved_step = 0
+        self._forms_edited = False
+        self._weights_loaded = False
+        self._quitting = False
+
+        w = window
+        w.open_action.triggered.connect(self.open)
+        w.save_action.triggered.connect(self.save)
+        w.export_action.triggered.connect(self.export)
+        for action, tip in ((w.open_action, "Open a session file"), (w.save_action, "Save the session"),
+                            (w.export_action, "Export weights, plots, history and the session into a folder")):
+            action.setEnabled(True)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip} ({keys})")
+            action.setStatusTip(tip)
+        self.save_as_action = QAction("Save As…", w)
+        self.save_as_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.save_as_action.setStatusTip("Save the session under a new name")
+        self.save_as_action.triggered.connect(self.save_as)
+        self.load_weights_action = QAction("Load Weights…", w)
+        self.load_weights_action.setStatusTip("Load trained weights (safetensors, .npz, JSON) into the current model")
+        self.load_weights_action.triggered.connect(self.load_weights)
+        w.addAction(self.save_as_action)
+        self.recent_menu = QMenu("Open &Recent", w)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        menu = w.file_menu
+        menu.insertMenu(w.save_action, self.recent_menu)
+        menu.insertAction(w.export_action, self.save_as_action)
+        menu.insertSeparator(w.export_action)
+        menu.insertAction(w.quit_action, self.load_weights_action)
+        menu.insertSeparator(w.quit_action)
+        # Quit asks first; a close() from code (tests, scripted runs) does not.
+        w.quit_action.triggered.disconnect()
+        w.quit_action.triggered.connect(self.quit)
+
+        for editor in w.editors():
+            editor.edited.connect(self._on_forms_edited)
+        self._add_plot_menus()
+        self.mark_saved()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._refresh_modified)
+        self._timer.start(MODIFIED_POLL_MS)
+
+    # ----- saved state ---------------------------------------------------------------------
+
+    def mark_saved(self) -> None:
+        """What the window shows now is what is on disk (or a fresh session with nothing to lose)."""
+        config, _ = self.window._read_forms()
+        self._saved_config = config.to_dict()
+        self._saved_trainer = self.window.trainer
+        self._saved_step = self.window.trainer.step if self.window.trainer is not None else 0
+        self._forms_edited = self._weights_loaded = False
+        self._update_title()
+
+    def forget_file(self) -> None:
+        """Another session (an example) replaced the one from the file."""
+        self.path = None
+        self.mark_saved()
+
+    def has_unsaved_changes(self) -> bool:
+        trainer = self.window.trainer
+        if self._weights_loaded:
+            return True
+        if trainer is not None and trainer.step > 0 and (trainer is not self._saved_trainer
+                                                         or trainer.step != self._saved_step):
+            return True
+        if not self._forms_edited:
+            return False
+        config, _ = self.window._read_forms()
+        return config.to_dict() != self._saved_config
+
+    def _on_forms_edited(self) -> None:
+        self._forms_edited = True
+        self._refresh_modified()
+
+    def _refresh_modified(self) -> None:
+        trainer = self.window.trainer
+        progressed = trainer is not None and trainer.step > 0 and (trainer is not self._saved_trainer
+                                                                   or trainer.step != self._saved_step)
+        modified = self._forms_edited or self._weights_loaded or progressed
+        if "[*]" in self.window.windowTitle():
+            self.window.setWindowModified(modified)
+
+    def _update_title(self) -> None:
+        name = self.window._session_name
+        where = f" — {self.path.name}" if self.path is not None else ""
+        self.window.setWindowTitle(f"{name}{where}[*] — GradStudio")
+        self._refresh_modified()
+
+    def ask_to_save(self, before: str) -> bool:
+        """With unsaved changes, ask Save / Discard / Cancel; True when it is fine to go on."""
+        if not self.has_unsaved_changes():
+            return True
+        step = self.window.trainer.step if self.window.trainer is not None else 0
+        detail = f" (trained to step {step:,})" if step else ""
+        answer = QMessageBox.question(
+            self.window, "Save changes?",
+            f"“{self.window._session_name}”{detail} has changes that are not saved.\n\nSave them before {before}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def quit(self) -> None:
+        if self.ask_to_save("quitting"):
+            self._quitting = True
+            self.window.close()
+
+    def may_close(self, event: QCloseEvent) -> bool:
+        """Whether the window may close: asks only when the user closed it (not a close() from code)."""
+        if self._quitting or not event.spontaneous():
+            return True
+        return self.ask_to_save("closing")
+
+    # ----- the trainer at rest ---------------------------------------------------------------
+
+    @contextmanager
+    def _trainer_at_rest(self) -> Iterator[None]:
+        """Stop the worker while the trainer is read or changed, then carry on as before.
+
+        The run is joined (nothing touches the trainer inside), then restarted running or paused
+        as it was; the loss steps trained since its last update are drawn from the history.
+        """
+        window = self.window
+        run = window.run
+        if run is None:
+            yield
+            return
+        paused = run.control.paused
+        window._end_run()
+        try:
+            yield
+        finally:
+            self._catch_up_loss_plot()
+            if window.trainer is not None and window._can_train():
+                window._start_run(paused=paused)
+                if paused:
+                    window._set_state("Paused")
+            else:
+                window._set_state("Stopped")
+
+    def _catch_up_loss_plot(self) -> None:
+        trainer = self.window.trainer
+        if trainer is None or not len(trainer.history):
+            return
+        plotted = self.window.loss_plot.buffer.column(0)
+        last = plotted[-1] if len(plotted) else 0
+        steps = trainer.history.column("step")
+        newer = steps > last
+        if newer.any():
+            self.window.loss_plot.append(steps[newer], trainer.history.column("loss")[newer])
+
+    # ----- open ------------------------------------------------------------------------------
+
+    def open(self) -> bool:
+        if not self.ask_to_save("opening another session"):
+            return False
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open session", self._start_folder(), SESSION_FILTER)
+        return self.open_path(path, ask=False) if path else False
+
+    def open_path(self, path: str | Path, ask: bool = True) -> bool:
+        """Open a session file; on any problem show it and leave the current session as it was."""
+        if ask and not self.ask_to_save("opening another session"):
+            return False
+        path = Path(path)
+        try:
+            session = read_session_file(path)  # everything is checked before the window changes
+        except SessionFileError as error:
+            self.window._notify(str(error), warning=True)
+            return False
+        window = self.window
+        window.load_session(session.config)
+        if window.trainer is None:
+            window._notify(f"Cannot open {path}: {window.last_message or 'the settings are invalid'}", warning=True)
+            return False
+        try:
+            session.restore(window.trainer)
+        except SessionFileError as error:  # checked already; only a factory that differs could get here
+            window._notify(str(error), warning=True)
+            return False
+        self._show_restored_run()
+        self.path = path.resolve()
+        self._add_recent(self.path)
+        self.mark_saved()
+        window.statusBar().showMessage(f"Opened {path}", 5000)
+        return True
+
+    def _show_restored_run(self) -> None:
+        """Draw what the opened run had reached: loss and parameter history, the fit, the numbers."""
+        window = self.window
+        trainer = window.trainer
+        history = trainer.history
+        window.loss_plot.clear()
+        window.loss_plot.append(history.column("step"), history.column("loss"))
+        names = [name for name, values in trainer.snapshot().params.items()]
+        if len(history) and not window.params_plot.norms_only and history.param_names == names:
+            # Each saved row is a sample of the parameters; gradients were not kept, so their norms are blank.
+            rows = history.rows()
+            columns = [history.columns.index(name) for name in names]
+            shapes = {name: values.shape for name, values in trainer.snapshot().params.items()}
+            window.params_plot.append([
+                Snapshot(step=int(row[0]), loss=float(row[2]),
+                         params={name: np.full(shapes[name], row[column]) for name, column in zip(names, columns)},
+                         grad_norms={name: np.nan for name in names}, grid_x=np.empty(0), grid_pred=np.empty(0))
+                for row in rows])
+        window._draw_snapshot_of_idle_trainer()
+        if trainer.step:
+            window._show_numbers(trainer.step, trainer.last_loss)
+        if trainer.diverged:
+            window._set_state("Diverged")
+        elif window._at_step_limit():
+            window._set_state("Finished")
+        else:
+            window._set_state("Ready" if trainer.step == 0 else "Stopped")
+
+    # ----- save ------------------------------------------------------------------------------
+
+    def _config_to_save(self) -> SessionConfig | None:
+        """The settings that belong with the trained state; None (and a message) when there are none."""
+        window = self.window
+        config, errors = window._read_forms()
+        if errors or window.trainer is None or window.trainer_config is None:
+            window._notify("The settings have errors: fix the marked fields, then save.", warning=True)
+            return None
+        if window._forms_differ_from_trainer(config):
+            # The run was trained with the settings it was built from; the edits wait for a Reset.
+            base = window.trainer_config
+            window.statusBar().showMessage("Saved the settings the run uses; the changed settings apply at the "
+                                           "next Reset and are not in the file.", 8000)
+            return replace(base, name=config.name, training=replace(base.training, lr=config.training.lr,
+                                                                    steps=config.training.steps))
+        return config
+
+    def save(self) -> bool:
+        if self.path is None:
+            return self.save_as()
+        return self.save_to(self.path)
+
+    def save_as(self) -> bool:
+        suggestion = self.path or Path(self._start_folder()) / f"{_slug(self.window._session_name)}.json"
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save session as", str(suggestion), SESSION_FILTER)
+        if not path:
+            return False
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(".json")
+        return self.save_to(path)
+
+    def save_to(self, path: Path) -> bool:
+        config = self._config_to_save()
+        if config is None:
+            return False
+        trainer = self.window.trainer
+        try:
+            with self._trainer_at_rest():
+                write_session_file(path, config, trainer if trainer.step > 0 or self._weights_loaded else None)
+        except SessionFileError as error:
+            self.window._notify(str(error), warning=True)
+            return False
+        self.path = Path(path).resolve()
+        self._add_recent(self.path)
+        self.mark_saved()
+        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    # ----- recent files ----------------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("session/recent", [])
+        return [value] if isinstance(value, str) else [str(item) for item in (value or [])]
+
+    def _add_recent(self, path: Path) -> None:
+        recent = [str(path)] + [item for item in self.recent_files() if item != str(path)]
+        self.settings.setValue("session/recent", recent[:MAX_RECENT])
+        self.settings.setValue("session/folder", str(path.parent))
+        self.settings.sync()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_files()
+        for index, item in enumerate(recent, start=1):
+            action = self.recent_menu.addAction(f"&{index} {Path(item).name}")
+            action.setStatusTip(item)
+            action.setToolTip(item)
+            action.setEnabled(Path(item).is_file())
+            action.triggered.connect(lambda _checked=False, item=item: self.open_path(item))
+        if not recent:
+            self.recent_menu.addAction("No recent sessions").setEnabled(False)
+        self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("Clear Menu")
+        clear.setEnabled(bool(recent))
+        clear.triggered.connect(lambda: self.settings.setValue("session/recent", []))
+
+    def _start_folder(self) -> str:
+        if self.path is not None:
+            return str(self.path.parent)
+        return str(self.settings.value("session/folder", str(Path.home())))
+
+    # ----- weights ---------------------------------------------------------------------------
+
+    def load_weights(self) -> bool:
+        window = self.window
+        if window.trainer is None:
+            window._notify("There is no model to load weights into: fix the marked fields first.", warning=True)
+            return False
+        path, _ = QFileDialog.getOpenFileName(window, "Load weights", self._start_folder(), WEIGHTS_FILTER)
+        return self.load_weights_from(path) if path else False
+
+    def load_weights_from(self, path: str | Path) -> bool:
+        window = self.window
+        try:
+            with self._trainer_at_rest():
+                load_weights(path, window.trainer)
+        except WeightsError as error:
+            window._notify(f"Cannot load weights: {error}", warning=True)
+            return False
+        self._weights_loaded = True
+        window._draw_snapshot_of_idle_trainer()
+        self._refresh_modified()
+        window.statusBar().showMessage(f"Loaded weights from {path}", 5000)
+        return True
+
+    # ----- export ----------------------------------------------------------------------------
+
+    def plot_widgets(self) -> dict[str, pg.PlotWidget]:
+        w = self.window
+        return {"loss": w.loss_plot.plot, "fit": w.fit_plot.plot, "parameters": w.params_plot.values_plot,
+                "gradient_norms": w.params_plot.grads_plot}
+
+    def _default_export_folder(self) -> Path:
+        last = self.settings.value("export/last_folder", "")
+        base = Path(str(last)).parent if last else Path.home() / "GradStudio exports"
+        step = self.window.trainer.step if self.window.trainer is not None else 0
+        return base / f"{_slug(self.window._session_name)}-step{step}"
+
+    def export(self) -> list[Path]:
+        if self.window.trainer is None:
+            self.window._notify("There is nothing to export: fix the marked fields first.", warning=True)
+            return []
+        options = ask_export_options(self.window, self.settings, self._default_export_folder())
+        return self.export_with(options) if options is not None else []
+
+    def export_with(self, options: ExportOptions) -> list[Path]:
+        """Write what `options` ask for; on the first failure show it (files written before it stay)."""
+        window = self.window
+        config = self._config_to_save()
+        if config is None:
+            return []
+        trainer = window.trainer
+        folder = options.folder
+        files: list[Path] = []
+        try:
+            with self._trainer_at_rest():
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as error:
+                    from engine.session.files import describe_os_error
+
+                    raise ExportError(folder, describe_os_error(error)) from None
+                if not folder.is_dir():
+                    raise ExportError(folder, "it is a file, not a folder")
+                if options.weights:
+                    files.append(export_weights(folder / f"weights{WEIGHT_SUFFIXES[options.weights_format]}", trainer,
+                                                options.weights_format, options.dtype,
+                                                {"producer": "GradStudio", "model": config.model.kind,
+                                                 "step": str(trainer.step)}))
+                if options.history:
+                    files.append(export_history_csv(folder / "history.csv", trainer))
+                if options.session:
+                    try:
+                        files.append(write_session_file(folder / "session.json", config, trainer))
+                    except SessionFileError as error:
+                        raise ExportError(error.path, error.message) from None
+                files += self._export_pictures(options)
+                if options.readme:
+                    readme = folder / "README.md"
+                    files.append(export_readme(readme, config, trainer, [*files, readme], options.dtype))
+        except ExportError as error:
+            window._notify(f"{error}. Nothing was lost: files already there are unchanged.", warning=True)
+            return files
+        window.statusBar().showMessage(f"Exported {len(files)} file{'s' * (len(files) != 1)} to {folder}", 8000)
+        return files
+
+    def _export_pictures(self, options: ExportOptions) -> list[Path]:
+        files = []
+        plots = self.plot_widgets()
+        for name in options.plots:
+            for fmt in options.formats():
+                path = options.folder / f"{name}.{fmt}"
+                if name == "window":
+                    content = widget_png(self.window, dpi=options.dpi) if fmt == "png" else widget_svg(self.window)
+                    files.append(save_picture(path, content))
+                else:
+                    files.append(export_plot(plots[name], path, options.png_size, options.dpi))
+        return files
+
+    # ----- per-plot pictures -----------------------------------------------------------------
+
+    def _add_plot_menus(self) -> None:
+        for name, plot in self.plot_widgets().items():
+            # pyqtgraph's own Export… entry offers its SVG exporter, which fails with PySide6: replaced.
+            plot.scene().contextMenu = []
+            menu = plot.getPlotItem().getViewBox().menu
+            menu.addSeparator()
+            for fmt in ("png", "svg"):
+                action = menu.addAction(f"Save {PLOT_CHOICES[name]} plot as {fmt.upper()}…")
+                action.triggered.connect(lambda _checked=False, name=name, fmt=fmt: self.save_plot(name, fmt))
+
+    def save_plot(self, name: str, fmt: str) -> Path | None:
+        folder = self.settings.value("export/picture_folder", self._start_folder())
+        suggestion = Path(str(folder)) / f"{_slug(self.window._session_name)}-{name}.{fmt}"
+        label = "PNG image (*.png)" if fmt == "png" else "SVG image (*.svg)"
+        path, _ = QFileDialog.getSaveFileName(self.window, f"Save the {PLOT_CHOICES[name]} plot", str(suggestion),
+                                              label)
+        if not path:
+            return None
+        path = Path(path)
+        if path.suffix.lower() != f".{fmt}":
+            path = path.with_name(path.name + f".{fmt}")
+        size = (int(self.settings.value("export/png_width", 1200)), int(self.settings.value("export/png_height", 800)))
+        dpi = int(self.settings.value("export/dpi", 96))
+        try:
+            written = export_plot(self.plot_widgets()[name], path, size, dpi)
+        except ExportError as error:
+            self.window._notify(str(error), warning=True)
+            return None
+        self.settings.setValue("export/picture_folder", str(path.parent))
+        self.window.statusBar().showMessage(f"Saved {written}", 5000)
+        return written
+
+
+def _slug(name: str) -> str:
+    """A file-name-friendly form of a session name."""
+    slug = re.sub(r"[^\w.-]+", "-", name, flags=re.UNICODE).strip("-.")
+    return slug[:60] or "session"
