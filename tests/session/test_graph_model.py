@@ -242,3 +242,17 @@ def test_nested_layout_keeps_each_module_frame_around_its_own_nodes_only():
     for i, a in enumerate(siblings):
         for b in siblings[i + 1:]:
             assert not overlaps((a.x, a.y, a.w, a.h), b)
+
+
+def test_graph_debugger_and_scratchpad_modules_import_no_qt():
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = ("import sys\n"
+            "import engine.session.graph_model, engine.session.graph_layout, engine.session.graph_inspect\n"
+            "import engine.session.debugger, engine.session.scratchpad\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'PyQt', 'pyqtgraph'))))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
