@@ -132,13 +132,26 @@ class RemovableHandle:
         self.remove()
 
 
+_CPP_NODES = {"CopySlices", "CopyBackwards", "AccumulateGrad"}  # PyTorch names these torch::autograd::X
+
+
+def _forward_op_name(name: str) -> str:
+    """PyTorch's Node::forward_op_name: "MulBackward0" -> "Mul", "PowBackward1" -> "Pow1"."""
+    if name in _CPP_NODES:
+        return "torch::autograd::" + name
+    pos = name.rfind("Backward")
+    suffix = name[pos + 8:] if pos >= 0 else None
+    if suffix is None or not suffix.isdigit() and suffix:
+        return name
+    return name[:pos] + ("" if suffix in ("", "0") else suffix)
+
+
 def _inplace_message(tensor, version: int, fn) -> str:
     type_name = _TENSOR_TYPE_NAMES.get(tensor._data.dtype.name, "Tensor")
     shape = ", ".join(str(s) for s in tensor._data.shape)
     origin = ""
     if fn is not None:
-        op = fn.name()
-        op = op[: op.index("Backward")] if "Backward" in op else op
+        op = _forward_op_name(fn.name())
         if tensor._base is not None:  # PyTorch regenerates a changed view's grad_fn as AsStridedBackward0
             op = "AsStrided"
         origin = f", which is output 0 of {op},"
