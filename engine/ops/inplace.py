@@ -14,9 +14,19 @@ LEAF_INPLACE_MESSAGE = "a leaf Variable that requires grad is being used in an i
 VIEW_OF_LEAF_INPLACE_MESSAGE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 
 
-def check_inplace(x, recording: bool) -> None:
-    """Refuse what PyTorch refuses: in-place on a leaf that requires grad while recording,
-    and (here) in-place on a view whose history would need rebasing."""
+OVERLAP_MESSAGE = ("unsupported operation: more than one element of the written-to tensor refers to a single "
+                   "memory location. Please clone() the tensor before performing the operation.")
+
+
+def check_inplace(x, recording: bool, whole: bool = False) -> None:
+    """Refuse what PyTorch refuses: writing all of an expanded tensor (`whole`: its elements
+    share memory), in-place on a leaf that requires grad while recording, and (here) in-place
+    on a view whose history would need rebasing."""
+    if whole:
+        d = x._data
+        for stride, size in zip(d.strides, d.shape):
+            if stride == 0 and size > 1:
+                raise RuntimeError(OVERLAP_MESSAGE)
     if recording or (x._rg and needs_grad(x)):
         if x._fn is None and x._rg:
             raise RuntimeError(LEAF_INPLACE_MESSAGE)
@@ -31,7 +41,7 @@ def check_inplace(x, recording: bool) -> None:
 def _inplace_binary(x, other, np_fn, node_cls, alpha=1):
     t_other, d_other = operand(other)
     record = needs_grad(x, t_other)
-    check_inplace(x, record)
+    check_inplace(x, record, whole=True)
     if alpha != 1:
         d_other = d_other * alpha
     if x._data.dtype.kind in "iub" and np.result_type(x._data, d_other).kind == "f":
@@ -116,7 +126,7 @@ class CopyBackwards(Node):
 def _overwrite(x, fill, node_cls) -> Tensor:
     """zero_/fill_/uniform_/normal_: the old history is cut (it gets zero gradient)."""
     record = x._fn is not None and needs_grad(x)
-    check_inplace(x, needs_grad(x))
+    check_inplace(x, needs_grad(x), whole=True)
     node = make_node(node_cls, (x,)) if record else None
     fill(x._data)
     x._vc[0] += 1
@@ -138,7 +148,7 @@ def copy_(x, src):
     src_t = src if isinstance(src, Tensor) else None
     data = src._data if src_t is not None else np.asarray(src)
     record = needs_grad(x, src_t)
-    check_inplace(x, record)
+    check_inplace(x, record, whole=True)
     node = None
     if record:
         node = make_node(CopyBackwards, (x, src_t))  # wired to x's history before the change
@@ -160,7 +170,7 @@ def copy_of(src) -> Tensor:
 
 
 def clamp_(x, min=None, max=None):  # noqa: A002
-    check_inplace(x, needs_grad(x))
+    check_inplace(x, needs_grad(x), whole=True)
     if needs_grad(x):
         raise RuntimeError("clamp_ on a tensor that requires grad is not supported; use clamp()")
     np.clip(x._data, min, max, out=x._data)
