@@ -308,3 +308,20 @@ def test_inplace_change_of_an_input_is_caught_where_torchs_is(op, shapes):
         return [leaf.grad for leaf in leaves]
 
     compare_behaviour(program)
+
+
+@pytest.mark.parametrize("op, shapes", [c for c in CASES if c.values[0].graph])
+def test_inplace_change_of_the_output_is_caught_where_torchs_is(op, shapes):
+    """Ops that save their result (exp, tanh, sqrt, sigmoid, relu, ...) fail backward after it
+    was changed in place, with PyTorch's message; the others do not."""
+    inputs = make_inputs(op, shapes)
+
+    def program(T):
+        leaves = [T.tensor(a, requires_grad=True) for a in inputs]
+        outs = [o for o in (lambda r: r if isinstance(r, tuple) else (r,))(op.fn(T, *leaves)) if o.requires_grad]
+        for o in outs:
+            o.detach().mul_(1)
+        sum(o.sum() for o in outs).backward()
+        return [leaf.grad for leaf in leaves]
+
+    compare_behaviour(program)
