@@ -24,6 +24,7 @@ from engine.session.trainer import Trainer
 WEIGHT_FORMATS = ("safetensors", "npz", "json")
 WEIGHT_SUFFIXES = {"safetensors": ".safetensors", "npz": ".npz", "json": ".json"}
 _SUFFIX_FORMATS = {suffix: name for name, suffix in WEIGHT_SUFFIXES.items()}
+_NO_SAFETENSORS = "the safetensors package is not installed (pip install safetensors); .npz and JSON work without it"
 DTYPES = ("float32", "float64")
 JSON_WEIGHTS_FORMAT = "gradstudio-weights"
 
@@ -112,7 +113,11 @@ def export_weights(path: str | os.PathLike, target: Trainer | nn.Module | Mappin
     for name, values in weights.items():
         if not np.isfinite(values).all():
             raise ExportError(path, f"parameter {name!r} holds NaN or Inf; there is nothing worth saving")
-    return _write(path, weights_bytes(weights, fmt, metadata))
+    try:
+        content = weights_bytes(weights, fmt, metadata)
+    except ImportError:
+        raise ExportError(path, _NO_SAFETENSORS) from None
+    return _write(path, content)
 
 
 def read_weights(path: str | os.PathLike, fmt: str | None = None) -> dict[str, np.ndarray]:
@@ -132,6 +137,8 @@ def read_weights(path: str | os.PathLike, fmt: str | None = None) -> dict[str, n
             return _json_weights(json.loads(path.read_text(encoding="utf-8")), name)
     except WeightsError:
         raise
+    except ImportError:
+        raise WeightsError(f"{name}: {_NO_SAFETENSORS}") from None
     except FileNotFoundError:
         raise WeightsError(f"{name}: there is no such file") from None
     except OSError as error:
