@@ -129,7 +129,7 @@ class MainWindow(QMainWindow):
                                          self.toggle_training)
         self.step_action = self._action("Step", sp.SP_MediaSkipForward, "Ctrl+.", "Run one training step",
                                         self.step_once)
-        self.stop_action = self._action("Stop", sp.SP_MediaStop, None, "Stop the run, keeping what it learned",
+        self.stop_action = self._action("Stop", sp.SP_MediaStop, "Esc", "Stop the run, keeping what it learned",
                                         self.stop_training)
         self.reset_action = self._action("Reset", sp.SP_BrowserReload, "Ctrl+R",
                                          "Start over from step 0 with the settings in the forms", self.reset)

@@ -199,6 +199,10 @@ def test_shortcuts_trigger_their_actions(qtbot, window):
     qtbot.waitUntil(lambda: window.trainer.step > 3, timeout=10_000)
     qtbot.keyClick(target, Qt.Key.Key_Space)
     assert window.state == "Paused"
+    qtbot.keyClick(target, Qt.Key.Key_Space)
+    qtbot.keyClick(target, Qt.Key.Key_Escape)  # Stop
+    qtbot.waitUntil(lambda: window.run is None, timeout=5000)
+    assert window.state == "Stopped" and window.trainer.step > 3
     qtbot.keyClick(target, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert window.trainer.step == 0 and window.state == "Ready"
 
