@@ -277,7 +277,8 @@ def getitem(x, index):
             if not -size <= i < size:
                 raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
             key = (slice(None),) * dim + (int(i),)
-            result = _view_result(result, result._data[key], SelectBackward0, shape=shape, index=key)
+            # the trailing Ellipsis keeps a 0-d result a view (numpy returns a copied scalar otherwise)
+            result = _view_result(result, result._data[key + (Ellipsis,)], SelectBackward0, shape=shape, index=key)
     if result is x:
         return _view_result(x, data.view(), None if not needs_grad(x) else SliceBackward0,
                             shape=data.shape, index=(slice(None),))
