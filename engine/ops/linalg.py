@@ -155,10 +155,14 @@ def _squeezed(out, node_cls, shape=None):
     """`out` reshaped to `shape` (default: without its leading 1) and recorded as node_cls."""
     data = out._data.reshape(shape if shape is not None else out._data.shape[1:])
     if out._fn is None:
-        return _wrap(data)
-    node = make_node(node_cls, (out,))
-    node.shape = out._data.shape
-    return _wrap(data, grad_fn=node)
+        t = _wrap(data)
+    else:
+        node = make_node(node_cls, (out,))
+        node.shape = out._data.shape
+        t = _wrap(data, grad_fn=node)
+    if node_cls is SqueezeBackward4:
+        t._vc[0] = 1  # PyTorch squeezes the product in place (squeeze_): it is at version 1
+    return t
 
 
 def rmatmul(a, b):
