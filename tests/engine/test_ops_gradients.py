@@ -325,3 +325,19 @@ def test_inplace_change_of_the_output_is_caught_where_torchs_is(op, shapes):
         return [leaf.grad for leaf in leaves]
 
     compare_behaviour(program)
+
+
+@pytest.mark.parametrize("op, shapes", [c for c in CASES if c.values[0].graph])
+def test_results_share_storage_exactly_where_torchs_do(op, shapes):
+    """Views (view, reshape, expand, transposes, basic indexing ...) see later in-place changes
+    of their input and share its version counter; every other result is a copy."""
+    inputs = make_inputs(op, shapes)
+
+    def program(T):
+        xs = [T.tensor(a) for a in inputs]
+        outs = (lambda r: list(r) if isinstance(r, tuple) else [r])(op.fn(T, *xs))
+        for x in xs:
+            x.add_(1)
+        return [outs, [o._version for o in outs]]
+
+    compare_behaviour(program)
