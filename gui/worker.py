@@ -21,7 +21,9 @@ SNAPSHOT_INTERVAL_S = 1 / 30
 # the worker sleeps while the GUI draws, and spaces updates so that drawing gets at most
 # this share of the time.
 GUI_SHARE = 0.2
-DELIVERY_TIMEOUT_S = 0.5  # never wait longer than this for the GUI (e.g. while it shows a modal dialog)
+# A safety net only: the GUI always marks an update delivered (a modal dialog runs its own
+# event loop, closing sets it), and the window reads the trainer while the worker waits.
+DELIVERY_TIMEOUT_S = 5.0
 DENSE_STEPS = 256
 
 
