@@ -14,10 +14,17 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             print("gradstudio: 'train' is not available yet in this version", file=sys.stderr)
             return 2
-        return train_main(args[1:])
+        return train_main(args[1:], make_plot_renderer=_plot_renderer)
     from gui.app import run_app
 
     return run_app(args)
+
+
+def _plot_renderer(*args, **kwargs):
+    """Qt draws the headless run's plots; imported only when plots are asked for."""
+    from gui.plot_export import run_plot_renderer
+
+    return run_plot_renderer(*args, **kwargs)
 
 
 if __name__ == "__main__":

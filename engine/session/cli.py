@@ -126,12 +126,16 @@ def _plot_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def main(argv: list[str] | None = None) -> int:
-    """The `gradstudio train` command; returns the exit status."""
+def main(argv: list[str] | None = None, make_plot_renderer=None) -> int:
+    """The `gradstudio train` command; returns the exit status.
+
+    make_plot_renderer(config, trainer, samples, size=...) draws the plots; the launcher in
+    gui/ passes it, so that engine/ itself never imports gui/ or Qt.
+    """
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     err = sys.stderr
     try:
-        return _train(args, err)
+        return _train(args, err, make_plot_renderer)
     except _BadInput as error:
         print(f"gradstudio train: {error}", file=err)
         return EXIT_BAD_INPUT
@@ -141,7 +145,7 @@ class _BadInput(Exception):
     pass
 
 
-def _train(args: argparse.Namespace, err: TextIO) -> int:
+def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
     from dataclasses import replace
 
     from engine.session.config import ConfigError
@@ -205,13 +209,14 @@ def _train(args: argparse.Namespace, err: TextIO) -> int:
 
     renderer = None
     if plot_size is not None:
+        if make_plot_renderer is None:
+            raise _BadInput("this entry point cannot draw plots; run `gradstudio train`, or use --no-plots")
         # Plots are drawn by Qt, which must not look for a display: offscreen, whatever the environment says.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         try:
-            from gui.plot_export import run_plot_renderer
+            renderer = make_plot_renderer(config, trainer, samples, size=plot_size)
         except ImportError as error:
             raise _BadInput(f"cannot draw plots without Qt ({error}); use --no-plots") from None
-        renderer = run_plot_renderer(config, trainer, samples, size=plot_size)
     saved_config = replace(config, training=replace(config.training, steps=limit))
     try:
         run = export_run_folder(args.out, saved_config, trainer, args.weights_format, renderer, session.scratchpad,

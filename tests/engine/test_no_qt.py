@@ -31,3 +31,13 @@ def test_importing_engine_and_all_submodules_loads_no_qt():
     assert "engine.nn" in report["modules"] and "engine.optim" in report["modules"]
     qt = [m for m in report["modules"] if m.split(".")[0] in QT_MODULES]
     assert qt == []
+
+
+def test_no_engine_source_imports_qt_or_gui():
+    """The one-way door, checked in the source too (a lazy import inside a function would
+    not show up in sys.modules): engine/ never names Qt, pyqtgraph or the gui package."""
+    import re
+    pattern = re.compile(r"^\s*(from|import)\s+(gui\b|" + "|".join(QT_MODULES) + r")", re.M)
+    offenders = [str(path.relative_to(REPO)) for path in (REPO / "engine").rglob("*.py")
+                 if pattern.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []
