@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import engine
-from tests.engine.helpers import check_grads, compare_behaviour, compare_with_torch
+from tests.engine.helpers import Const, check_grads, compare_behaviour, compare_with_torch
 
 # the table's x.T rows on non-2-d tensors warn (once) in both libraries, as they should
 pytestmark = pytest.mark.filterwarnings("ignore:The use of `x.T` on tensors:UserWarning")
@@ -339,5 +339,29 @@ def test_results_share_storage_exactly_where_torchs_do(op, shapes):
         for x in xs:
             x.add_(1)
         return [outs, [o._version for o in outs]]
+
+    compare_behaviour(program)
+
+
+@pytest.mark.parametrize("op, shapes", [c for c in CASES if len(c.values[1]) > 1])
+@pytest.mark.parametrize("which", [0, -1])
+def test_matches_torch_when_only_one_input_requires_grad(op, shapes, which):
+    inputs = make_inputs(op, shapes)
+    inputs = [a if i == which % len(inputs) else Const(a) for i, a in enumerate(inputs)]
+    compare_with_torch(op.fn, inputs, dtype=np.float64, check_graph=op.graph)
+
+
+@pytest.mark.parametrize("op, shapes", [c for c in CASES if c.values[0].graph])
+def test_no_grad_records_nothing(op, shapes):
+    inputs = make_inputs(op, shapes)
+
+    def program(T):
+        xs = [T.tensor(a, requires_grad=True) for a in inputs]
+        with T.no_grad():
+            outs = (lambda r: list(r) if isinstance(r, tuple) else [r])(op.fn(T, *xs))
+        # PyTorch marks a view made under no_grad of a tensor requiring grad requires_grad=True
+        # (and forbids in-place on it later); the engine does not: views' flags are left out
+        return [[o.detach() for o in outs],
+                [(o.requires_grad if o._base is None else "view", o.is_leaf, o.grad_fn) for o in outs]]
 
     compare_behaviour(program)
