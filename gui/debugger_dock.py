@@ -10,9 +10,9 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QGroupBox, QHB
                                QListWidgetItem, QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from engine.autograd.graph import AccumulateGrad
 from engine.session import tensor_summary as summary
 from engine.session.debugger import BackwardDebugger, DebuggerError
+from engine.session.debugger_text import record_rows, short_values
 from engine.session.graph_model import VARIABLE, GraphModel
 from engine.session.scratchpad import BackwardRequest
 
@@ -288,7 +288,7 @@ class DebuggerPanel(QWidget):
             return f"Walk ended after {len(d.records)} node(s): {d.abandoned}"
         if d.finished:
             leaves = [(leaf, after) for r in d.records for leaf, _, after in r.accumulated]
-            grads = ", ".join(f"{self._tensor_label(leaf)}.grad = {_short(after)}" for leaf, after in leaves[:4])
+            grads = ", ".join(f"{self._tensor_label(leaf)}.grad = {short_values(after)}" for leaf, after in leaves[:4])
             return f"Finished: {len(d.records)} nodes ran" + (f" · {grads}" if grads else "")
         where = f"node {len(d.records)} of {total}" if d.records else f"{total} nodes to run"
         return f"Walking {self.description} · {where}" + (f" · {d.stop_reason}" if d.stop_reason else "")
@@ -368,61 +368,6 @@ class DebuggerPanel(QWidget):
                 child = item.child(j)
                 lines.append(f"  {child.text(0)}: {child.text(1)}")
         return "\n".join(lines)
-
-
-def _short(values) -> str:
-    """A gradient in a status line: its elements if there are a few, else its shape."""
-    return summary.values(values) if values.size <= 3 else summary.brief(values)
-
-
-def record_rows(record, label, retain_graph: bool) -> list[tuple[str, str, list]]:
-    """(title, value, [(child title, child value)]) rows describing one backward record."""
-    received = "gradient received (after hooks)" if any(c.kind in ("tensor", "prehook") for c in record.hooks) \
-        else "gradient received"
-    rows = [(received, summary.describe(record.grad_in), [])]
-    node = record.node
-    if isinstance(node, AccumulateGrad):
-        for leaf, before, after in record.accumulated:
-            before_text = "None" if before is None else summary.describe(before)
-            rows.append((f"{label(leaf)}.grad", f"{before_text}  →  {summary.describe(after)}", []))
-        if record.captured:
-            rows.append(("captured", "returned by autograd.grad instead of accumulated", []))
-    else:
-        sent = []
-        for slot, ((nxt, _), grad) in enumerate(zip(node.next_functions, record.grads_out)):
-            if nxt is None:
-                target = f"input {slot}: constant"
-            elif isinstance(nxt, AccumulateGrad):
-                target = f"input {slot} → AccumulateGrad ({label(nxt.variable)})"
-            else:
-                target = f"input {slot} → {nxt.name()}"
-            sent.append((target, "no gradient (needs none)" if grad is None else summary.describe(grad)))
-        rows.append(("gradients sent", f"{sum(g is not None for g in record.grads_out)} of {len(sent)} inputs", sent))
-        if record.retained:
-            rows.append(("non-leaf gradient", "kept in .grad of " + ", ".join(label(t) for t in record.retained)
-                         + " (retain_grad())", []))
-        else:
-            rows.append(("non-leaf gradient", "dropped after use (call retain_grad() to keep it in .grad)", []))
-        if record.released:
-            rows.append(("saved tensors", "freed after this node ran (retain_graph=False)", []))
-        elif node._saved:
-            rows.append(("saved tensors", "kept (retain_graph=True)" if retain_graph else "kept", []))
-        else:
-            rows.append(("saved tensors", "none needed", []))
-    if record.hooks:
-        hooks = []
-        for call in record.hooks:
-            name = getattr(call.hook, "__qualname__", None) or getattr(call.hook, "__name__", type(call.hook).__name__)
-            if call.kind == "retain_grad":
-                hooks.append(("retain_grad", f"kept the gradient of {label(call.hook)}"))
-            elif call.returned is None:
-                hooks.append((f"{call.kind} hook {name}", "returned None: gradient unchanged"))
-            else:
-                returned = call.returned[0] if isinstance(call.returned, tuple) else call.returned
-                value = getattr(returned, "_data", returned)
-                hooks.append((f"{call.kind} hook {name}", f"returned {summary.describe(value)}: replaces the gradient"))
-        rows.append(("hooks fired", str(len(record.hooks)), hooks))
-    return rows
 
 
 class DebuggerDock(QDockWidget):

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter
 
 from engine.session import tensor_summary as summary
 from engine.session.graph_inspect import node_details
-from engine.session.graph_model import MODULE, VARIABLE, GraphModel, build_graph
+from engine.session.graph_build import build_graph
+from engine.session.graph_model import MODULE, VARIABLE, GraphModel
 from gui.graph_canvas import GraphCanvas
 
 EXPANDED_NODES = 20         # graphs with more nodes start with their innermost modules collapsed

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QWidget
 
-from engine.session.graph_model import build_graph, training_step_graph
+from engine.session.graph_build import build_graph, training_step_graph
 from engine.session.scratchpad import BackwardRequest
 from gui.debugger_dock import DebuggerDock
 from gui.gradient_flow import GradientFlowPlot

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from engine.autograd.graph import AccumulateGrad
 from engine.session import tensor_summary as summary
-from engine.session.graph_model import MODULE, OPERATOR, ROLE_LEGEND, VARIABLE, GraphModel, GraphNode, saved_slots
+from engine.session.graph_build import saved_slots
+from engine.session.graph_model import MODULE, OPERATOR, ROLE_LEGEND, VARIABLE, GraphModel, GraphNode
 from engine.session.module_calls import ModuleCall
 from engine.tensor import Tensor
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from engine.session import ModelConfig, SessionConfig, Trainer
 from engine.session import tensor_summary as summary
-from engine.session.graph_model import training_step_graph
+from engine.session.graph_build import training_step_graph
 from gui.graph_view import GraphPanel
 
 

@@ -7,6 +7,7 @@ import engine as torch
 from engine import nn
 from engine.autograd.graph import SECOND_BACKWARD_MESSAGE, AccumulateGrad
 from engine.session.debugger import BackwardDebugger, DebuggerError
+from engine.session.debugger_text import record_rows
 
 
 # -- each case builds a fresh graph from fixed values: (root, {name: tensor whose .grad to compare})
@@ -197,3 +198,20 @@ def test_start_refuses_what_backward_refuses():
     assert debugger.start(x * 2, gradient=torch.ones(3))
     debugger.continue_()
     assert x.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+def test_record_rows_say_what_a_node_received_sent_kept_and_freed():
+    root, tensors = retained()
+    debugger = BackwardDebugger()
+    debugger.start(root)
+    debugger.step(), debugger.step()
+    mul = debugger.step()                              # y = x * 2, which retains its gradient
+    rows = {title: (value, dict(children)) for title, value, children in record_rows(mul, lambda t: "y", False)}
+    assert rows["gradient received"][0] == "[4., -8., 12.]"
+    assert rows["gradients sent"][1] == {"input 0 → AccumulateGrad (y)": "[8., -16., 24.]",
+                                         "input 1: constant": "no gradient (needs none)"}
+    assert rows["non-leaf gradient"][0] == "kept in .grad of y (retain_grad())"
+    assert rows["saved tensors"][0] == "freed after this node ran (retain_graph=False)"
+    leaf = debugger.step()
+    (title, value, _), = [r for r in record_rows(leaf, lambda t: "x", False) if r[0].endswith(".grad")]
+    assert (title, value) == ("x.grad", "None  →  [8., -16., 24.]")

@@ -1,5 +1,5 @@
-"""The graph model: which variables and operators a root's graph has, the edges in data-flow
-direction, module boxes, and a layered layout that is fast and points every edge downward."""
+"""Building the graph model: which variables and operators a root's graph has, the edges in
+data-flow direction, module boxes, and a layered layout that is fast and points every edge down."""
 import time
 
 import pytest
@@ -10,8 +10,9 @@ from engine.session import SessionConfig, Trainer
 from engine.session.debugger import BackwardDebugger
 from engine.session.graph_inspect import node_details
 from engine.session.graph_layout import crossings, layered_layout, nested_layout
-from engine.session.graph_model import (CONSTANT, DETACHED, INPUT, MODULE, OPERATOR, OUTPUT, PARAMETER,
-                                        RESULT, RETAINED, VARIABLE, build_graph, training_step_graph)
+from engine.session.graph_build import build_graph, training_step_graph
+from engine.session.graph_model import (CONSTANT, DETACHED, INPUT, MODULE, OPERATOR, OUTPUT, PARAMETER, RESULT,
+                                        RETAINED, VARIABLE)
 from engine.session.module_calls import ModuleCallRecorder
 
 
@@ -249,7 +250,7 @@ def test_graph_debugger_and_scratchpad_modules_import_no_qt():
     import sys
     from pathlib import Path
     code = ("import sys\n"
-            "import engine.session.graph_model, engine.session.graph_layout, engine.session.graph_inspect\n"
+            "import engine.session.graph_build, engine.session.graph_layout, engine.session.graph_inspect\n"
             "import engine.session.debugger, engine.session.scratchpad\n"
             "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'PyQt', 'pyqtgraph'))))\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
