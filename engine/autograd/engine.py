@@ -130,8 +130,25 @@ def _run_tensor_hooks(hooks, grad, create_graph, calls, kind="tensor"):
         returned = fn(_as_tensor(grad))
         calls.append(HookCall(kind, fn, returned))
         if returned is not None:
+            _check_hook_result(fn, grad, returned)
             grad = _unwrap(returned, create_graph)
     return grad
+
+
+def _check_hook_result(fn, grad, returned) -> None:
+    """A hook may replace a gradient only by one of the same type and size (PyTorch's checks)."""
+    from engine.autograd.graph import _TENSOR_TYPE_NAMES
+    name = getattr(fn, "__name__", "<unknown>")
+    if not isinstance(returned, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(returned).__name__}'")
+    grad = grad._data if isinstance(grad, Tensor) else np.asarray(grad)
+    before, after = grad.dtype, returned._data.dtype
+    if before != after:
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was "
+                           f"torch.{_TENSOR_TYPE_NAMES.get(before.name, 'Tensor')} got "
+                           f"torch.{_TENSOR_TYPE_NAMES.get(after.name, 'Tensor')})")
+    if grad.shape != returned._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
 
 
 def _accumulate(leaf, grad, create_graph: bool):
