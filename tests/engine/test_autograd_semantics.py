@@ -167,6 +167,42 @@ def hook_sees_gradient_before_retain_grad_stores_it(T):
     return [y.grad, x.grad]
 
 
+def hook_returning_another_size(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.register_hook(lambda g: T.ones(3))
+    y.sum().backward()
+
+
+def hook_returning_another_dtype(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.register_hook(lambda g: g.double())
+    y.sum().backward()
+
+
+def hook_returning_a_number(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    x.register_hook(lambda g: 5)
+    (x * 3).sum().backward()
+
+
+def node_hooks_and_prehooks(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    order = []
+    y.register_hook(lambda g: order.append(("tensor", g)))
+    y.grad_fn.register_prehook(lambda grad_outputs: order.append(("pre", grad_outputs)))
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: order.append(("post", grad_inputs, grad_outputs)))
+    y.retain_grad()
+    y.sum().backward(retain_graph=True)
+    y.grad_fn.register_prehook(lambda grad_outputs: (grad_outputs[0] * 10,))
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: (grad_inputs[0] + 1, None))
+    x.grad = None
+    y.sum().backward()
+    return [order, y.grad, x.grad]
+
+
 def register_hook_on_tensor_without_grad(T):
     T.ones(2).register_hook(lambda g: g)
 
@@ -596,6 +632,7 @@ BEHAVIOURS = [
     non_leaf_grad_warns_and_is_none, retain_grad_keeps_non_leaf_gradient, retain_grad_on_a_leaf_is_a_no_op,
     hooks_replace_gradients_and_can_be_removed, leaf_hook_changes_what_accumulates,
     hook_sees_gradient_before_retain_grad_stores_it, register_hook_on_tensor_without_grad,
+    hook_returning_another_size, hook_returning_another_dtype, hook_returning_a_number, node_hooks_and_prehooks,
     detach_shares_storage_and_version, inplace_through_detach_trips_saved_tensor_check,
     inplace_through_data_bypasses_the_check, inplace_change_of_saved_output, inplace_change_of_saved_leaf,
     inplace_change_of_saved_input_with_history, leaf_inplace_under_grad_mode, leaf_inplace_under_no_grad_is_allowed,
