@@ -63,6 +63,7 @@ class TrainingControl:
         self._lr: float | None = None  # new learning rate, applied at the next step
         self._max_steps = max_steps
         self._delivered = threading.Event()  # set when the GUI has drawn the last update
+        self.drawing_wait_s = 0.0  # time the worker has spent waiting for the GUI to draw (the window's cost)
         self._delivered.set()
 
     def pause(self) -> None:
@@ -86,7 +87,11 @@ class TrainingControl:
 
     def wait_delivered(self, timeout: float) -> bool:
         """Sleep (without the GIL) until the GUI has drawn the update; False on timeout."""
-        return self._delivered.wait(timeout)
+        began = time.perf_counter()
+        try:
+            return self._delivered.wait(timeout)
+        finally:
+            self.drawing_wait_s += time.perf_counter() - began
 
     def mark_delivered(self) -> None:
         """The GUI has drawn the last update: the worker may go on."""
