@@ -228,12 +228,16 @@ class SessionFiles(QObject):
         except SessionFileError as error:  # checked already; only a factory that differs could get here
             window._notify(str(error), warning=True)
             return False
+        window.workbench.scratchpad.set_text(session.scratchpad)  # shown, never run until Run is pressed
         self._show_restored_run()
         self.path = path.resolve()
         self._add_recent(self.path)
         self.mark_saved()
         window.statusBar().showMessage(f"Opened {path}", 5000)
         return True
+
+    def _scratchpad_text(self) -> str:
+        return self.window.workbench.scratchpad.text()
 
     def _show_restored_run(self) -> None:
         """Draw what the opened run had reached: loss and parameter history, the fit, the numbers."""
@@ -303,7 +307,8 @@ class SessionFiles(QObject):
         trainer = self.window.trainer
         try:
             with self._trainer_at_rest():
-                write_session_file(path, config, trainer if trainer.step > 0 or self._weights_loaded else None)
+                write_session_file(path, config, trainer if trainer.step > 0 or self._weights_loaded else None,
+                                   self._scratchpad_text())
         except SessionFileError as error:
             self.window._notify(str(error), warning=True)
             return False
@@ -418,7 +423,8 @@ class SessionFiles(QObject):
                     files.append(export_history_csv(folder / "history.csv", trainer))
                 if options.session:
                     try:
-                        files.append(write_session_file(folder / "session.json", config, trainer))
+                        files.append(write_session_file(folder / "session.json", config, trainer,
+                                                        self._scratchpad_text()))
                     except SessionFileError as error:
                         raise ExportError(error.path, error.message) from None
                 files += self._export_pictures(options)

@@ -320,3 +320,17 @@ def test_safetensors_from_the_window_load_with_the_standard_reader(qtbot, window
     assert [path.name for path in files] == ["weights.safetensors"]
     weights = safetensors.numpy.load_file(str(files[0]))
     assert weights["w"].dtype == np.float32 and weights["w"].shape == (1, 1)
+
+
+def test_scratchpad_text_is_saved_and_reopened_without_running(qtbot, window, second_window, tmp_path, monkeypatch):
+    program = "x = torch.tensor(2.0, requires_grad=True)\ny = x**2 + 3*x + 1\ny.backward()\nprint(x.grad)\n"
+    window.workbench.scratchpad.set_text(program)
+    path = tmp_path / "with_scratchpad.json"
+    answer_files(monkeypatch, path)
+    window.save_action.trigger()
+    assert read_session_file(path).scratchpad == program
+
+    second_window.open_action.trigger()
+    pad = second_window.workbench.scratchpad
+    assert pad.text() == program
+    assert not pad.running  # opening shows the program; only Run runs it
