@@ -1,6 +1,7 @@
-"""The two checks every engine test is built from: `check_grads` (the engine's backward
-against central finite differences in float64) and `compare_with_torch` (one program run
-through both libraries, compared value by value, gradient by gradient, node by node).
+"""The checks every engine test is built from: `check_grads` (the engine's backward against
+central finite differences in float64), `compare_with_torch` (one program run through both
+libraries, compared value by value, gradient by gradient, node by node) and
+`compare_behaviour` (what a program observes, raises and warns, in both libraries).
 
 A program is written once, taking the library as its first argument:
 

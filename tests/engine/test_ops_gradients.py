@@ -62,6 +62,11 @@ def make_inputs(op: Op, shapes, seed: int = 0):
     return out
 
 
+def results(r) -> list:
+    """A program's result as a list of tensors (max(dim) returns values and indices)."""
+    return list(r) if isinstance(r, tuple) else [r]
+
+
 def assign_into_zeros(T, x):
     y = T.zeros(2, 2, dtype=x.dtype)
     y[0, 0] = x[0] * 3
@@ -281,7 +286,7 @@ def test_second_backward_fails_where_torchs_does(op, shapes):
 
     def program(T):
         leaves = [T.tensor(a, requires_grad=True) for a in inputs]
-        outs = [o for o in (lambda r: r if isinstance(r, tuple) else (r,))(op.fn(T, *leaves))
+        outs = [o for o in results(op.fn(T, *leaves))
                 if o.requires_grad]
         total = sum(o.sum() for o in outs)  # sum and add save nothing themselves
         total.backward()
@@ -301,7 +306,7 @@ def test_inplace_change_of_an_input_is_caught_where_torchs_is(op, shapes):
     def program(T):
         leaves = [T.tensor(a, requires_grad=True) for a in inputs]
         hidden = [leaf * 1 for leaf in leaves]   # non-leaf inputs: the message names MulBackward0
-        outs = [o for o in (lambda r: r if isinstance(r, tuple) else (r,))(op.fn(T, *hidden)) if o.requires_grad]
+        outs = [o for o in results(op.fn(T, *hidden)) if o.requires_grad]
         for h in hidden:
             h.detach().add_(0)   # same values, one version later
         sum(o.sum() for o in outs).backward()
@@ -318,7 +323,7 @@ def test_inplace_change_of_the_output_is_caught_where_torchs_is(op, shapes):
 
     def program(T):
         leaves = [T.tensor(a, requires_grad=True) for a in inputs]
-        outs = [o for o in (lambda r: r if isinstance(r, tuple) else (r,))(op.fn(T, *leaves)) if o.requires_grad]
+        outs = [o for o in results(op.fn(T, *leaves)) if o.requires_grad]
         for o in outs:
             o.detach().mul_(1)
         sum(o.sum() for o in outs).backward()
@@ -335,7 +340,7 @@ def test_results_share_storage_exactly_where_torchs_do(op, shapes):
 
     def program(T):
         xs = [T.tensor(a) for a in inputs]
-        outs = (lambda r: list(r) if isinstance(r, tuple) else [r])(op.fn(T, *xs))
+        outs = results(op.fn(T, *xs))
         for x in xs:
             x.add_(1)
         return [outs, [o._version for o in outs]]
@@ -358,7 +363,7 @@ def test_no_grad_records_nothing(op, shapes):
     def program(T):
         xs = [T.tensor(a, requires_grad=True) for a in inputs]
         with T.no_grad():
-            outs = (lambda r: list(r) if isinstance(r, tuple) else [r])(op.fn(T, *xs))
+            outs = results(op.fn(T, *xs))
         # PyTorch marks a view made under no_grad of a tensor requiring grad requires_grad=True
         # (and forbids in-place on it later); the engine does not: views' flags are left out
         return [[o.detach() for o in outs],
