@@ -219,8 +219,8 @@ class DataEditor(ConfigForm):
         self.browse.clicked.connect(self._choose_csv)
         csv_cell = self.add_row("CSV file", row_of(self.csv_path, self.browse),
                                 "A CSV file with a header row and numeric columns.")
+        self.csv_path.editingFinished.connect(self._load_columns)  # before register(): columns first, then validation
         self.register("data.csv_path", csv_cell, self.csv_path)
-        self.csv_path.editingFinished.connect(self._load_columns)
         self.x_column, self.y_column = QComboBox(), QComboBox()
         self.register("data.x_column", self.add_row("x column", self.x_column, "The input column."), self.x_column)
         self.register("data.y_column", self.add_row("y column", self.y_column, "The target column."), self.y_column)

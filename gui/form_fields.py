@@ -153,7 +153,9 @@ class ConfigForm(QWidget):
     def watch(self, widget: QWidget) -> None:
         if isinstance(widget, QLineEdit):
             widget.textEdited.connect(self._on_edited)
-            widget.editingFinished.connect(self._on_committed)
+            # Validate again on commit: what Enter commits may differ from the last keystroke
+            # (a CSV path fills the column choices only then).
+            widget.editingFinished.connect(self._on_edited_and_committed)
         elif isinstance(widget, QAbstractSpinBox):
             # Without keyboard tracking valueChanged fires on Enter, focus-out and arrows,
             # not on every digit typed, which is when a changed value means something.
@@ -178,10 +180,6 @@ class ConfigForm(QWidget):
     def _on_edited(self, *_args) -> None:
         if not self._loading:
             self.edited.emit()
-
-    def _on_committed(self, *_args) -> None:
-        if not self._loading:
-            self.committed.emit()
 
     def _on_edited_and_committed(self, *_args) -> None:
         if not self._loading:

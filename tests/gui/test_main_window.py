@@ -250,3 +250,29 @@ def test_examples_menu_opens_each_example(qtbot, window):
         assert window.trainer is not None, window.last_message
         assert window.model_editor.kind.currentData() == example.model.kind
         assert not window.errors
+
+
+def test_a_csv_data_set_trains_with_its_column_names_on_the_axes(qtbot, window, tmp_path):
+    path = tmp_path / "houses.csv"
+    rows = "\n".join(f"{x},{3 * x - 1 + 0.1 * ((x * 7) % 3)},{x * x}" for x in range(40))
+    path.write_text("size,price,other\n" + rows + "\n")
+    editor = window.data_editor
+    editor.source.setCurrentIndex(editor.source.findData("csv"))
+    type_into(qtbot, editor.csv_path, str(path))
+    editor.y_column.setCurrentIndex(editor.y_column.findText("price"))
+    assert not window.errors, window.errors
+    assert window.trainer_config.data.source == "csv" and window.trainer_config.data.y_column == "price"
+    assert window.fit_plot.plot.getPlotItem().getAxis("bottom").labelText == "size"
+    assert len(window.fit_plot.points.getData()[0]) == 40
+    window.training_editor.steps.setValue(30)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.run is None, timeout=20_000)
+    assert window.state in ("Finished", "Diverged"), window.last_message
+
+
+def test_a_csv_path_that_does_not_exist_is_marked_at_the_field(qtbot, window, tmp_path):
+    editor = window.data_editor
+    editor.source.setCurrentIndex(editor.source.findData("csv"))
+    type_into(qtbot, editor.csv_path, str(tmp_path / "missing.csv"))
+    assert not window.train_action.isEnabled()
+    assert editor.errors_for("data.csv_path") or window.last_message
