@@ -17,14 +17,14 @@ from engine.session import Snapshot, Trainer
 SNAPSHOT_INTERVAL_S = 1 / 30
 # Drawing an update is Python (pyqtgraph) on the GUI thread, competing with training for
 # the GIL. Rather than let the two interleave (every C++-to-Python call of a repaint then
-# waits up to the interpreter's 5 ms switch interval, so a 20 ms repaint takes seconds),
-# the worker sleeps while the GUI draws, and spaces updates so that drawing gets at most
-# this share of the time.
+# waits up to the interpreter's 5 ms switch interval: a 20 ms repaint took hundreds of ms
+# and the event loop starved), the worker sleeps while the GUI draws, and spaces updates
+# so that drawing gets at most this share of the time.
 GUI_SHARE = 0.2
 # A safety net only: the GUI always marks an update delivered (a modal dialog runs its own
 # event loop, closing sets it), and the window reads the trainer while the worker waits.
 DELIVERY_TIMEOUT_S = 5.0
-DENSE_STEPS = 256
+DENSE_STEPS = 256  # parameters are sampled at every one of the first steps (see wants_sample)
 
 
 @dataclass
@@ -146,7 +146,7 @@ class TrainingControl:
 def wants_sample(step: int) -> bool:
     """Whether to keep the parameters at this step for the Parameters plot.
 
-    Every step of the first DENSE_STEPS, then SAMPLES_PER_OCTAVE per doubling of the step
+    Every step of the first DENSE_STEPS, then DENSE_STEPS / 2 per doubling of the step
     count: a short run is drawn step by step, a million-step one costs a few thousand
     snapshots, and neither depends on how fast the machine is (unlike the 30 Hz updates).
     """
