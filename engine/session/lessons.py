@@ -1,0 +1,226 @@
+"""The lessons of the Examples menu and start page — each a session file in assets/examples/ — and
+the Qt-free computations their special views draw: difference quotients, dice frequencies, and a
+two-parameter loss landscape with optimizer paths."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+import engine
+from engine.distributions.multinomial import Multinomial
+from engine.session import lesson_texts as texts
+from engine.session.config import DataConfig, ModelConfig, SessionConfig, TrainingConfig
+from engine.session.expression import parse_expression
+from engine.session.session_file import SessionFile, read_session_file, write_session_file
+from engine.session.trainer import Trainer
+
+EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "assets" / "examples"
+VIEWS = ("training", "graph", "derivative", "dice", "landscape")
+
+
+# Full-batch gradient descent, so the path moves over exactly the surface that is drawn.
+LANDSCAPE_CONFIG = SessionConfig(model=ModelConfig(kind="linear"), data=DataConfig(batch_size=100),
+                                 training=TrainingConfig(lr=0.02, steps=500), name="Loss landscape")
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson: `view` is the view it opens ("training", "graph", "derivative", "dice" or
+    "landscape"); `program` is the scratchpad text ("" for a training lesson)."""
+
+    id: str
+    title: str
+    description: str
+    explanation: str
+    view: str
+    program: str = ""
+    training: SessionConfig | None = field(default=None, compare=False)  # None: the default linear session
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.id}.json"
+
+    @property
+    def config(self) -> SessionConfig:
+        """The lesson's session settings, named after it."""
+        return replace(self.training or SessionConfig(), name=self.title)
+
+
+LESSONS: tuple[Lesson, ...] = (
+    Lesson("01-linear-regression", "Linear regression, live",
+           "Fit y = 2x + 3 with noise and watch the line and the loss as it learns.",
+           texts.LINEAR_REGRESSION, "training"),
+    Lesson("02-autograd-basics", "Autograd basics",
+           "y = x² + 3x + 1 at x = 2: the graph, grad_fn, and x.grad = 7.",
+           texts.AUTOGRAD_BASICS, "graph", texts.AUTOGRAD_BASICS_PROGRAM),
+    Lesson("03-detach-vs-data", "detach() versus .data",
+           "Two ways to drop history that share storage with x.",
+           texts.DETACH_VS_DATA, "graph", texts.DETACH_VS_DATA_PROGRAM),
+    Lesson("04-non-leaf-gradients", "Non-leaf gradients",
+           "retain_grad() and tensor hooks, seen in the debugger.",
+           texts.NON_LEAF_GRADIENTS, "graph", texts.NON_LEAF_GRADIENTS_PROGRAM),
+    Lesson("05-derivative-as-limit", "Derivative as a limit",
+           "Difference quotients of 3x² − 4x at 1 converge to autograd's 2.",
+           texts.DERIVATIVE_AS_LIMIT, "derivative", texts.DERIVATIVE_AS_LIMIT_PROGRAM),
+    Lesson("06-dot-product-gradient", "Gradient of a dot product",
+           "y = 2·xᵀx gives 4x; gradients accumulate until zero_().",
+           texts.DOT_PRODUCT, "graph", texts.DOT_PRODUCT_PROGRAM),
+    Lesson("07-detaching-a-computation", "Detaching a computation",
+           "u = y.detach(): the gradient of u·x is u, not 3x².",
+           texts.DETACH_COMPUTATION, "graph", texts.DETACH_COMPUTATION_PROGRAM),
+    Lesson("08-control-flow", "Gradient through control flow",
+           "A while loop and an if: the graph follows the input; a.grad = d / a.",
+           texts.CONTROL_FLOW, "graph", texts.CONTROL_FLOW_PROGRAM),
+    Lesson("09-jacobian-row-by-row", "Jacobian, row by row",
+           "backward(v) gives vᵀJ: rows [4, 3] and [2, 6]; v = (1, 1) is not J.",
+           texts.JACOBIAN, "graph", texts.JACOBIAN_PROGRAM),
+    Lesson("10-dice", "Dice and probability",
+           "Frequencies of a fair die's faces converge to 1/6.",
+           texts.DICE, "dice", texts.DICE_PROGRAM),
+    Lesson("11-loss-landscape", "Loss landscape",
+           "The loss over (w, b) with SGD, momentum and Adam paths from one start.",
+           texts.LOSS_LANDSCAPE, "landscape", texts.LOSS_LANDSCAPE_PROGRAM, LANDSCAPE_CONFIG),
+)
+
+
+
+
+def lesson_by_id(lesson_id: str) -> Lesson:
+    for lesson in LESSONS:
+        if lesson.id == lesson_id:
+            return lesson
+    raise KeyError(f"no lesson '{lesson_id}'; the lessons are {', '.join(l.id for l in LESSONS)}")
+
+
+def lesson_path(lesson: Lesson, folder: Path = EXAMPLES_DIR) -> Path:
+    return Path(folder) / lesson.file_name
+
+
+def load_lesson(lesson: Lesson, folder: Path = EXAMPLES_DIR) -> SessionFile:
+    """The lesson's session file, read and checked like any other."""
+    return read_session_file(lesson_path(lesson, folder))
+
+
+def scratchpad_text(lesson: Lesson) -> str:
+    """What the lesson's session file keeps in its scratchpad: the explanation as comments, so a
+    file opened with File → Open still says what to look at, then the program."""
+    comments = "\n".join(f"# {line}".rstrip() for line in lesson.explanation.strip().splitlines())
+    return f"{comments}\n\n{lesson.program}" if lesson.program else f"{comments}\n"
+
+
+def write_lesson(lesson: Lesson, folder: Path = EXAMPLES_DIR) -> Path:
+    return write_session_file(lesson_path(lesson, folder), lesson.config, scratchpad=scratchpad_text(lesson))
+
+
+# ----- lesson 5: derivative as a limit -----------------------------------------------------------
+
+DEFAULT_STEPS = (0.1, 0.01, 0.001, 0.0001, 0.00001)
+
+
+def difference_quotients(f: str, x: float, steps=DEFAULT_STEPS) -> list[tuple[float, float]]:
+    """(h, (f(x + h) − f(x)) / h) for each h, in float64; `f` is an expression in x."""
+    expression = parse_expression(f)
+    fx = float(expression.evaluate_numpy(x))
+    return [(float(h), (float(expression.evaluate_numpy(x + h)) - fx) / h) for h in steps]
+
+
+def autograd_derivative(f: str, x: float) -> float:
+    """f'(x) by the engine's autograd, in float64."""
+    point = engine.tensor(float(x), dtype=engine.float64, requires_grad=True)
+    parse_expression(f).evaluate_tensor(point).backward()
+    return float(point.grad.item())
+
+
+def tangent_line(f: str, x: float) -> tuple[float, float]:
+    """(slope, intercept) of the tangent to f at x: y = slope·t + intercept."""
+    slope = autograd_derivative(f, x)
+    return slope, float(parse_expression(f).evaluate_numpy(x)) - slope * x
+
+
+def function_values(f: str, t: np.ndarray) -> np.ndarray:
+    return parse_expression(f).evaluate_numpy(t)
+
+
+# ----- lesson 10: dice --------------------------------------------------------------------------
+
+
+def dice_frequencies(probs=(1 / 6,) * 6, groups: int = 500, rolls_per_group: int = 10,
+                     seed: int = 0) -> np.ndarray:
+    """Relative frequency of each face after each group of rolls: (groups, faces), row i counting
+    the first (i + 1)·rolls_per_group rolls."""
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 1 or probs.size < 2 or (probs < 0).any() or probs.sum() <= 0:
+        raise ValueError("the probabilities must be two or more numbers ≥ 0, not all 0")
+    engine.manual_seed(seed)
+    counts = Multinomial(rolls_per_group, engine.tensor(probs / probs.sum())).sample((groups,)).numpy()
+    cumulative = counts.astype(np.float64).cumsum(axis=0)
+    return cumulative / cumulative.sum(axis=1, keepdims=True)
+
+
+# ----- lesson 11: loss landscape -----------------------------------------------------------------
+
+LANDSCAPE_START = (-1.0, -2.0)
+LANDSCAPE_OPTIMIZERS = {"sgd": {"lr": 0.02}, "momentum": {"lr": 0.02, "momentum": 0.9}, "adam": {"lr": 0.1}}
+
+
+@dataclass
+class Landscape:
+    """The loss over a grid of the model's two scalar parameters: loss[i, j] at (first[j], second[i])."""
+
+    names: tuple[str, str]
+    first: np.ndarray
+    second: np.ndarray
+    loss: np.ndarray
+
+
+def _two_parameters(trainer: Trainer) -> list:
+    params = [(name, p) for name, p in trainer.model.named_parameters()]
+    if len(params) != 2 or any(p.numel() != 1 for _, p in params):
+        raise ValueError("the loss landscape needs a model with exactly two scalar parameters")
+    return params
+
+
+def loss_landscape(config: SessionConfig = LANDSCAPE_CONFIG, first_range=(-2.0, 5.0), second_range=(-3.0, 6.0),
+                   points: int = 60) -> Landscape:
+    """The full-data loss of the session's model (two scalar parameters) over a grid."""
+    trainer = Trainer(config)
+    params = _two_parameters(trainer)
+    storage = [p.detach().numpy() for _, p in params]
+    inputs = engine.from_numpy(trainer.data_x.astype(np.float32).reshape(-1, 1))
+    targets = engine.from_numpy(trainer.data_y.astype(np.float32).reshape(-1, 1))
+    first, second = np.linspace(*first_range, points), np.linspace(*second_range, points)
+    loss = np.empty((points, points))
+    with engine.no_grad():
+        for i, v in enumerate(second):
+            for j, u in enumerate(first):
+                storage[0].fill(u)
+                storage[1].fill(v)
+                loss[i, j] = trainer.loss_fn(trainer.model(inputs), targets).item()
+    return Landscape((params[0][0], params[1][0]), first, second, loss)
+
+
+def optimizer_path(optimizer: str, config: SessionConfig = LANDSCAPE_CONFIG, start=LANDSCAPE_START,
+                   steps: int | None = None, **settings) -> np.ndarray:
+    """The two parameters after each step of `optimizer` from `start`: (steps + 1, 2), row 0 the start.
+    `settings` (lr, momentum) override LANDSCAPE_OPTIMIZERS[optimizer]."""
+    training = replace(config.training, optimizer=optimizer, **{**LANDSCAPE_OPTIMIZERS.get(optimizer, {}), **settings})
+    trainer = Trainer(replace(config, training=training))
+    storage = [p.detach().numpy() for _, p in _two_parameters(trainer)]
+    for values, value in zip(storage, start):
+        values.fill(value)
+    path = [tuple(float(values.item()) for values in storage)]
+    for _ in range(steps if steps is not None else training.steps):
+        trainer.train_step()
+        if trainer.diverged:
+            break
+        path.append(tuple(float(values.item()) for values in storage))
+    return np.array(path)
+
+
+def least_squares_minimum(config: SessionConfig = LANDSCAPE_CONFIG) -> tuple[float, float]:
+    """(w, b) minimising the linear model's squared error on the session's data."""
+    trainer = Trainer(config)
+    w, b = np.polyfit(trainer.data_x, trainer.data_y, 1)
+    return float(w), float(b)
