@@ -41,6 +41,7 @@ from gui.editors import (
 from gui.examples import default_session, examples
 from gui.form_fields import FieldError
 from gui.graph_workbench import GraphWorkbench
+from gui.lessons import Lessons
 from gui.plots import FitPlot, LossPlot, ParametersPlot, configure_pyqtgraph
 from gui.session_files import SessionFiles
 from gui.worker import RunEnd, TrainingControl, TrainingRun, TrainingUpdate
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
 
         self.load_session(config or default_session())
         self.session_files = SessionFiles(self)  # File menu: open, save, export, load weights
+        self.lessons = Lessons(self)  # the Lessons tab, the lessons in Examples, the explanation dock
         self._restore_layout()
 
     # ----- construction -------------------------------------------------------------------
@@ -149,7 +151,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         training_menu = bar.addMenu("&Training")
         training_menu.addActions([self.train_action, self.step_action, self.stop_action, self.reset_action])
-        examples_menu = bar.addMenu("E&xamples")
+        examples_menu = self.examples_menu = bar.addMenu("E&xamples")  # the lessons go first (gui/lessons.py)
         for example in examples():
             action = examples_menu.addAction(example.name)
             action.triggered.connect(lambda _checked=False, config=example: self.open_example(config))

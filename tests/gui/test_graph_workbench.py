@@ -17,7 +17,7 @@ def labels(bench) -> list[str]:
 def test_graph_tab_shows_the_default_example(window):
     bench = window.workbench
     window.tabs.setCurrentWidget(bench.graph)
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Training", "Graph", "Gradient flow"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == ["Training", "Graph", "Gradient flow", "Lessons"]
     assert labels(bench) == sorted(["w", "b", "x", "target", "prediction", "loss", "AccumulateGrad",
                                     "AccumulateGrad", "MulBackward0", "AddBackward0", "MseLossBackward0"])
     shapes = {n.label: n.shape for n in bench.graph.canvas.view_.nodes.values() if n.kind == "variable"}

@@ -1,0 +1,78 @@
+"""The start page: a grid of lesson cards (title and one-line description); clicking one opens it."""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from engine.session.lessons import LESSONS, Lesson
+
+COLUMNS = 3
+
+
+def lesson_title(lesson: Lesson) -> str:
+    return QCoreApplication.translate("lessons", lesson.title)
+
+
+def lesson_description(lesson: Lesson) -> str:
+    return QCoreApplication.translate("lessons", lesson.description)
+
+
+class LessonCard(QFrame):
+    """One lesson: its number and title in bold, the description beneath; the whole card is clickable."""
+
+    clicked = Signal(str)   # the lesson id
+
+    def __init__(self, number: int, lesson: Lesson) -> None:
+        super().__init__()
+        self.lesson = lesson
+        self.setObjectName("lessonCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(self.tr("Open this lesson"))
+        self.title = QLabel(f"<b>{number}. {lesson_title(lesson)}</b>")
+        self.description = QLabel(lesson_description(lesson))
+        for label in (self.title, self.description):
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.description)
+        layout.addStretch(1)
+        self.setMinimumSize(240, 96)
+        self.setStyleSheet("#lessonCard { border: 1px solid palette(mid); border-radius: 6px; }"
+                           "#lessonCard:hover { border-color: palette(highlight); }")
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self.clicked.emit(self.lesson.id)
+        super().mouseReleaseEvent(event)
+
+
+class LessonGallery(QScrollArea):
+    """All lessons as cards, in lesson order; emits `lesson_chosen(id)` when one is clicked."""
+
+    lesson_chosen = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        page = QWidget()
+        column = QVBoxLayout(page)
+        heading = QLabel(self.tr("<h2>Lessons</h2><p>Classic autograd lessons, each runnable and visible. "
+                                 "Click one to open it: its program goes into the scratchpad (press Run), "
+                                 "its explanation beside the views.</p>"))
+        heading.setWordWrap(True)
+        column.addWidget(heading)
+        grid = QGridLayout()
+        grid.setSpacing(10)
+        self.cards: list[LessonCard] = []
+        for index, lesson in enumerate(LESSONS):
+            card = LessonCard(index + 1, lesson)
+            card.clicked.connect(self.lesson_chosen)
+            grid.addWidget(card, index // COLUMNS, index % COLUMNS)
+            self.cards.append(card)
+        column.addLayout(grid)
+        column.addStretch(1)
+        self.setWidget(page)

@@ -1,0 +1,84 @@
+"""Wires the lessons into the main window: the Lessons tab (the gallery, in front on first launch),
+the lessons in the Examples menu, the explanation dock, and opening a lesson — its session file
+loaded, its program put in the scratchpad (never run until Run is pressed) and its view in front."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget
+
+from engine.session.lessons import LESSONS, Lesson, lesson_by_id, lesson_path
+from gui.gallery import LessonGallery, lesson_title
+from gui.lesson_panel import LessonPanel
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+GALLERY_SHOWN_KEY = "lessons/gallery_shown"
+
+
+class Lessons(QObject):
+    """Owns the gallery, the explanation dock and the lesson entries of the Examples menu."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.current: Lesson | None = None
+        self.gallery = LessonGallery()
+        self.gallery.lesson_chosen.connect(self.open_lesson)
+        window.tabs.addTab(self.gallery, self.tr("Lessons"))
+        self.panel = LessonPanel()
+        self.dock = QDockWidget(self.tr("Lesson"), window)
+        self.dock.setObjectName("lessonDock")
+        self.dock.setWidget(self.panel)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()   # shown when a lesson opens
+        window.view_menu.insertAction(window.view_menu.actions()[0], self.dock.toggleViewAction())
+        self._fill_examples_menu()
+        if not window.settings.value(GALLERY_SHOWN_KEY, False, type=bool):
+            window.tabs.setCurrentWidget(self.gallery)   # the first launch starts at the lessons
+            window.settings.setValue(GALLERY_SHOWN_KEY, True)
+
+    def _fill_examples_menu(self) -> None:
+        menu = self.window.examples_menu
+        first = menu.actions()[0] if menu.actions() else None
+        self.actions = []
+        for number, lesson in enumerate(LESSONS, start=1):
+            action = QAction(f"{number}. {lesson_title(lesson)}", menu)
+            action.triggered.connect(lambda _checked=False, lesson_id=lesson.id: self.open_lesson(lesson_id))
+            menu.insertAction(first, action)
+            self.actions.append(action)
+        start = QAction(self.tr("All lessons…"), menu)
+        start.triggered.connect(self.show_gallery)
+        menu.insertAction(first, start)
+        if first is not None:
+            menu.insertSeparator(first)
+
+    def show_gallery(self) -> None:
+        self.window.tabs.setCurrentWidget(self.gallery)
+
+    def open_lesson(self, lesson_id: str) -> bool:
+        """Open the lesson's session (asking first if unsaved work would be lost) and show its view."""
+        lesson = lesson_by_id(lesson_id)
+        files = self.window.session_files
+        if not files.open_path(lesson_path(lesson)):
+            return False
+        files.forget_file()   # a lesson is a starting point: Save asks where, never overwrites the asset
+        self.current = lesson
+        self.panel.show_lesson(lesson)
+        self.dock.show()
+        self.dock.raise_()
+        self._show_view(lesson)
+        return True
+
+    def _show_view(self, lesson: Lesson) -> None:
+        window, bench = self.window, self.window.workbench
+        if lesson.view == "training":
+            window.tabs.setCurrentIndex(0)
+            window.setup_dock.raise_()
+            return
+        window.tabs.setCurrentWidget(bench.graph)
+        bench.scratchpad_dock.show()
+        bench.scratchpad_dock.raise_()
