@@ -15,9 +15,9 @@ What to try: raise the learning rate to 0.2 and watch it diverge; switch to Adam
 AUTOGRAD_BASICS = """\
 x = 2 and y = x² + 3x + 1, so dy/dx = 2x + 3 = 7 — and after y.backward(), x.grad is 7.
 
-What to look at: press Run, then Graph on y: x is a leaf that requires grad; y is not a leaf
+What to look at: press Run, then Show graph of y: x is a leaf that requires grad; y is not a leaf
 and its grad_fn is AddBackward0, whose inputs lead back through MulBackward0 and PowBackward0.
-Tick "Debug backward" and Run again to step through the backward pass node by node.
+Tick "debug backward" and Run again to step through the backward pass node by node.
 
 What to try: call y.backward() twice (it fails: the graph was freed — add retain_graph=True,
 and watch x.grad accumulate to 14).
@@ -38,7 +38,7 @@ DETACH_VS_DATA = """\
 x.detach() and x.data both give a tensor without history that shares x's storage: changing
 either in place changes x too, but never x.grad, and neither records a graph.
 
-What to look at: the printed values after each in-place change; the Graph of z: the detached
+What to look at: the printed values after each in-place change; Show graph of z: the detached
 branch enters as a plain leaf — the graph is cut there.
 
 What to try: compute something from a and call backward on it (it fails: a does not require
@@ -73,7 +73,7 @@ retain_grad(); a hook registered with register_hook sees (and may replace) the g
 passes, until you remove() it.
 
 What to look at: y.grad is set (retain_grad), the hook printed the gradient flowing into y;
-with "Debug backward" on, step through and watch the hook fire at y's node.
+with "debug backward" ticked, step through and watch the hook fire at y's node.
 
 What to try: return grad * 2 from the hook and see x.grad double; remove the hook and run the
 backward again.
@@ -167,7 +167,7 @@ DETACH_COMPUTATION = """\
 u = y.detach() turns y = x * x into a constant: z = u * x has gradient u (= x²), not 3x².
 The graph of y still exists, so y.sum().backward() gives 2x.
 
-What to look at: the Graph of z: u is a leaf without history, so only the x branch carries
+What to look at: Show graph of z: u is a leaf without history, so only the x branch carries
 gradient back.
 
 What to try: replace u by y in z and see x.grad become 3x².
@@ -195,7 +195,7 @@ Autograd records the operations that actually ran, so Python control flow is fin
 until its norm passes 1000, and picks a branch on its sign. f(a) is linear in a (d = k·a for a
 k that depends on a), so the gradient equals d / a.
 
-What to look at: the Graph of d: its length depends on how many times the loop ran — run
+What to look at: Show graph of d: its length depends on how many times the loop ran — run
 again (a is random) and the graph changes.
 
 What to try: seed a different value with torch.manual_seed, or make a a vector
