@@ -11,7 +11,7 @@ import numpy as np
 from engine import creation, random
 from engine.autograd.graph import RemovableHandle
 from engine.ops import linalg, loss, reduction, unary
-from engine.tensor import Tensor, _wrap
+from engine.tensor import Tensor
 
 # Hooks on every Module call, as torch.nn.modules.module.register_module_forward_(pre_)hook;
 # the graph view uses them to learn which module made which op. Empty: one check per call.

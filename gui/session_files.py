@@ -21,8 +21,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from engine.session import SessionConfig, Snapshot
-from engine.session.export import (WEIGHT_SUFFIXES, ExportError, WeightsError, export_history_csv, export_readme,
-                                   export_weights, load_weights)
+from engine.session.export import (ExportError, WeightsError, export_history_csv, export_readme, export_run_session,
+                                   export_run_weights, load_weights, prepare_folder)
 from engine.session.session_file import SessionFileError, read_session_file, write_session_file
 
 from gui.export_dialog import PLOT_CHOICES, ExportOptions, ask_export_options
@@ -406,27 +406,13 @@ class SessionFiles(QObject):
         files: list[Path] = []
         try:
             with self._trainer_at_rest():
-                try:
-                    folder.mkdir(parents=True, exist_ok=True)
-                except OSError as error:
-                    from engine.session.files import describe_os_error
-
-                    raise ExportError(folder, describe_os_error(error)) from None
-                if not folder.is_dir():
-                    raise ExportError(folder, "it is a file, not a folder")
+                prepare_folder(folder)
                 if options.weights:
-                    files.append(export_weights(folder / f"weights{WEIGHT_SUFFIXES[options.weights_format]}", trainer,
-                                                options.weights_format, options.dtype,
-                                                {"producer": "GradStudio", "model": config.model.kind,
-                                                 "step": str(trainer.step)}))
+                    files.append(export_run_weights(folder, config, trainer, options.weights_format, options.dtype))
                 if options.history:
                     files.append(export_history_csv(folder / "history.csv", trainer))
                 if options.session:
-                    try:
-                        files.append(write_session_file(folder / "session.json", config, trainer,
-                                                        self._scratchpad_text()))
-                    except SessionFileError as error:
-                        raise ExportError(error.path, error.message) from None
+                    files.append(export_run_session(folder, config, trainer, self._scratchpad_text()))
                 files += self._export_pictures(options)
                 if options.readme:
                     readme = folder / "README.md"

@@ -38,7 +38,7 @@ def prepare_roots(tensors, grad_tensors, create_graph: bool):
     tensors = _as_list(tensors)
     grads = _as_list(grad_tensors) or [None] * len(tensors)
     if len(grads) != len(tensors):
-        raise RuntimeError(f"grad can be implicitly created only for scalar outputs")
+        raise RuntimeError("grad can be implicitly created only for scalar outputs")
     seeds = []
     for i, (t, g) in enumerate(zip(tensors, grads)):
         if g is None:
@@ -101,7 +101,6 @@ def _warn_reference_cycle_once() -> None:
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Gradients of `outputs` with respect to `inputs`, returned instead of accumulated."""
-    single = isinstance(inputs, Tensor)
     inputs = _as_list(inputs)
     for t in inputs:
         if not t._rg:

@@ -173,18 +173,24 @@ def _accumulate(leaf, grad, create_graph: bool):
         current._vc[0] += 1
 
 
+def reachable_nodes(start) -> list:
+    """Every node reachable backward from the nodes `start`, in discovery order (iteratively:
+    no recursion limit), each input visited in next_functions order."""
+    seen, order, stack = set(), [], list(reversed(start))
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        order.append(node)
+        stack.extend(nxt for nxt, _ in reversed(node.next_functions) if nxt is not None and nxt not in seen)
+    return order
+
+
 def _needed_nodes(roots, targets) -> set:
     """Nodes from which some target node is reachable (only these run when inputs= is given)."""
     needed = set(targets)
-    # iterative post-order: a node is needed if any child is
-    stack, seen, order = list(roots), set(), []
-    while stack:
-        n = stack.pop()
-        if n in seen:
-            continue
-        seen.add(n)
-        order.append(n)
-        stack.extend(nxt for nxt, _ in n.next_functions if nxt is not None and nxt not in seen)
+    order = reachable_nodes(roots)  # a node is needed if any of its inputs is
     changed = True
     while changed:  # graphs are DAGs; iterate in reverse discovery order until stable
         changed = False

@@ -8,7 +8,6 @@ had when saved, so an in-place change made since is caught when backward unpacks
 from __future__ import annotations
 
 import itertools
-import weakref
 
 from engine.autograd.grad_mode import state as _grad_state
 

@@ -11,8 +11,7 @@ import builtins
 import numpy as np
 
 from engine import dtypes
-from engine.autograd.grad_mode import state as _grad_state
-from engine.autograd.graph import Node, edge, make_node, needs_grad, save
+from engine.autograd.graph import Node, edge, make_node, needs_grad
 from engine.ops._operands import as_tensor, broadcast_view, sum_to
 from engine.tensor import Tensor, _result, _wrap
 
@@ -86,15 +85,7 @@ def expand(x, *sizes):
         raise RuntimeError(f"The expanded size of the tensor must match the existing size at "
                            f"non-singleton dimensions. Target sizes: {list(sizes)}.  Tensor sizes: "
                            f"{list(shape)}") from None
-    if _grad_state.enabled and x._rg:
-        node = make_node(ExpandBackward0, (x,))
-        node.shape = shape
-        t = _result(data, node)
-    else:
-        t = _wrap(data)
-    t._vc = x._vc
-    t._base = x if x._base is None else x._base
-    return t
+    return _view_result(x, data, ExpandBackward0, shape=shape)
 
 
 def expand_as(x, other):

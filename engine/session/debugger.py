@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.autograd import prepare_roots
-from engine.autograd.engine import BackwardStep, backward_steps
+from engine.autograd.engine import BackwardStep, backward_steps, reachable_nodes
 from engine.autograd.graph import SECOND_BACKWARD_MESSAGE, AccumulateGrad, accumulate_node
 from engine.session.tensor_summary import has_nonfinite
 from engine.tensor import Tensor, _wrap
@@ -252,17 +252,8 @@ def _names(nodes) -> str:
 
 
 def _reachable(roots) -> list:
-    """Every node backward from `roots` can reach, in discovery order (iteratively)."""
-    start = [t._fn if t._fn is not None else accumulate_node(t) for t in roots]
-    seen, order, stack = set(), [], list(reversed(start))
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        order.append(node)
-        stack.extend(nxt for nxt, _ in reversed(node.next_functions) if nxt is not None and nxt not in seen)
-    return order
+    """Every node backward from `roots` can reach, in discovery order."""
+    return reachable_nodes([t._fn if t._fn is not None else accumulate_node(t) for t in roots])
 
 
 def _grad_state(nodes) -> list:

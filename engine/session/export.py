@@ -244,29 +244,46 @@ def export_run_folder(folder: str | os.PathLike, config: SessionConfig, trainer:
                       scratchpad: str = "", dtype: str = "float32") -> RunFolder:
     """Weights, history CSV, the session file (reopens the run where it stopped), the plots when a
     renderer is given, and a README of the settings, into `folder` (made if needed)."""
-    from engine.session.session_file import SessionFileError, write_session_file
-
-    folder = Path(folder)
     if weights_format not in WEIGHT_FORMATS:
         raise ValueError(f"unknown weights format {weights_format!r}; choose one of: {', '.join(WEIGHT_FORMATS)}")
+    folder = prepare_folder(folder)
+    weights = export_run_weights(folder, config, trainer, weights_format, dtype)
+    history = export_history_csv(folder / "history.csv", trainer.history)
+    session = export_run_session(folder, _config_as_trained(config, trainer), trainer, scratchpad)
+    plots = list(plot_renderer(folder)) if plot_renderer is not None else []
+    result = RunFolder(folder, weights, history, session, folder / "README.md", plots)
+    export_readme(result.readme, config, trainer, result.files(), dtype)
+    return result
+
+
+def prepare_folder(folder: str | os.PathLike) -> Path:
+    """The run folder, made if needed; ExportError when it cannot be."""
+    folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ExportError(folder, describe_os_error(error)) from None
     if not folder.is_dir():
         raise ExportError(folder, "it is a file, not a folder")
+    return folder
+
+
+def export_run_weights(folder: Path, config: SessionConfig, trainer: Trainer, weights_format: str,
+                       dtype: str = "float32") -> Path:
+    """`weights.<format>` in a run folder, tagged with what produced it."""
     metadata = {"producer": "GradStudio", "model": config.model.kind, "step": str(trainer.step)}
-    weights = export_weights(folder / f"weights{WEIGHT_SUFFIXES[weights_format]}", trainer, weights_format,
-                             dtype, metadata)
-    history = export_history_csv(folder / "history.csv", trainer.history)
+    return export_weights(folder / f"weights{WEIGHT_SUFFIXES[weights_format]}", trainer, weights_format,
+                          dtype, metadata)
+
+
+def export_run_session(folder: Path, config: SessionConfig, trainer: Trainer, scratchpad: str = "") -> Path:
+    """`session.json` in a run folder (a session file failure reported as an ExportError)."""
+    from engine.session.session_file import SessionFileError, write_session_file
+
     try:
-        session = write_session_file(folder / "session.json", _config_as_trained(config, trainer), trainer, scratchpad)
+        return write_session_file(folder / "session.json", config, trainer, scratchpad)
     except SessionFileError as error:
         raise ExportError(error.path, error.message) from None
-    plots = list(plot_renderer(folder)) if plot_renderer is not None else []
-    result = RunFolder(folder, weights, history, session, folder / "README.md", plots)
-    export_readme(result.readme, config, trainer, result.files(), dtype)
-    return result
 
 
 def _config_as_trained(config: SessionConfig, trainer: Trainer) -> SessionConfig:
