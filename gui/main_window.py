@@ -221,6 +221,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(centre, "Training")
         self.workbench.place_in(self, self.tabs, beside=self.setup_dock)
         self.setCentralWidget(self.tabs)
+        self.resizeDocks([self.setup_dock], [380], Qt.Orientation.Horizontal)  # again, now the scratchpad shares it
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -78,13 +78,17 @@ class ScratchpadPanel(QWidget):
         self.state_label = QLabel()
         QShortcut(QKeySequence("Ctrl+Return"), self.editor, self.run)
 
-        bar = QHBoxLayout()
+        # two rows, so the panel (tabbed with the setup forms) stays as narrow as the forms
+        bar = QVBoxLayout()
+        run_row, graph_row = QHBoxLayout(), QHBoxLayout()
         for w in (self.run_button, self.stop_button, self.debug_check):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        bar.addWidget(QLabel("graph of"))
-        bar.addWidget(self.root_combo)
-        bar.addWidget(self.graph_button)
+            run_row.addWidget(w)
+        run_row.addStretch(1)
+        graph_row.addWidget(QLabel("graph of"))
+        graph_row.addWidget(self.root_combo, 1)
+        graph_row.addWidget(self.graph_button)
+        bar.addLayout(run_row)
+        bar.addLayout(graph_row)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.editor)
         split.addWidget(self.output)
