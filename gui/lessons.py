@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from engine.session.lessons import LESSONS, Lesson, lesson_by_id, lesson_path
 from gui.gallery import LessonGallery, lesson_title
 from gui.lesson_panel import LessonPanel
+from gui.lesson_views import VIEW_CLASSES, VIEW_TITLES
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -26,6 +27,8 @@ class Lessons(QObject):
         super().__init__(window)
         self.window = window
         self.current: Lesson | None = None
+        self.views: dict[str, QWidget] = {}   # the lessons' own views, made when first opened
+        self.view: QWidget | None = None      # the one in the tabs now
         self.gallery = LessonGallery()
         self.gallery.lesson_chosen.connect(self.open_lesson)
         window.tabs.addTab(self.gallery, self.tr("Lessons"))
@@ -75,6 +78,18 @@ class Lessons(QObject):
 
     def _show_view(self, lesson: Lesson) -> None:
         window, bench = self.window, self.window.workbench
+        if self.view is not None:
+            window.tabs.removeTab(window.tabs.indexOf(self.view))
+            self.view = None
+        if lesson.view in VIEW_CLASSES:
+            if lesson.view not in self.views:
+                self.views[lesson.view] = VIEW_CLASSES[lesson.view]()
+            self.view = self.views[lesson.view]
+            window.tabs.insertTab(window.tabs.indexOf(self.gallery), self.view,
+                                  QCoreApplication.translate("lessons", VIEW_TITLES[lesson.view]))
+            window.tabs.setCurrentWidget(self.view)
+            bench.scratchpad_dock.show()
+            return
         if lesson.view == "training":
             window.tabs.setCurrentIndex(0)
             window.setup_dock.raise_()

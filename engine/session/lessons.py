@@ -224,3 +224,15 @@ def least_squares_minimum(config: SessionConfig = LANDSCAPE_CONFIG) -> tuple[flo
     trainer = Trainer(config)
     w, b = np.polyfit(trainer.data_x, trainer.data_y, 1)
     return float(w), float(b)
+
+
+def landscape_gradient(point, config: SessionConfig = LANDSCAPE_CONFIG) -> np.ndarray:
+    """The full-data loss gradient with respect to the two parameters at `point`, by autograd."""
+    trainer = Trainer(config)
+    params = [p for _, p in _two_parameters(trainer)]
+    for p, value in zip(params, point):
+        p.detach().numpy().fill(value)
+    inputs = engine.from_numpy(trainer.data_x.astype(np.float32).reshape(-1, 1))
+    targets = engine.from_numpy(trainer.data_y.astype(np.float32).reshape(-1, 1))
+    trainer.loss_fn(trainer.model(inputs), targets).backward()
+    return np.array([float(p.grad.sum().item()) for p in params])

@@ -52,3 +52,17 @@ def test_every_lesson_opens(window):
         assert window.lessons.open_lesson(lesson.id), window.last_message
         assert window.trainer is not None and not window.errors
         assert window.windowTitle().startswith(lesson.title)
+
+
+def test_lessons_with_their_own_view_open_it_in_a_tab(window):
+    tabs = window.tabs
+    window.lessons.open_lesson("05-derivative-as-limit")
+    view = window.lessons.view
+    assert tabs.currentWidget() is view and tabs.tabText(tabs.currentIndex()) == "Derivative"
+    assert abs(view.quotients[-1][1] - 2) < 1e-3 and view.exact == 2.0
+    window.lessons.open_lesson("10-dice")
+    assert tabs.indexOf(view) == -1   # one lesson view at a time
+    assert tabs.tabText(tabs.currentIndex()) == "Dice"
+    window.lessons.open_lesson("02-autograd-basics")
+    assert window.lessons.view is None and tabs.count() == 4
+

@@ -5,7 +5,8 @@ import pytest
 
 from engine.session.lessons import (EXAMPLES_DIR, LESSONS, VIEWS, autograd_derivative, dice_frequencies,
                                     difference_quotients, least_squares_minimum, lesson_by_id, load_lesson,
-                                    loss_landscape, optimizer_path, scratchpad_text, tangent_line)
+                                    landscape_gradient, loss_landscape, optimizer_path, scratchpad_text,
+                                    tangent_line)
 from engine.session.scratchpad import Scratchpad
 from engine.session.session_file import session_to_dict
 
@@ -130,3 +131,10 @@ def test_loss_landscape_path_ends_near_the_minimum(optimizer):
     assert np.hypot(path[-1, 0] - w_min, path[-1, 1] - b_min) < 0.1
     i, j = np.unravel_index(landscape.loss.argmin(), landscape.loss.shape)
     assert abs(landscape.first[j] - w_min) < 0.5 and abs(landscape.second[i] - b_min) < 0.5
+
+
+def test_landscape_gradient_vanishes_at_the_minimum_and_points_uphill_elsewhere():
+    minimum = least_squares_minimum()
+    assert np.abs(landscape_gradient(minimum)).max() < 1e-3
+    gradient = landscape_gradient((-1.0, -2.0))
+    assert (gradient < 0).all()   # below the minimum in both w and b: the loss falls as they grow

@@ -1,0 +1,256 @@
+"""The lessons' own views: the derivative as a limit (f, its tangent and the difference-quotient
+table), dice frequencies converging to their probabilities, and the loss landscape with optimizer
+paths. The numbers come from engine/session/lessons.py; these widgets only draw them."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from engine.session.expression import ExpressionError
+from engine.session.lessons import (DEFAULT_STEPS, LANDSCAPE_OPTIMIZERS, autograd_derivative, dice_frequencies,
+                                    difference_quotients, function_values, landscape_gradient, least_squares_minimum,
+                                    loss_landscape, optimizer_path, tangent_line)
+
+FACE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+PATH_COLOURS = {"sgd": "#d62728", "momentum": "#1f77b4", "adam": "#2ca02c"}
+FRAME_MS = 30
+
+
+def _plot(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
+    widget = pg.PlotWidget()
+    item = widget.getPlotItem()
+    item.setTitle(title, size="11pt")
+    item.setLabel("bottom", x_label)
+    item.setLabel("left", y_label)
+    item.showGrid(x=True, y=True, alpha=0.15)
+    item.addLegend(offset=(10, 10))
+    for side in ("left", "bottom"):
+        item.getAxis(side).enableAutoSIPrefix(False)   # probabilities read as 0.17, not 170 (×0.001)
+    return widget
+
+
+class DerivativeView(QWidget):
+    """f with its tangent at x, and the table of difference quotients next to autograd's value."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.f_field, self.x_field, self.h_field = QLineEdit("3*x**2 - 4*x"), QLineEdit("1"), QLineEdit("0.1")
+        form = QFormLayout()
+        form.addRow(self.tr("f(x) ="), self.f_field)
+        form.addRow(self.tr("at x ="), self.x_field)
+        form.addRow(self.tr("first h ="), self.h_field)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels([self.tr("h"), self.tr("(f(x+h) − f(x)) / h"), self.tr("− autograd")])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMinimumWidth(400)
+        self.table.verticalHeader().hide()
+        side = QVBoxLayout()
+        side.addLayout(form)
+        side.addWidget(self.table, 1)
+        side.addWidget(self.message)
+        self.plot = _plot(self.tr("f and its tangent"), "x", "y")
+        self.f_curve = self.plot.plot(pen=pg.mkPen("#1f77b4", width=2), name="f")
+        self.tangent_curve = self.plot.plot(pen=pg.mkPen("#d62728", width=2, style=Qt.PenStyle.DashLine),
+                                            name=self.tr("tangent"))
+        self.point = self.plot.plot(pen=None, symbol="o", symbolBrush="#d62728")
+        layout = QHBoxLayout(self)
+        side_widget = QWidget()
+        side_widget.setLayout(side)
+        side_widget.setMaximumWidth(440)
+        layout.addWidget(side_widget)
+        layout.addWidget(self.plot, 1)
+        for field in (self.f_field, self.x_field, self.h_field):
+            field.editingFinished.connect(self.refresh)
+        self.quotients: list[tuple[float, float]] = []
+        self.exact: float | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            f, x, h = self.f_field.text(), float(self.x_field.text()), float(self.h_field.text())
+            if not h > 0:
+                raise ValueError(self.tr("h must be a number > 0"))
+            steps = [h * 10.0 ** -k for k in range(len(DEFAULT_STEPS))]
+            self.quotients, self.exact = difference_quotients(f, x, steps), autograd_derivative(f, x)
+            slope, intercept = tangent_line(f, x)
+            t = np.linspace(x - 2, x + 2, 200)
+            values = function_values(f, t)
+        except (ExpressionError, ValueError) as error:
+            self.message.setText(self.tr("Cannot compute: {0}").format(error))
+            return
+        self.table.setRowCount(len(self.quotients))
+        for row, (step, quotient) in enumerate(self.quotients):
+            for column, text in enumerate((f"{step:g}", f"{quotient:.8f}", f"{quotient - self.exact:+.2e}")):
+                self.table.setItem(row, column, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.message.setText(self.tr("autograd: f'({0:g}) = {1:.10g}    tangent: y = {2:.6g}·x {3:+.6g}").format(
+            x, self.exact, slope, intercept))
+        self.f_curve.setData(t, values)
+        self.tangent_curve.setData(t, slope * t + intercept)
+        self.point.setData([x], [float(function_values(f, np.array([x]))[0])])
+
+
+class DiceView(QWidget):
+    """Relative frequencies of each face, drawn group by group, with the probabilities dashed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.probs_field = QLineEdit(", ".join(["1/6"] * 6))
+        self.groups = QSpinBox()
+        self.groups.setRange(10, 100_000)
+        self.groups.setValue(500)
+        self.roll_button = QPushButton(self.tr("Roll"))
+        self.roll_button.clicked.connect(self.roll)
+        self.message = QLabel()
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel(self.tr("Probabilities")))
+        controls.addWidget(self.probs_field, 1)
+        controls.addWidget(QLabel(self.tr("groups of 10 rolls")))
+        controls.addWidget(self.groups)
+        controls.addWidget(self.roll_button)
+        self.plot = _plot(self.tr("Relative frequency of each face"), self.tr("groups of 10 rolls"),
+                          self.tr("estimated probability"))
+        self.curves = [self.plot.plot(pen=pg.mkPen(colour, width=1.5), name=self.tr("face {0}").format(face + 1))
+                       for face, colour in enumerate(FACE_COLOURS)]
+        self.lines: list[pg.InfiniteLine] = []
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.message)
+        self.frequencies = np.empty((0, 6))
+        self.shown = 0
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._advance)
+        self.roll()
+
+    def probabilities(self) -> np.ndarray:
+        values = []
+        for part in self.probs_field.text().replace(";", ",").split(","):
+            numerator, _, denominator = part.strip().partition("/")
+            values.append(float(numerator) / float(denominator) if denominator else float(numerator))
+        return np.array(values)
+
+    def roll(self) -> None:
+        try:
+            probs = self.probabilities()
+            self.frequencies = dice_frequencies(probs, groups=self.groups.value())
+        except (ValueError, ZeroDivisionError) as error:
+            self.message.setText(self.tr("Cannot roll: {0}").format(error))
+            return
+        probs = probs / probs.sum()
+        for line in self.lines:
+            self.plot.removeItem(line)
+        self.lines = [self.plot.addLine(y=p, pen=pg.mkPen("#303030", width=1, style=Qt.PenStyle.DashLine))
+                      for p in sorted(set(np.round(probs, 12)))]
+        for curve, visible in zip(self.curves, range(6)):
+            curve.setVisible(visible < probs.size)
+        self.message.setText("")
+        self.shown = 0
+        self.timer.start(FRAME_MS)
+
+    def _advance(self) -> None:
+        total = len(self.frequencies)
+        self.shown = min(total, self.shown + max(1, total // 100))
+        self.draw(self.shown)
+        if self.shown >= total:
+            self.timer.stop()
+
+    def finish(self) -> None:
+        """Draw all groups at once (no animation)."""
+        self.timer.stop()
+        self.shown = len(self.frequencies)
+        self.draw(self.shown)
+
+    def draw(self, groups: int) -> None:
+        steps = np.arange(1, groups + 1)
+        for face, curve in enumerate(self.curves):
+            if face < self.frequencies.shape[1]:
+                curve.setData(steps, self.frequencies[:groups, face])
+        if groups:
+            last = ", ".join(f"{v:.3f}" for v in self.frequencies[groups - 1])
+            self.message.setText(self.tr("after {0:,} rolls: {1}").format(groups * 10, last))
+
+
+class LandscapeView(QWidget):
+    """Contours of the loss over (w, b); the optimizers' paths drawn step by step from one start,
+    with the negative gradient at SGD's current point."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.replay_button = QPushButton(self.tr("Replay"))
+        self.replay_button.clicked.connect(self.replay)
+        self.message = QLabel()
+        controls = QHBoxLayout()
+        controls.addWidget(self.message, 1)
+        controls.addWidget(self.replay_button)
+        self.plot = _plot(self.tr("Loss over (w, b)"), "w", "b")
+        landscape = self.landscape = loss_landscape()
+        levels = np.quantile(landscape.loss, np.linspace(0.0, 0.9, 14) ** 2)
+        log_loss = np.log10(landscape.loss)
+        image = pg.ImageItem(log_loss.T)
+        image.setColorMap(pg.colormap.get("viridis"))
+        image.setOpacity(0.35)
+        first, second = landscape.first, landscape.second
+        image.setRect(first[0], second[0], first[-1] - first[0], second[-1] - second[0])
+        self.plot.addItem(image)
+        for level in levels:
+            curve = pg.IsocurveItem(landscape.loss.T, level, pen=pg.mkPen("#606060", width=1))
+            curve.setParentItem(image)
+        w_min, b_min = self.minimum = least_squares_minimum()
+        self.plot.plot([w_min], [b_min], pen=None, symbol="+", symbolSize=14, symbolBrush="k",
+                       name=self.tr("minimum"))
+        names = {"sgd": "SGD", "momentum": self.tr("momentum"), "adam": "Adam"}
+        self.paths = {name: optimizer_path(name) for name in LANDSCAPE_OPTIMIZERS}
+        self.curves = {name: self.plot.plot(pen=pg.mkPen(PATH_COLOURS[name], width=2), name=names[name])
+                       for name in self.paths}
+        self.arrow = pg.ArrowItem(pen=pg.mkPen("k"), brush="k", headLen=12)
+        self.arrow_line = self.plot.plot(pen=pg.mkPen("k", width=1.5))
+        self.plot.addItem(self.arrow)
+        self.plot.setRange(xRange=(first[0], first[-1]), yRange=(second[0], second[-1]), padding=0)
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.plot, 1)
+        self.shown = 0
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._advance)
+        self.replay()
+
+    def replay(self) -> None:
+        self.shown = 0
+        self.timer.start(FRAME_MS)
+
+    def finish(self) -> None:
+        self.timer.stop()
+        self.draw(max(len(path) for path in self.paths.values()) - 1)
+
+    def _advance(self) -> None:
+        total = max(len(path) for path in self.paths.values()) - 1
+        self.shown = min(total, self.shown + 5)
+        self.draw(self.shown)
+        if self.shown >= total:
+            self.timer.stop()
+
+    def draw(self, steps: int) -> None:
+        for name, path in self.paths.items():
+            self.curves[name].setData(path[:steps + 1, 0], path[:steps + 1, 1])
+        point = self.paths["sgd"][min(steps, len(self.paths["sgd"]) - 1)]
+        gradient = landscape_gradient(point)
+        norm = np.hypot(*gradient)
+        direction = -gradient / norm if norm > 0 else np.zeros(2)
+        tip = point + 0.8 * direction
+        self.arrow_line.setData([point[0], tip[0]], [point[1], tip[1]])
+        self.arrow.setPos(*tip)
+        self.arrow.setStyle(angle=180 - np.degrees(np.arctan2(direction[1], direction[0])))
+        ends = "   ".join(f"{name}: ({path[min(steps, len(path) - 1), 0]:.2f}, "
+                           f"{path[min(steps, len(path) - 1), 1]:.2f})" for name, path in self.paths.items())
+        self.message.setText(self.tr("step {0}   {1}   minimum ({2:.2f}, {3:.2f})").format(
+            steps, ends, *self.minimum))
+
+
+VIEW_CLASSES = {"derivative": DerivativeView, "dice": DiceView, "landscape": LandscapeView}
+VIEW_TITLES = {"derivative": "Derivative", "dice": "Dice", "landscape": "Loss landscape"}
