@@ -242,9 +242,10 @@ class LandscapeView(QWidget):
         gradient = landscape_gradient(point)
         norm = np.hypot(*gradient)
         direction = -gradient / norm if norm > 0 else np.zeros(2)
-        tip = point + 0.8 * direction
+        tip = point + 0.8 * min(1.0, norm / 5.0) * direction   # shrinks as the gradient vanishes
         self.arrow_line.setData([point[0], tip[0]], [point[1], tip[1]])
         self.arrow.setPos(*tip)
+        self.arrow.setVisible(bool(norm > 0.05))
         self.arrow.setStyle(angle=180 - np.degrees(np.arctan2(direction[1], direction[0])))
         ends = "   ".join(f"{name}: ({path[min(steps, len(path) - 1), 0]:.2f}, "
                            f"{path[min(steps, len(path) - 1), 1]:.2f})" for name, path in self.paths.items())

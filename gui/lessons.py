@@ -89,6 +89,7 @@ class Lessons(QObject):
                                   QCoreApplication.translate("lessons", VIEW_TITLES[lesson.view]))
             window.tabs.setCurrentWidget(self.view)
             bench.scratchpad_dock.show()
+            bench.scratchpad_dock.raise_()
             return
         if lesson.view == "training":
             window.tabs.setCurrentIndex(0)
