@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from engine import kernels
 from engine.session.cli import COMMANDS_HELP
 from gui.examples import default_session
 from gui.main_window import APPLICATION, ASSETS, ORGANIZATION, MainWindow, app_icon
@@ -74,6 +75,7 @@ def run_app(argv: list[str]) -> int:
     style = ASSETS / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text())
+    kernels.warmup(background=True)  # numba compiles beside the window; numpy twins serve until then
     window = MainWindow(default_session())
     window.show()
     if args.session:  # a file that cannot be opened is shown in a message box over the default example

@@ -163,6 +163,8 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
         session = read_session_file(args.session)
     except SessionFileError as error:
         raise _BadInput(error) from None
+    from engine import kernels
+    kernels.warmup(background=True)  # training starts on the numpy twins; numba takes over when compiled
     config = session.config
     trainer = session.trainer
     if args.restart:
