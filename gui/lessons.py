@@ -66,9 +66,10 @@ class Lessons(QObject):
         """Open the lesson's session (asking first if unsaved work would be lost) and show its view."""
         lesson = lesson_by_id(lesson_id)
         files = self.window.session_files
-        if not files.open_path(lesson_path(lesson)):
+        if not files.open_path(lesson_path(lesson), remember=False):
             return False
         files.forget_file()   # a lesson is a starting point: Save asks where, never overwrites the asset
+        self.window.statusBar().showMessage(self.tr("Opened the lesson “{0}”").format(lesson_title(lesson)), 5000)
         self.current = lesson
         self.panel.show_lesson(lesson)
         self.dock.show()

@@ -208,8 +208,9 @@ class SessionFiles(QObject):
         path, _ = QFileDialog.getOpenFileName(self.window, "Open session", self._start_folder(), SESSION_FILTER)
         return self.open_path(path, ask=False) if path else False
 
-    def open_path(self, path: str | Path, ask: bool = True) -> bool:
-        """Open a session file; on any problem show it and leave the current session as it was."""
+    def open_path(self, path: str | Path, ask: bool = True, remember: bool = True) -> bool:
+        """Open a session file; on any problem show it and leave the current session as it was.
+        `remember=False` (a lesson from the app's own assets) keeps it out of the recent files and folder."""
         if ask and not self.ask_to_save("opening another session"):
             return False
         path = Path(path)
@@ -231,7 +232,8 @@ class SessionFiles(QObject):
         window.workbench.scratchpad.set_text(session.scratchpad)  # shown, never run until Run is pressed
         self._show_restored_run()
         self.path = path.resolve()
-        self._add_recent(self.path)
+        if remember:
+            self._add_recent(self.path)
         self.mark_saved()
         window.statusBar().showMessage(f"Opened {path}", 5000)
         return True
