@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from engine.session.config import ConfigError, SessionConfig
 from engine.session.expression import ExpressionError
-from engine.session.lessons import (DEFAULT_STEPS, LANDSCAPE_OPTIMIZERS, autograd_derivative, dice_frequencies,
-                                    difference_quotients, function_values, landscape_gradient, least_squares_minimum,
-                                    loss_landscape, optimizer_path, tangent_line)
+from engine.session.lessons import (DEFAULT_STEPS, LANDSCAPE_CONFIG, LANDSCAPE_OPTIMIZERS, LANDSCAPE_START,
+                                    autograd_derivative, dice_frequencies, difference_quotients, function_values,
+                                    initial_point, landscape_gradient, landscape_minimum, least_squares_minimum,
+                                    loss_landscape, optimizer_path, paths_window, tangent_line)
 
 FACE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 PATH_COLOURS = {"sgd": "#d62728", "momentum": "#1f77b4", "adam": "#2ca02c"}
@@ -177,48 +179,83 @@ class DiceView(QWidget):
 
 
 class LandscapeView(QWidget):
-    """Contours of the loss over (w, b); the optimizers' paths drawn step by step from one start,
-    with the negative gradient at SGD's current point."""
+    """Contours of the loss over a model's two parameters (the lesson's linear model unless
+    `set_config` gives another); the optimizers' paths drawn step by step from one start, with the
+    negative gradient at SGD's current point. "Use the Setup's model" emits `config_wanted`."""
+
+    config_wanted = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.replay_button = QPushButton(self.tr("Replay"))
         self.replay_button.clicked.connect(self.replay)
+        self.setup_button = QPushButton(self.tr("Use the Setup's model"))
+        self.setup_button.setToolTip(self.tr("Draw the landscape of the model in the Setup forms "
+                                             "(it must have exactly two scalar parameters)"))
+        self.setup_button.clicked.connect(self.config_wanted)
         self.message = QLabel()
+        self.message.setWordWrap(True)
         controls = QHBoxLayout()
         controls.addWidget(self.message, 1)
+        controls.addWidget(self.setup_button)
         controls.addWidget(self.replay_button)
-        self.plot = _plot(self.tr("Loss over (w, b)"), "w", "b")
-        landscape = self.landscape = loss_landscape()
-        levels = np.quantile(landscape.loss, np.linspace(0.0, 0.9, 14) ** 2)
-        log_loss = np.log10(landscape.loss)
-        image = pg.ImageItem(log_loss.T)
+        self.plot = _plot(self.tr("Loss landscape"), "w", "b")
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.plot, 1)
+        self._items: list = []
+        self.paths: dict[str, np.ndarray] = {}
+        self.shown = 0
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._advance)
+        self.set_config(LANDSCAPE_CONFIG, LANDSCAPE_START)
+
+    def set_config(self, config: SessionConfig, start=None) -> bool:
+        """Draw the landscape of `config`'s model from `start` (its initial parameters if None);
+        False, with the reason shown, when the model does not have two scalar parameters."""
+        try:
+            start = initial_point(config) if start is None else start
+            paths = {name: optimizer_path(name, config, start) for name in LANDSCAPE_OPTIMIZERS}
+            first_range, second_range = paths_window(paths.values())
+            landscape = loss_landscape(config, first_range, second_range)
+        except (ValueError, ConfigError) as error:
+            self.message.setText(self.tr("Cannot draw this landscape: {0}").format(error))
+            return False
+        self.timer.stop()
+        self.config, self.paths, self.landscape = config, paths, landscape
+        linear = config.model.kind == "linear"
+        self.minimum = least_squares_minimum(config) if linear else landscape_minimum(landscape)
+        self._draw_surface()
+        self.replay()
+        return True
+
+    def _draw_surface(self) -> None:
+        for item in self._items:
+            self.plot.removeItem(item)
+        landscape, item = self.landscape, self.plot.getPlotItem()
+        u, v = landscape.names
+        item.setLabel("bottom", u)
+        item.setLabel("left", v)
+        item.setTitle(self.tr("Loss over ({0}, {1})").format(u, v), size="11pt")
+        loss = np.where(np.isfinite(landscape.loss), landscape.loss, np.nanmax(landscape.loss))
+        image = pg.ImageItem(np.log10(np.maximum(loss, 1e-12)).T)
         image.setColorMap(pg.colormap.get("viridis"))
         image.setOpacity(0.35)
         first, second = landscape.first, landscape.second
         image.setRect(first[0], second[0], first[-1] - first[0], second[-1] - second[0])
         self.plot.addItem(image)
-        for level in levels:
-            curve = pg.IsocurveItem(landscape.loss.T, level, pen=pg.mkPen("#606060", width=1))
-            curve.setParentItem(image)
-        w_min, b_min = self.minimum = least_squares_minimum()
-        self.plot.plot([w_min], [b_min], pen=None, symbol="+", symbolSize=14, symbolBrush="k",
-                       name=self.tr("minimum"))
+        for level in np.quantile(loss, np.linspace(0.0, 0.9, 14) ** 2):
+            pg.IsocurveItem(loss.T, level, pen=pg.mkPen("#606060", width=1)).setParentItem(image)
+        marker = self.plot.plot([self.minimum[0]], [self.minimum[1]], pen=None, symbol="+", symbolSize=14,
+                                symbolBrush="k", name=self.tr("minimum"))
         names = {"sgd": "SGD", "momentum": self.tr("momentum"), "adam": "Adam"}
-        self.paths = {name: optimizer_path(name) for name in LANDSCAPE_OPTIMIZERS}
         self.curves = {name: self.plot.plot(pen=pg.mkPen(PATH_COLOURS[name], width=2), name=names[name])
                        for name in self.paths}
         self.arrow = pg.ArrowItem(pen=pg.mkPen("k"), brush="k", headLen=12)
         self.arrow_line = self.plot.plot(pen=pg.mkPen("k", width=1.5))
         self.plot.addItem(self.arrow)
+        self._items = [image, marker, *self.curves.values(), self.arrow, self.arrow_line]
         self.plot.setRange(xRange=(first[0], first[-1]), yRange=(second[0], second[-1]), padding=0)
-        layout = QVBoxLayout(self)
-        layout.addLayout(controls)
-        layout.addWidget(self.plot, 1)
-        self.shown = 0
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self._advance)
-        self.replay()
 
     def replay(self) -> None:
         self.shown = 0
@@ -226,27 +263,30 @@ class LandscapeView(QWidget):
 
     def finish(self) -> None:
         self.timer.stop()
-        self.draw(max(len(path) for path in self.paths.values()) - 1)
+        self.shown = self._last_step()
+        self.draw(self.shown)
+
+    def _last_step(self) -> int:
+        return max(len(path) for path in self.paths.values()) - 1
 
     def _advance(self) -> None:
-        total = max(len(path) for path in self.paths.values()) - 1
-        self.shown = min(total, self.shown + 5)
+        self.shown = min(self._last_step(), self.shown + 5)
         self.draw(self.shown)
-        if self.shown >= total:
+        if self.shown >= self._last_step():
             self.timer.stop()
 
     def draw(self, steps: int) -> None:
         for name, path in self.paths.items():
             self.curves[name].setData(path[:steps + 1, 0], path[:steps + 1, 1])
         point = self.paths["sgd"][min(steps, len(self.paths["sgd"]) - 1)]
-        gradient = landscape_gradient(point)
-        norm = np.hypot(*gradient)
+        gradient = landscape_gradient(point, self.config)
+        norm = float(np.hypot(*gradient))
         direction = -gradient / norm if norm > 0 else np.zeros(2)
-        tip = point + 0.8 * min(1.0, norm / 5.0) * direction   # shrinks as the gradient vanishes
+        size = 0.1 * min(np.ptp(self.landscape.first), np.ptp(self.landscape.second))
+        tip = point + size * min(1.0, norm / 5.0) * direction   # shrinks as the gradient vanishes
         self.arrow_line.setData([point[0], tip[0]], [point[1], tip[1]])
         self.arrow.setPos(*tip)
-        self.arrow.setVisible(bool(norm > 0.05))
-        self.arrow.setStyle(angle=180 - np.degrees(np.arctan2(direction[1], direction[0])))
+        self.arrow.setVisible(norm > 0.05)
         ends = "   ".join(f"{name}: ({path[min(steps, len(path) - 1), 0]:.2f}, "
                            f"{path[min(steps, len(path) - 1), 1]:.2f})" for name, path in self.paths.items())
         self.message.setText(self.tr("step {0}   {1}   minimum ({2:.2f}, {3:.2f})").format(

@@ -85,6 +85,8 @@ class Lessons(QObject):
         if lesson.view in VIEW_CLASSES:
             if lesson.view not in self.views:
                 self.views[lesson.view] = VIEW_CLASSES[lesson.view]()
+                if lesson.view == "landscape":
+                    self.views["landscape"].config_wanted.connect(self._landscape_of_setup)
             self.view = self.views[lesson.view]
             window.tabs.insertTab(window.tabs.indexOf(self.gallery), self.view,
                                   QCoreApplication.translate("lessons", VIEW_TITLES[lesson.view]))
@@ -99,3 +101,11 @@ class Lessons(QObject):
         window.tabs.setCurrentWidget(bench.graph)
         bench.scratchpad_dock.show()
         bench.scratchpad_dock.raise_()
+
+    def _landscape_of_setup(self) -> None:
+        config, errors = self.window._read_forms()
+        view = self.views["landscape"]
+        if errors:
+            view.message.setText(self.tr("Fix the marked fields in Setup first."))
+            return
+        view.set_config(config)

@@ -211,7 +211,7 @@ def optimizer_path(optimizer: str, config: SessionConfig = LANDSCAPE_CONFIG, sta
     for values, value in zip(storage, start):
         values.fill(value)
     path = [tuple(float(values.item()) for values in storage)]
-    for _ in range(steps if steps is not None else training.steps):
+    for _ in range(steps if steps is not None else training.steps or 500):
         trainer.train_step()
         if trainer.diverged:
             break
@@ -236,3 +236,23 @@ def landscape_gradient(point, config: SessionConfig = LANDSCAPE_CONFIG) -> np.nd
     targets = engine.from_numpy(trainer.data_y.astype(np.float32).reshape(-1, 1))
     trainer.loss_fn(trainer.model(inputs), targets).backward()
     return np.array([float(p.grad.sum().item()) for p in params])
+
+
+def initial_point(config: SessionConfig) -> tuple[float, float]:
+    """The model's two scalar parameters as the session initialises them."""
+    return tuple(float(p.detach().numpy().item()) for _, p in _two_parameters(Trainer(config)))
+
+
+def paths_window(paths, margin: float = 0.25) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A (first, second) range that holds every path's finite points, with `margin` of its size around."""
+    points = np.concatenate([np.asarray(path) for path in paths])
+    points = points[np.isfinite(points).all(axis=1)]
+    low, high = points.min(axis=0), points.max(axis=0)
+    pad = np.maximum((high - low) * margin, 0.5)
+    return (float(low[0] - pad[0]), float(high[0] + pad[0])), (float(low[1] - pad[1]), float(high[1] + pad[1]))
+
+
+def landscape_minimum(landscape: Landscape) -> tuple[float, float]:
+    """The grid point of lowest loss."""
+    i, j = np.unravel_index(np.nanargmin(landscape.loss), landscape.loss.shape)
+    return float(landscape.first[j]), float(landscape.second[i])

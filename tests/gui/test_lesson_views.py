@@ -1,5 +1,6 @@
 """The lessons' own views draw what engine/session/lessons.py computes, and take the lesson's inputs."""
 import pytest
+from PySide6.QtCore import Qt
 
 
 def test_derivative_view_takes_f_x_and_h(qtbot):
@@ -49,3 +50,23 @@ def test_landscape_view_paths_end_near_the_minimum(qtbot):
         x, y = curve.getData()
         assert len(x) == 501
         assert np.hypot(x[-1] - view.minimum[0], y[-1] - view.minimum[1]) < 0.1, name
+
+
+def test_landscape_view_draws_the_setup_model_when_it_has_two_parameters(qtbot, window):
+    from engine.session import DataConfig, ModelConfig, SessionConfig, TrainingConfig
+
+    window.lessons.open_lesson("11-loss-landscape")
+    view = window.lessons.view
+    window.load_session(SessionConfig(
+        model=ModelConfig(kind="expression", expression="a * x + c", initial={"a": 0.5, "c": 0.0}),
+        data=DataConfig(truth="3*x - 1", noise_std=0.1, batch_size=100),
+        training=TrainingConfig(optimizer="adam", lr=0.05, steps=400), name="two parameters"))
+    qtbot.mouseClick(view.setup_button, Qt.MouseButton.LeftButton)
+    assert view.landscape.names == ("a", "c")
+    view.finish()
+    x, y = view.curves["adam"].getData()
+    assert abs(x[-1] - 3) < 0.3 and abs(y[-1] + 1) < 0.3
+    window.load_session(SessionConfig(model=ModelConfig(kind="polynomial", degree=3), name="four parameters"))
+    qtbot.mouseClick(view.setup_button, Qt.MouseButton.LeftButton)
+    assert "two scalar parameters" in view.message.text()
+    assert view.landscape.names == ("a", "c")   # the last good landscape stays

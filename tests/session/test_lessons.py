@@ -138,3 +138,23 @@ def test_landscape_gradient_vanishes_at_the_minimum_and_points_uphill_elsewhere(
     assert np.abs(landscape_gradient(minimum)).max() < 1e-3
     gradient = landscape_gradient((-1.0, -2.0))
     assert (gradient < 0).all()   # below the minimum in both w and b: the loss falls as they grow
+
+
+def test_the_landscape_works_for_any_two_parameter_model():
+    from engine.session import DataConfig, ModelConfig, SessionConfig, TrainingConfig
+    from engine.session.lessons import initial_point, landscape_minimum, paths_window
+
+    config = SessionConfig(model=ModelConfig(kind="expression", expression="a * x + c", initial={"a": 0.5, "c": 0.0}),
+                           data=DataConfig(truth="3*x - 1", noise_std=0.1, batch_size=100),
+                           training=TrainingConfig(optimizer="adam", lr=0.05, steps=None))
+    start = initial_point(config)
+    assert start == (0.5, 0.0)
+    paths = [optimizer_path(name, config, start, steps=400) for name in ("sgd", "adam")]
+    first, second = paths_window(paths)
+    landscape = loss_landscape(config, first, second, points=40)
+    assert landscape.names == ("a", "c")
+    w, b = landscape_minimum(landscape)
+    assert abs(w - 3) < 0.3 and abs(b + 1) < 0.6
+    assert np.hypot(paths[1][-1, 0] - 3, paths[1][-1, 1] + 1) < 0.3
+    with pytest.raises(ValueError, match="two scalar parameters"):
+        loss_landscape(SessionConfig(model=ModelConfig(kind="polynomial", degree=3)))
