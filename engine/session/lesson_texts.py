@@ -38,8 +38,8 @@ DETACH_VS_DATA = """\
 x.detach() and x.data both give a tensor without history that shares x's storage: changing
 either in place changes x too, but never x.grad, and neither records a graph.
 
-What to look at: the printed values after each in-place change; Show graph of z: the detached
-branch enters as a plain leaf — the graph is cut there.
+What to look at: the printed values after each in-place change; Show graph of z: a, detached,
+has no node in it — only x's branch is recorded; the graph is cut there.
 
 What to try: compute something from a and call backward on it (it fails: a does not require
 grad). The difference: autograd notices in-place changes made through detach() to a tensor
@@ -64,7 +64,7 @@ b.mul_(2)                                # and this too
 print("x after b.mul_(2):", x)
 print("x.grad unchanged:", x.grad)
 
-z = x * 3 + a                            # a enters the graph as a plain leaf: the cut
+z = x * 3 + a                            # a has no history: the graph of z is cut there
 """
 
 NON_LEAF_GRADIENTS = """\
@@ -167,8 +167,8 @@ DETACH_COMPUTATION = """\
 u = y.detach() turns y = x * x into a constant: z = u * x has gradient u (= x²), not 3x².
 The graph of y still exists, so y.sum().backward() gives 2x.
 
-What to look at: Show graph of z: u is a leaf without history, so only the x branch carries
-gradient back.
+What to look at: Show graph of z: u, detached, has no node in it — only x's branch carries
+gradient back, through one MulBackward0.
 
 What to try: replace u by y in z and see x.grad become 3x².
 """
