@@ -158,3 +158,16 @@ def test_the_landscape_works_for_any_two_parameter_model():
     assert np.hypot(paths[1][-1, 0] - 3, paths[1][-1, 1] + 1) < 0.3
     with pytest.raises(ValueError, match="two scalar parameters"):
         loss_landscape(SessionConfig(model=ModelConfig(kind="polynomial", degree=3)))
+
+
+def test_the_lessons_module_loads_no_qt():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys, engine.session.lessons\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'PyQt', 'pyqtgraph'))))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
