@@ -416,6 +416,8 @@ class MainWindow(QMainWindow):
             self._start_run(paused=False)
         else:
             self.run.control.resume()
+        if self.tabs.currentWidget() is self.lessons.gallery:
+            self.tabs.setCurrentIndex(0)  # Train from the gallery: show the training plots
         self._set_state("Training")
 
     @Slot()

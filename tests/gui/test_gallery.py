@@ -67,3 +67,11 @@ def test_lessons_with_their_own_view_open_it_in_a_tab(window):
     window.lessons.open_lesson("02-autograd-basics")
     assert window.lessons.view is None and tabs.count() == 4
 
+
+
+def test_training_from_the_lessons_tab_brings_the_training_plots_forward(qtbot, window):
+    window.tabs.setCurrentWidget(window.lessons.gallery)
+    window.training_editor.steps.setValue(5)
+    window.toggle_training()
+    assert window.tabs.currentIndex() == 0 and window.tabs.tabText(0) == "Training"
+    qtbot.waitUntil(lambda: window.run is None, timeout=30_000)
