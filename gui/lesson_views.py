@@ -15,6 +15,7 @@ from engine.session.lessons import (DEFAULT_STEPS, LANDSCAPE_CONFIG, LANDSCAPE_O
                                     autograd_derivative, dice_frequencies, difference_quotients, function_values,
                                     initial_point, landscape_gradient, landscape_minimum, least_squares_minimum,
                                     loss_landscape, optimizer_path, paths_window, tangent_line)
+from gui.plots import legend, plot_widget
 
 FACE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 PATH_COLOURS = {"sgd": "#d62728", "momentum": "#1f77b4", "adam": "#2ca02c"}
@@ -22,15 +23,9 @@ FRAME_MS = 30
 
 
 def _plot(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
-    widget = pg.PlotWidget()
-    item = widget.getPlotItem()
-    item.setTitle(title, size="11pt")
-    item.setLabel("bottom", x_label)
-    item.setLabel("left", y_label)
-    item.showGrid(x=True, y=True, alpha=0.15)
-    item.addLegend(offset=(10, 10))
-    for side in ("left", "bottom"):
-        item.getAxis(side).enableAutoSIPrefix(False)   # probabilities read as 0.17, not 170 (×0.001)
+    """A plot styled like the training plots, with a legend."""
+    widget = plot_widget(title, x_label, y_label)
+    legend(widget.getPlotItem(), (10, 10))
     return widget
 
 

@@ -22,7 +22,7 @@ def configure_pyqtgraph() -> None:
     pg.setConfigOptions(background="w", foreground="#303030", antialias=True)
 
 
-def _plot_widget(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
+def plot_widget(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
     widget = pg.PlotWidget()
     item = widget.getPlotItem()
     item.setTitle(title, size="11pt")
@@ -39,7 +39,7 @@ def _plot_widget(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
     return widget
 
 
-def _legend(item: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
+def legend(item: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
     # A translucent white box keeps the legend readable where it overlaps a curve.
     return item.addLegend(offset=offset, brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen(200, 200, 200))
 
@@ -156,9 +156,9 @@ class LossPlot(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plot = _plot_widget("Loss", "step", "loss")
+        self.plot = plot_widget("Loss", "step", "loss")
         item = self.plot.getPlotItem()
-        _legend(item, (-10, 10))
+        legend(item, (-10, 10))
         self.raw_curve = _long_curve(item, "raw", pg.mkPen(_color(0, 70), width=1))
         self.smoothed_curve = _long_curve(item, "smoothed", pg.mkPen(_color(0), width=2))
         self.buffer = HistoryBuffer(3)  # step, loss, smoothed loss
@@ -230,9 +230,9 @@ class FitPlot(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plot = _plot_widget("Fit", "x", "y")
+        self.plot = plot_widget("Fit", "x", "y")
         item = self.plot.getPlotItem()
-        _legend(item, (10, 10))
+        legend(item, (10, 10))
         self.points = item.plot(name="data", pen=None, symbol="o", symbolSize=5,
                                 symbolBrush=pg.mkBrush(80, 80, 80, 110), symbolPen=None)
         self.truth = item.plot(name="true function", pen=pg.mkPen("#555555", width=2, style=Qt.PenStyle.DashLine))
@@ -277,11 +277,11 @@ class ParametersPlot(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.values_plot = _plot_widget("Parameters", "step", "value")
-        self.grads_plot = _plot_widget("Gradient norms", "step", "‖∂loss/∂θ‖")
+        self.values_plot = plot_widget("Parameters", "step", "value")
+        self.grads_plot = plot_widget("Gradient norms", "step", "‖∂loss/∂θ‖")
         self.grads_plot.getPlotItem().setLogMode(y=True)
         self.followers = [ViewFollower(self.values_plot.getPlotItem()), ViewFollower(self.grads_plot.getPlotItem())]
-        self.legends = [_legend(plot.getPlotItem(), (-10, 10)) for plot in (self.values_plot, self.grads_plot)]
+        self.legends = [legend(plot.getPlotItem(), (-10, 10)) for plot in (self.values_plot, self.grads_plot)]
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.values_plot)
