@@ -79,7 +79,12 @@ class Node:
         """(name, tensor) pairs still held for backward; empty once freed."""
         if not self._saved:
             return []
-        names = self.saved_names or tuple(f"saved_{i}" for i in range(len(self._saved)))
+        names = tuple(self.saved_names)
+        kept = getattr(self, "kept", None)  # binary ops save only the operands their rule needs
+        if isinstance(kept, tuple) and len(kept) == len(names):
+            names = tuple(n for n, k in zip(names, kept) if k)
+        if len(names) < len(self._saved):  # unnamed ones are "saved_<i>"
+            names += tuple(f"saved_{i}" for i in range(len(names), len(self._saved)))
         return [(n, t) for n, (t, _, _) in zip(names, self._saved)]
 
     @property

@@ -235,18 +235,8 @@ def _assign_modules(model: GraphModel, recorder: ModuleCallRecorder, builder: _B
 
 
 def saved_slots(fn) -> list[tuple[str, Tensor]]:
-    """(slot name, tensor) pairs an operator saved. Binary ops save only the operands that are
-    needed (`kept` says which), so the names are matched to the saved tensors through it."""
-    saved = fn._saved
-    if not saved:
-        return []
-    names = tuple(fn.saved_names)
-    kept = getattr(fn, "kept", None)
-    if isinstance(kept, tuple) and len(kept) == len(names) and all(isinstance(k, bool) for k in kept):
-        names = tuple(n for n, k in zip(names, kept) if k)
-    if len(names) < len(saved):
-        names += tuple(f"{UNNAMED_SLOT}{i}" for i in range(len(names), len(saved)))
-    return [(n, t) for n, (t, _, _) in zip(names, saved)]
+    """(slot name, tensor) pairs an operator saved (unnamed ones start with UNNAMED_SLOT)."""
+    return fn.saved_tensors
 
 
 def _default_label(role: str, t: Tensor) -> str:
