@@ -189,7 +189,7 @@ class Module:
             object.__setattr__(m, "training", mode)
         return self
 
-    def eval(self) -> "Module":
+    def eval(self) -> "Module":  # safe: nn.Module.eval (evaluation mode), not Python's eval
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Module":

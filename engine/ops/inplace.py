@@ -63,6 +63,11 @@ def _inplace_binary(x, other, np_fn, node_cls, alpha=1):
             node._saved = tuple((t, t._vc[0], t._fn) for t in saved)
             node.kept = (keep_old, keep_other)
     np_fn(x._data, d_other, out=x._data, casting="unsafe")
+    return _changed(x, node)
+
+
+def _changed(x, node) -> Tensor:
+    """After a write into x's storage: bump its version and, when recorded, move its history onto `node`."""
     x._vc[0] += 1
     if node is not None:
         x._fn = node
@@ -154,11 +159,7 @@ def copy_(x, src):
         node = make_node(CopyBackwards, (x, src_t))  # wired to x's history before the change
         node.src_shape, node.src_dtype = data.shape, data.dtype
     np.copyto(x._data, np.broadcast_to(data, x._data.shape), casting="unsafe")
-    x._vc[0] += 1
-    if node is not None:
-        x._fn = node
-        x._rg = True
-    return x
+    return _changed(x, node)
 
 
 def copy_of(src) -> Tensor:
