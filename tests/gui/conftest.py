@@ -17,8 +17,8 @@ def settings_dir(tmp_path, monkeypatch):
     return path
 
 
-@pytest.fixture
-def window(qtbot):
+def shown_window(qtbot):
+    """A main window, shown; closed (which stops and joins its worker) when the test ends."""
     from gui.main_window import MainWindow
 
     win = MainWindow()
@@ -26,4 +26,9 @@ def window(qtbot):
     win.show()
     qtbot.waitExposed(win)
     yield win
-    win.close()  # stops and joins the worker
+    win.close()
+
+
+@pytest.fixture
+def window(qtbot):
+    yield from shown_window(qtbot)

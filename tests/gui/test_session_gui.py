@@ -20,6 +20,7 @@ from engine.session.config import ModelConfig
 from engine.session.export import export_weights
 from gui.export_dialog import ExportDialog, ExportOptions
 from gui.main_window import MainWindow
+from tests.gui.conftest import shown_window
 from tests.gui.helpers import run_gradstudio
 from tests.session.test_cli import vector_points
 
@@ -62,12 +63,7 @@ def answer_questions(monkeypatch, answer) -> list[str]:
 
 @pytest.fixture
 def second_window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+    yield from shown_window(qtbot)
 
 
 def test_save_then_open_gives_the_same_session_plots_and_continuation(qtbot, window, second_window, tmp_path,
