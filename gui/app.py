@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from engine import kernels
 from engine.session.cli import COMMANDS_HELP
+from gui import i18n
 from gui.examples import default_session
 from gui.main_window import APPLICATION, ASSETS, ORGANIZATION, MainWindow, app_icon
 
@@ -75,6 +76,7 @@ def run_app(argv: list[str]) -> int:
     style = ASSETS / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text())
+    i18n.set_language(i18n.saved_language())  # View → Language's last choice, else the system's
     kernels.warmup(background=True)  # numba compiles beside the window; numpy twins serve until then
     window = MainWindow(default_session())
     window.show()

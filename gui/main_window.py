@@ -11,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QGroupBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from engine.session import ConfigError, SessionConfig, Trainer
 
+from gui import i18n
 from gui.editors import (
     LOSSES,
     DataEditor,
@@ -203,6 +204,26 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.toolbar.toggleViewAction())
         self.view_menu.addSeparator()
         self.view_menu.addAction("Reset layout", self.reset_layout)
+        self._build_language_menu()
+
+    def _build_language_menu(self) -> None:
+        """View → Language: one checkable entry per language, each named in its own language."""
+        self.language_menu = self.view_menu.addMenu(self.tr("Language"))
+        group = QActionGroup(self)
+        self.language_actions = {}
+        for code, name in i18n.LANGUAGES.items():
+            action = self.language_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(code == i18n.current_language())
+            action.triggered.connect(lambda _checked=False, code=code: self.set_language(code))
+            group.addAction(action)
+            self.language_actions[code] = action
+
+    def set_language(self, code: str) -> None:
+        """Switch the interface language now (widgets retranslate themselves) and for the next start."""
+        i18n.set_language(code)
+        QSettings().setValue(i18n.SETTING, code)
+        self.language_actions[code].setChecked(True)
 
     def _build_centre(self) -> None:
         top = QSplitter(Qt.Orientation.Horizontal)

@@ -17,6 +17,16 @@ def settings_dir(tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A test that switches the interface language leaves English behind for the next."""
+    yield
+    from gui import i18n
+
+    if i18n.current_language() != i18n.DEFAULT:
+        i18n.set_language(i18n.DEFAULT)
+
+
 def shown_window(qtbot):
     """A main window, shown; closed (which stops and joins its worker) when the test ends."""
     from gui.main_window import MainWindow

@@ -1,0 +1,71 @@
+"""Every user-visible string goes through Qt's translation machinery, and Chinese covers all of them."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gui.translations import update
+from tests.gui.i18n_check import english_words, lrelease_bytes, raw_strings, ts_problems, ts_sources
+
+ROOT = Path(__file__).resolve().parents[2]
+GROUPED = [(group, name) for group, files in update.GROUPS.items() for name in files]
+GUI_FILES = [name for _, name in GROUPED if name.startswith("gui/")]
+ACTIVE = [(language, group) for language in update.LANGUAGES for group, files in update.GROUPS.items() if files]
+
+
+@pytest.mark.parametrize("name", GUI_FILES)
+def test_gui_strings_go_through_tr(name):
+    assert raw_strings(ROOT / name) == []
+
+
+def test_each_file_is_in_one_group():
+    names = [name for _, name in GROUPED]
+    assert len(names) == len(set(names)), "a file is in two translation groups"
+    assert all((ROOT / name).is_file() for name in names)
+
+
+@pytest.mark.parametrize("language,group", ACTIVE)
+def test_translation_covers_every_string(language, group, tmp_path):
+    ts = update.ts_path(language, group)
+    assert ts.is_file(), f"run python gui/translations/update.py to create {ts.name}"
+    assert ts_problems(ts) == []
+    # A fresh lupdate over the sources finds no string the committed .ts lacks.
+    fresh = tmp_path / ts.name
+    shutil.copy(ts, fresh)
+    update.lupdate(group, fresh, language)
+    assert ts_sources(fresh) - ts_sources(ts) == set(), "new strings: run gui/translations/update.py"
+    assert ts_problems(fresh) == []
+
+
+@pytest.mark.parametrize("language,group", ACTIVE)
+def test_compiled_translation_is_up_to_date(language, group, tmp_path):
+    ts = update.ts_path(language, group)
+    assert lrelease_bytes(ts, tmp_path / "fresh.qm") == ts.with_suffix(".qm").read_bytes(), \
+        "stale .qm: run python gui/translations/update.py --compile"
+
+
+def test_session_text_is_english_until_a_translator_is_installed():
+    from engine.session import i18n
+
+    assert i18n.translate("lessons", "Loss") == "Loss"
+    i18n.install(lambda context, text: f"[{context}] {text}")
+    try:
+        assert i18n.translate("lessons", "Loss") == "[lessons] Loss"
+    finally:
+        i18n.install(None)
+    assert i18n.QT_TRANSLATE_NOOP("lessons", "Loss") == "Loss"
+
+
+def test_the_checks_catch_untranslated_text(tmp_path):
+    source = tmp_path / "widget.py"
+    source.write_text("label.setText('Learning rate')\n"
+                      "label.setText(self.tr('Learning rate'))\n"
+                      "button = QPushButton(f'Step {n}')\n"
+                      "button = QPushButton(self.tr('Step {0}').format(n))\n"
+                      "label.setText('×')\n"
+                      "bar.showMessage('Saved ' + name, 3000)\n")
+    assert [line.split(":")[1] for line in raw_strings(source)] == ["1", "3", "6"]
+    assert english_words("学习率 (learning rate)") == ["learning", "rate"]
+    assert english_words("<b>损失</b> MSELoss, x.grad = 7, Ctrl+S") == []
