@@ -22,10 +22,20 @@ HERE = Path(__file__).resolve().parent
 LANGUAGES = ["zh_CN"]
 
 GROUPS: dict[str, list[str]] = {
-    "window": [],
-    "files": [],
-    "graph": [],
-    "lessons": [],
+    "window": ["gui/app.py", "gui/launch.py", "gui/main_window.py", "gui/editors.py", "gui/form_fields.py",
+               "gui/worker.py", "gui/examples.py", "gui/i18n.py",
+               "engine/session/config.py", "engine/session/expression.py", "engine/session/data.py",
+               "engine/session/models.py", "engine/session/trainer.py"],
+    "files": ["gui/session_files.py", "gui/export_dialog.py", "gui/plot_export.py", "gui/plots.py", "gui/history.py",
+              "engine/session/export.py", "engine/session/files.py", "engine/session/session_file.py",
+              "engine/session/history.py"],
+    "graph": ["gui/graph_view.py", "gui/graph_canvas.py", "gui/graph_items.py", "gui/graph_workbench.py",
+              "gui/debugger_dock.py", "gui/scratchpad.py", "gui/code_editor.py", "gui/gradient_flow.py",
+              "engine/session/debugger_text.py", "engine/session/debugger.py", "engine/session/graph_inspect.py",
+              "engine/session/graph_model.py", "engine/session/graph_build.py", "engine/session/tensor_summary.py",
+              "engine/session/scratchpad.py", "engine/session/module_calls.py"],
+    "lessons": ["gui/gallery.py", "gui/lesson_panel.py", "gui/lesson_views.py", "gui/lessons.py",
+                "engine/session/lesson_texts.py", "engine/session/lessons.py"],
 }
 
 

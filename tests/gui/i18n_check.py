@@ -124,16 +124,16 @@ _ENTITY = re.compile(r"&[a-z]+;|&#\d+;")
 _CODE = re.compile(r"[._()\[\]=/\\:]|\d")
 
 
-def english_words(text: str) -> list[str]:
+def english_words(text: str, keep=()) -> list[str]:
     """English words in `text` that should have been translated (code and names excepted)."""
     text = _ENTITY.sub(" ", _TAG.sub(" ", text)).replace("&", "")
     words = []
     for token in text.split():
         token = token.strip(",;!?\"'“”‘’…()[]{}«»：，。；、")
-        if not token or _CODE.search(token) or token in KEEP:
+        if not token or _CODE.search(token) or token in KEEP or token in keep:
             continue
         for word in re.findall(r"[A-Za-z]{3,}", token):
-            if word not in KEEP:
+            if word not in KEEP and word not in keep:
                 words.append(word)
     return words
 
@@ -183,13 +183,14 @@ def _widget_texts(widget) -> list[tuple[str, str]]:
     return texts
 
 
-def visible_english(root) -> list[str]:
-    """'where: text' for every text in `root`'s widget tree (and its menus) with English words left."""
+def visible_english(root, keep=()) -> list[str]:
+    """'where: text' for every text in `root`'s widget tree (and its menus) with English words left;
+    `keep`: more words that rightly stay English there (names of the user's own things)."""
     from PySide6.QtWidgets import QWidget
 
     found = []
     for widget in [root, *root.findChildren(QWidget)]:
         for where, text in _widget_texts(widget):
-            if text and english_words(text):
+            if text and english_words(text, keep):
                 found.append(f"{where}: {text[:90]!r}")
     return sorted(set(found))

@@ -11,8 +11,10 @@ from tests.gui.i18n_check import english_words, lrelease_bytes, raw_strings, ts_
 
 ROOT = Path(__file__).resolve().parents[2]
 GROUPED = [(group, name) for group, files in update.GROUPS.items() for name in files]
-GUI_FILES = [name for _, name in GROUPED if name.startswith("gui/")]
-ACTIVE = [(language, group) for language in update.LANGUAGES for group, files in update.GROUPS.items() if files]
+# A group is checked once its translation exists (the groups were converted one by one).
+ACTIVE = [(language, group) for language in update.LANGUAGES for group in update.GROUPS
+          if update.ts_path(language, group).exists()]
+GUI_FILES = [name for group, name in GROUPED if name.startswith("gui/") and any(g == group for _, g in ACTIVE)]
 
 
 @pytest.mark.parametrize("name", GUI_FILES)
