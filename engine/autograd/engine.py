@@ -252,6 +252,15 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
             heapq.heappush(ready, (-n._seq, tiebreak, n))
             tiebreak += 1
 
+    if not record and targets is None and accumulate and not create_graph and not check_finite:
+        return _plain_steps(ready, buffers, deps, retain_graph)
+    return _steps(ready, buffers, deps, targets, input_nodes, tiebreak, F, retain_graph, create_graph,
+                  accumulate, captured, record, check_finite)
+
+
+def _steps(ready, buffers, deps, targets, input_nodes, tiebreak, F, retain_graph, create_graph, accumulate,
+           captured, record, check_finite):
+    """The loop of `backward_steps` in general (records, inputs=, create_graph, autograd.grad)."""
     state = _grad_state
     outer_mode = state.enabled
     switch_mode = create_graph != outer_mode
@@ -335,6 +344,71 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
             else:
                 yield node
             index += 1
+    finally:
+        state.enabled = outer_mode
+
+
+def _plain_steps(ready, buffers, deps, retain_graph: bool):
+    """The loop of `backward_steps` for the common `loss.backward()`: every node reachable, numpy
+    gradients, no records. The same order and checks as the general loop, with fewer branches."""
+    state = _grad_state
+    outer_mode = state.enabled
+    pop, push = heapq.heappop, heapq.heappush
+    tiebreak = len(ready)
+    try:
+        while ready:
+            node = pop(ready)[2]
+            grad = buffers.pop(node)
+            if type(node) is AccumulateGrad:
+                leaf = node.variable
+                if node._hooked or leaf._hooks:
+                    state.enabled = False
+                    grad = _before_node(node, True, grad, False, None)[0]
+                    state.enabled = outer_mode
+                current = leaf._grad
+                if current is None:
+                    dtype = leaf._data.dtype
+                    leaf._grad = _wrap(grad.copy() if type(grad) is np.ndarray and grad.dtype == dtype
+                                       else np.array(grad, dtype=dtype))
+                else:
+                    current._data += grad
+                    current._vc[0] += 1
+                yield node
+                continue
+            if node._hooked:
+                state.enabled = False
+                grad = _before_node(node, False, grad, False, None)[0]
+                state.enabled = outer_mode
+            saved = node._saved
+            # unpack raises if the buffers were freed or a saved tensor changed in place
+            values = node.unpack(False) if saved is None or saved else saved
+            if outer_mode:
+                state.enabled = False
+                try:
+                    grads_out = node.apply(grad, _PlainMath, values)
+                finally:
+                    state.enabled = True
+            else:
+                grads_out = node.apply(grad, _PlainMath, values)
+            if node._post_hooks:
+                state.enabled = False
+                grads_out = _post_hooks(node, grad, grads_out, False, None)
+                state.enabled = outer_mode
+            if saved and not retain_graph:
+                node._saved = None
+            for (nxt, _), g in zip(node.next_functions, grads_out):
+                if nxt is None or g is None:
+                    continue
+                if nxt in buffers:
+                    buffers[nxt] = buffers[nxt] + g
+                else:
+                    buffers[nxt] = g
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if not left:
+                    push(ready, (-nxt._seq, tiebreak, nxt))
+                    tiebreak += 1
+            yield node
     finally:
         state.enabled = outer_mode
 
