@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.autograd.graph import Node, make_node, needs_grad
-from engine.ops import arithmetic
+from engine.ops import arithmetic, views
 from engine.ops._operands import operand, sum_to
 from engine.tensor import Tensor, _wrap
 
@@ -20,22 +20,20 @@ OVERLAP_MESSAGE = ("unsupported operation: more than one element of the written-
 
 def check_inplace(x, recording: bool, whole: bool = False) -> None:
     """Refuse what PyTorch refuses: writing all of an expanded tensor (`whole`: its elements
-    share memory), in-place on a leaf that requires grad while recording, and (here) in-place
-    on a view whose history would need rebasing."""
+    share memory), in-place on a leaf that requires grad (or a view of one) while recording,
+    and in-place with grad mode on through a view made under no_grad."""
     if whole:
         d = x._data
         for stride, size in zip(d.strides, d.shape):
             if stride == 0 and size > 1:
                 raise RuntimeError(OVERLAP_MESSAGE)
     if recording or (x._rg and needs_grad(x)):
+        if x._base is not None and x.__dict__.get("_no_grad_view"):
+            raise RuntimeError(views.NO_GRAD_VIEW_MESSAGE)
         if x._fn is None and x._rg:
             raise RuntimeError(LEAF_INPLACE_MESSAGE)
         if x._base is not None and x._base._fn is None and x._base._rg:
             raise RuntimeError(VIEW_OF_LEAF_INPLACE_MESSAGE)
-        if x._base is not None and (x._rg or x._base._rg):
-            raise RuntimeError(
-                "in-place change of a view of a tensor that requires grad is not supported by "
-                "GradStudio's engine; assign through the base tensor instead (y[i] = ...)")
 
 
 def _inplace_binary(x, other, np_fn, node_cls, alpha=1):
@@ -70,9 +68,19 @@ def _changed(x, node) -> Tensor:
     """After a write into x's storage: bump its version and, when recorded, move its history onto `node`."""
     x._vc[0] += 1
     if node is not None:
+        record_history(x, node)
+    return x
+
+
+def record_history(x, node) -> None:
+    """`node` (wired to x's history before the write) is x's history now. Written through a view,
+    the history goes to the view's base instead (views.rebase); the base's views regenerate."""
+    if x._base is not None:
+        views.rebase(x, node)
+    else:
         x._fn = node
         x._rg = True
-    return x
+        views.regenerate(x)
 
 
 def _snapshot(x) -> Tensor:
@@ -134,10 +142,7 @@ def _overwrite(x, fill, node_cls) -> Tensor:
     check_inplace(x, needs_grad(x), whole=True)
     node = make_node(node_cls, (x,)) if record else None
     fill(x._data)
-    x._vc[0] += 1
-    if node is not None:
-        x._fn = node
-    return x
+    return _changed(x, node)
 
 
 def zero_(x):

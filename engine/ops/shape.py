@@ -11,7 +11,9 @@ import builtins
 import numpy as np
 
 from engine import dtypes
+from engine.autograd.grad_mode import state as _grad_state
 from engine.autograd.graph import Node, edge, make_node, needs_grad
+from engine.ops import views
 from engine.ops._operands import as_tensor, broadcast_view, sum_to
 from engine.tensor import Tensor, _result, _wrap
 
@@ -25,8 +27,12 @@ def _view_result(x, data, node_cls=None, **attrs):
         t = _result(data, node)
     else:
         t = _wrap(data)
+        if x._rg and node_cls is not None and not _grad_state.enabled:
+            t._rg = True  # as in PyTorch: a leaf requiring grad, and no in-place on it with grad mode on
+            t._no_grad_view = True
     t._vc = x._vc
     t._base = x if x._base is None else x._base
+    views.register(t)
     return t
 
 
@@ -301,7 +307,7 @@ def _only_advanced(index) -> bool:
 
 
 def setitem(x, index, value):
-    from engine.ops.inplace import VIEW_OF_LEAF_INPLACE_MESSAGE, check_inplace
+    from engine.ops.inplace import VIEW_OF_LEAF_INPLACE_MESSAGE, check_inplace, record_history
     index = _normalise_index(index)
     key = index if len(index) > 1 else index[0]
     tv = value if isinstance(value, Tensor) else None
@@ -322,8 +328,7 @@ def setitem(x, index, value):
         node.next_functions = (old_edge, node.next_functions[1])
         node.index = key
         node.value_shape = tv._data.shape if tv is not None else ()
-        x._fn = node
-        x._rg = True
+        record_history(x, node)
 
 
 # -- joining ---------------------------------------------------------------------------

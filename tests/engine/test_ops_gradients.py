@@ -364,9 +364,7 @@ def test_no_grad_records_nothing(op, shapes):
         xs = [T.tensor(a, requires_grad=True) for a in inputs]
         with T.no_grad():
             outs = results(op.fn(T, *xs))
-        # PyTorch marks a view made under no_grad of a tensor requiring grad requires_grad=True
-        # (and forbids in-place on it later); the engine does not: views' flags are left out
-        return [[o.detach() for o in outs],
-                [(o.requires_grad if o._base is None else "view", o.is_leaf, o.grad_fn) for o in outs]]
+        # a view made under no_grad of a tensor requiring grad is marked requires_grad=True
+        return [[o.detach() for o in outs], [(o.requires_grad, o.is_leaf, o.grad_fn) for o in outs]]
 
     compare_behaviour(program)
