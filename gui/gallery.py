@@ -1,7 +1,9 @@
 """The start page: a grid of lesson cards (title and one-line description); clicking one opens it."""
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+import html
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -25,13 +27,11 @@ class LessonCard(QFrame):
 
     def __init__(self, number: int, lesson: Lesson) -> None:
         super().__init__()
-        self.lesson = lesson
+        self.lesson, self.number = lesson, number
         self.setObjectName("lessonCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip(self.tr("Open this lesson"))
-        self.title = QLabel(f"<b>{number}. {lesson_title(lesson)}</b>")
-        self.description = QLabel(lesson_description(lesson))
+        self.title, self.description = QLabel(), QLabel()
         for label in (self.title, self.description):
             label.setWordWrap(True)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
@@ -42,6 +42,17 @@ class LessonCard(QFrame):
         self.setMinimumSize(240, 96)
         self.setStyleSheet("#lessonCard { border: 1px solid palette(mid); border-radius: 6px; }"
                            "#lessonCard:hover { border-color: palette(highlight); }")
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setToolTip(self.tr("Open this lesson"))
+        self.title.setText(f"<b>{self.number}. {html.escape(lesson_title(self.lesson))}</b>")
+        self.description.setText(lesson_description(self.lesson))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
@@ -60,11 +71,9 @@ class LessonGallery(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         page = QWidget()
         column = QVBoxLayout(page)
-        heading = QLabel(self.tr("<h2>Lessons</h2><p>Classic autograd lessons, each runnable and visible. "
-                                 "Click one to open it: its program goes into the scratchpad (press Run), "
-                                 "its explanation beside the views.</p>"))
-        heading.setWordWrap(True)
-        column.addWidget(heading)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        column.addWidget(self.heading)
         grid = QGridLayout()
         grid.setSpacing(10)
         self.cards: list[LessonCard] = []
@@ -76,3 +85,14 @@ class LessonGallery(QScrollArea):
         column.addLayout(grid)
         column.addStretch(1)
         self.setWidget(page)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.heading.setText(self.tr("<h2>Lessons</h2><p>Classic autograd lessons, each runnable and visible. "
+                                     "Click one to open it: its program goes into the scratchpad (press Run), "
+                                     "its explanation beside the views.</p>"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)

@@ -2,16 +2,27 @@
 from __future__ import annotations
 
 import html
+import re
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from engine.session.lessons import Lesson
 from gui.gallery import lesson_title
 
+# A line break inside a paragraph is a space in English, nothing between two Chinese characters.
+_WIDE = r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]"
+_WIDE_BREAK = re.compile(rf"(?<={_WIDE})\s*\n\s*|\s*\n\s*(?={_WIDE})")
+
 
 def lesson_explanation(lesson: Lesson) -> str:
     return QCoreApplication.translate("lessons", lesson.explanation)
+
+
+def paragraphs_html(text: str) -> str:
+    """Blank-line separated paragraphs as HTML, each paragraph's lines joined."""
+    paragraphs = [_WIDE_BREAK.sub("", p) for p in text.strip().split("\n\n")]
+    return "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
 
 
 class LessonPanel(QWidget):
@@ -28,7 +39,15 @@ class LessonPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
         layout.addWidget(self.text, 1)
-        self.show_lesson(None)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.show_lesson(self.lesson)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def show_lesson(self, lesson: Lesson | None) -> None:
         self.lesson = lesson
@@ -37,8 +56,7 @@ class LessonPanel(QWidget):
             self.text.setPlainText(self.tr("Open a lesson from the Lessons tab or the Examples menu."))
             return
         self.title.setText(f"<h3>{html.escape(lesson_title(lesson))}</h3>")
-        paragraphs = lesson_explanation(lesson).strip().split("\n\n")
-        self.text.setHtml("".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs))
+        self.text.setHtml(paragraphs_html(lesson_explanation(lesson)))
 
     def plain_text(self) -> str:
         return self.text.toPlainText()

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from engine.session.config import ConfigError, SessionConfig
 from engine.session.expression import ExpressionError
+from engine.session.i18n import QT_TRANSLATE_NOOP
 from engine.session.lessons import (DEFAULT_STEPS, LANDSCAPE_CONFIG, LANDSCAPE_OPTIMIZERS, LANDSCAPE_START,
                                     autograd_derivative, dice_frequencies, difference_quotients, function_values,
                                     initial_point, landscape_gradient, landscape_minimum, least_squares_minimum,
@@ -22,27 +23,48 @@ PATH_COLOURS = {"sgd": "#d62728", "momentum": "#1f77b4", "adam": "#2ca02c"}
 FRAME_MS = 30
 
 
-def _plot(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
-    """A plot styled like the training plots, with a legend."""
-    widget = plot_widget(title, x_label, y_label)
+def _plot(x_label: str = "", y_label: str = "") -> pg.PlotWidget:
+    """A plot styled like the training plots, with a legend; titled in `retranslate_ui`."""
+    widget = plot_widget("", x_label, y_label)
     legend(widget.getPlotItem(), (10, 10))
     return widget
 
 
-class DerivativeView(QWidget):
+def rename_curve(plot: pg.PlotWidget, curve: pg.PlotDataItem, name: str) -> None:
+    """Give `curve` a new name, in its legend too (pyqtgraph has no call for it)."""
+    curve.opts["name"] = name
+    item_legend = plot.getPlotItem().legend
+    for sample, label in item_legend.items if item_legend is not None else ():
+        if sample.item is curve:
+            label.setText(name)
+
+
+class _Translated(QWidget):
+    """A view whose texts are set in `retranslate_ui`, again when the language changes."""
+
+    def retranslate_ui(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+
+class DerivativeView(_Translated):
     """f with its tangent at x, and the table of difference quotients next to autograd's value."""
 
     def __init__(self) -> None:
         super().__init__()
         self.f_field, self.x_field, self.h_field = QLineEdit("3*x**2 - 4*x"), QLineEdit("1"), QLineEdit("0.1")
+        self.x_label, self.h_label = QLabel(), QLabel()
         form = QFormLayout()
-        form.addRow(self.tr("f(x) ="), self.f_field)
-        form.addRow(self.tr("at x ="), self.x_field)
-        form.addRow(self.tr("first h ="), self.h_field)
+        form.addRow("f(x) =", self.f_field)
+        form.addRow(self.x_label, self.x_field)
+        form.addRow(self.h_label, self.h_field)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.table = QTableWidget(0, 3)
-        self.table.setHorizontalHeaderLabels([self.tr("h"), self.tr("(f(x+h) − f(x)) / h"), self.tr("− autograd")])
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumWidth(400)
         self.table.verticalHeader().hide()
@@ -50,7 +72,7 @@ class DerivativeView(QWidget):
         side.addLayout(form)
         side.addWidget(self.table, 1)
         side.addWidget(self.message)
-        self.plot = _plot(self.tr("f and its tangent"), "x", "y")
+        self.plot = _plot("x", "y")
         self.f_curve = self.plot.plot(pen=pg.mkPen("#1f77b4", width=2), name="f")
         self.tangent_curve = self.plot.plot(pen=pg.mkPen("#d62728", width=2, style=Qt.PenStyle.DashLine),
                                             name=self.tr("tangent"))
@@ -65,11 +87,23 @@ class DerivativeView(QWidget):
             field.editingFinished.connect(self.refresh)
         self.quotients: list[tuple[float, float]] = []
         self.exact: float | None = None
-        self.refresh()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.x_label.setText(self.tr("at x ="))
+        self.h_label.setText(self.tr("first h ="))
+        self.table.setHorizontalHeaderLabels(["h", "(f(x+h) − f(x)) / h", self.tr("− autograd")])
+        self.plot.getPlotItem().setTitle(self.tr("f and its tangent"), size="11pt")
+        rename_curve(self.plot, self.tangent_curve, self.tr("tangent"))
+        self.refresh()   # the message under the table
 
     def refresh(self) -> None:
         try:
-            f, x, h = self.f_field.text(), float(self.x_field.text()), float(self.h_field.text())
+            f = self.f_field.text()
+            try:
+                x, h = float(self.x_field.text()), float(self.h_field.text())
+            except ValueError:
+                raise ValueError(self.tr("x and h must be numbers")) from None
             if not h > 0:
                 raise ValueError(self.tr("h must be a number > 0"))
             steps = [h * 10.0 ** -k for k in range(len(DEFAULT_STEPS))]
@@ -92,7 +126,7 @@ class DerivativeView(QWidget):
         self.point.setData([x], [float(function_values(f, np.array([x]))[0])])
 
 
-class DiceView(QWidget):
+class DiceView(_Translated):
     """Relative frequencies of each face, drawn group by group, with the probabilities dashed."""
 
     def __init__(self) -> None:
@@ -101,18 +135,18 @@ class DiceView(QWidget):
         self.groups = QSpinBox()
         self.groups.setRange(10, 100_000)
         self.groups.setValue(500)
-        self.roll_button = QPushButton(self.tr("Roll"))
+        self.roll_button = QPushButton()
         self.roll_button.clicked.connect(self.roll)
         self.message = QLabel()
+        self.probs_label, self.groups_label = QLabel(), QLabel()
         controls = QHBoxLayout()
-        controls.addWidget(QLabel(self.tr("Probabilities")))
+        controls.addWidget(self.probs_label)
         controls.addWidget(self.probs_field, 1)
-        controls.addWidget(QLabel(self.tr("groups of 10 rolls")))
+        controls.addWidget(self.groups_label)
         controls.addWidget(self.groups)
         controls.addWidget(self.roll_button)
-        self.plot = _plot(self.tr("Relative frequency of each face"), self.tr("groups of 10 rolls"),
-                          self.tr("estimated probability"))
-        self.curves = [self.plot.plot(pen=pg.mkPen(colour, width=1.5), name=self.tr("face {0}").format(face + 1))
+        self.plot = _plot()
+        self.curves = [self.plot.plot(pen=pg.mkPen(colour, width=1.5), name=str(face + 1))
                        for face, colour in enumerate(FACE_COLOURS)]
         self.lines: list[pg.InfiniteLine] = []
         layout = QVBoxLayout(self)
@@ -121,24 +155,48 @@ class DiceView(QWidget):
         layout.addWidget(self.message)
         self.frequencies = np.empty((0, 6))
         self.shown = 0
+        self.failed = False   # the last roll's probabilities were wrong; the message says why
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._advance)
+        self.retranslate_ui()
         self.roll()
+
+    def retranslate_ui(self) -> None:
+        self.roll_button.setText(self.tr("Roll"))
+        self.probs_label.setText(self.tr("Probabilities"))
+        self.groups_label.setText(self.tr("groups of 10 rolls"))
+        item = self.plot.getPlotItem()
+        item.setTitle(self.tr("Relative frequency of each face"), size="11pt")
+        item.getAxis("bottom").setLabel(self.tr("groups of 10 rolls"))
+        item.getAxis("left").setLabel(self.tr("estimated probability"))
+        for face, curve in enumerate(self.curves):
+            rename_curve(self.plot, curve, self.tr("face {0}").format(face + 1))
+        if self.failed:
+            self.roll()   # fails again at once, saying why in the new language
+        elif self.shown:
+            self.draw(self.shown)
 
     def probabilities(self) -> np.ndarray:
         values = []
-        for part in self.probs_field.text().replace(";", ",").split(","):
-            numerator, _, denominator = part.strip().partition("/")
-            values.append(float(numerator) / float(denominator) if denominator else float(numerator))
+        try:
+            for part in self.probs_field.text().replace(";", ",").split(","):
+                numerator, _, denominator = part.strip().partition("/")
+                values.append(float(numerator) / float(denominator) if denominator else float(numerator))
+        except (ValueError, ZeroDivisionError):
+            raise ValueError(self.tr("write the probabilities as numbers or fractions, such as 1/6")) from None
         return np.array(values)
 
     def roll(self) -> None:
         try:
             probs = self.probabilities()
             self.frequencies = dice_frequencies(probs, groups=self.groups.value())
-        except (ValueError, ZeroDivisionError) as error:
+        except ValueError as error:
+            self.failed = True
+            if self.timer.isActive():
+                self.finish()   # the last good roll, drawn in full, so it does not overwrite the message
             self.message.setText(self.tr("Cannot roll: {0}").format(error))
             return
+        self.failed = False
         probs = probs / probs.sum()
         for line in self.lines:
             self.plot.removeItem(line)
@@ -173,7 +231,7 @@ class DiceView(QWidget):
             self.message.setText(self.tr("after {0:,} rolls: {1}").format(groups * 10, last))
 
 
-class LandscapeView(QWidget):
+class LandscapeView(_Translated):
     """Contours of the loss over a model's two parameters (the lesson's linear model unless
     `set_config` gives another); the optimizers' paths drawn step by step from one start, with the
     negative gradient at SGD's current point. "Use the Setup's model" emits `config_wanted`."""
@@ -182,11 +240,9 @@ class LandscapeView(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.replay_button = QPushButton(self.tr("Replay"))
+        self.replay_button = QPushButton()
         self.replay_button.clicked.connect(self.replay)
-        self.setup_button = QPushButton(self.tr("Use the Setup's model"))
-        self.setup_button.setToolTip(self.tr("Draw the landscape of the model in the Setup forms "
-                                             "(it must have exactly two scalar parameters)"))
+        self.setup_button = QPushButton()
         self.setup_button.clicked.connect(self.config_wanted)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -194,16 +250,41 @@ class LandscapeView(QWidget):
         controls.addWidget(self.message, 1)
         controls.addWidget(self.setup_button)
         controls.addWidget(self.replay_button)
-        self.plot = _plot(self.tr("Loss landscape"), "w", "b")
+        self.plot = _plot("w", "b")
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.plot, 1)
         self._items: list = []
         self.paths: dict[str, np.ndarray] = {}
         self.shown = 0
+        self.landscape = None
+        self.failed: tuple | None = None   # (config, start) of the last landscape that could not be drawn
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._advance)
+        self.retranslate_ui()
         self.set_config(LANDSCAPE_CONFIG, LANDSCAPE_START)
+
+    def optimizer_names(self) -> dict[str, str]:
+        return {"sgd": "SGD", "momentum": self.tr("momentum"), "adam": "Adam"}
+
+    def retranslate_ui(self) -> None:
+        self.replay_button.setText(self.tr("Replay"))
+        self.setup_button.setText(self.tr("Use the Setup's model"))
+        self.setup_button.setToolTip(self.tr("Draw the landscape of the model in the Setup forms "
+                                             "(it must have exactly two scalar parameters)"))
+        item = self.plot.getPlotItem()
+        if self.landscape is None:
+            item.setTitle(self.tr("Loss landscape"), size="11pt")
+            return
+        item.setTitle(self.tr("Loss over ({0}, {1})").format(*self.landscape.names), size="11pt")
+        rename_curve(self.plot, self.marker, self.tr("minimum"))
+        names = self.optimizer_names()
+        for name, curve in self.curves.items():
+            rename_curve(self.plot, curve, names[name])
+        if self.failed is not None:
+            self.set_config(*self.failed)   # fails again at once, saying why in the new language
+        else:
+            self.draw(self.shown)
 
     def set_config(self, config: SessionConfig, start=None) -> bool:
         """Draw the landscape of `config`'s model from `start` (its initial parameters if None);
@@ -214,8 +295,12 @@ class LandscapeView(QWidget):
             first_range, second_range = paths_window(paths.values())
             landscape = loss_landscape(config, first_range, second_range)
         except (ValueError, ConfigError) as error:
+            self.failed = (config, start)
+            if self.timer.isActive():
+                self.finish()   # the last good landscape, drawn in full, so it does not overwrite the message
             self.message.setText(self.tr("Cannot draw this landscape: {0}").format(error))
             return False
+        self.failed = None
         self.timer.stop()
         self.config, self.paths, self.landscape = config, paths, landscape
         linear = config.model.kind == "linear"
@@ -229,8 +314,8 @@ class LandscapeView(QWidget):
             self.plot.removeItem(item)
         landscape, item = self.landscape, self.plot.getPlotItem()
         u, v = landscape.names
-        item.setLabel("bottom", u)
-        item.setLabel("left", v)
+        item.getAxis("bottom").setLabel(u)
+        item.getAxis("left").setLabel(v)
         item.setTitle(self.tr("Loss over ({0}, {1})").format(u, v), size="11pt")
         loss = np.where(np.isfinite(landscape.loss), landscape.loss, np.nanmax(landscape.loss))
         image = pg.ImageItem(np.log10(np.maximum(loss, 1e-12)).T)
@@ -241,9 +326,9 @@ class LandscapeView(QWidget):
         self.plot.addItem(image)
         for level in np.quantile(loss, np.linspace(0.0, 0.9, 14) ** 2):
             pg.IsocurveItem(loss.T, level, pen=pg.mkPen("#606060", width=1)).setParentItem(image)
-        marker = self.plot.plot([self.minimum[0]], [self.minimum[1]], pen=None, symbol="+", symbolSize=14,
-                                symbolBrush="k", name=self.tr("minimum"))
-        names = {"sgd": "SGD", "momentum": self.tr("momentum"), "adam": "Adam"}
+        marker = self.marker = self.plot.plot([self.minimum[0]], [self.minimum[1]], pen=None, symbol="+",
+                                              symbolSize=14, symbolBrush="k", name=self.tr("minimum"))
+        names = self.optimizer_names()
         self.curves = {name: self.plot.plot(pen=pg.mkPen(PATH_COLOURS[name], width=2), name=names[name])
                        for name in self.paths}
         self.arrow = pg.ArrowItem(pen=pg.mkPen("k"), brush="k", headLen=12)
@@ -282,11 +367,14 @@ class LandscapeView(QWidget):
         self.arrow_line.setData([point[0], tip[0]], [point[1], tip[1]])
         self.arrow.setPos(*tip)
         self.arrow.setVisible(norm > 0.05)
-        ends = "   ".join(f"{name}: ({path[min(steps, len(path) - 1), 0]:.2f}, "
+        names = self.optimizer_names()
+        ends = "   ".join(f"{names[name]}: ({path[min(steps, len(path) - 1), 0]:.2f}, "
                            f"{path[min(steps, len(path) - 1), 1]:.2f})" for name, path in self.paths.items())
         self.message.setText(self.tr("step {0}   {1}   minimum ({2:.2f}, {3:.2f})").format(
             steps, ends, *self.minimum))
 
 
 VIEW_CLASSES = {"derivative": DerivativeView, "dice": DiceView, "landscape": LandscapeView}
-VIEW_TITLES = {"derivative": "Derivative", "dice": "Dice", "landscape": "Loss landscape"}
+# Tab titles, translated where shown (gui/lessons.py).
+VIEW_TITLES = {"derivative": QT_TRANSLATE_NOOP("lessons", "Derivative"), "dice": QT_TRANSLATE_NOOP("lessons", "Dice"),
+               "landscape": QT_TRANSLATE_NOOP("lessons", "Loss landscape")}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QWidget
 
@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 GALLERY_SHOWN_KEY = "lessons/gallery_shown"
 
 
+def view_title(view: str) -> str:
+    """The tab title of a lesson's own view, in the interface's language."""
+    return QCoreApplication.translate("lessons", VIEW_TITLES[view])
+
+
 class Lessons(QObject):
     """Owns the gallery, the explanation dock and the lesson entries of the Examples menu."""
 
@@ -31,15 +36,17 @@ class Lessons(QObject):
         self.view: QWidget | None = None      # the one in the tabs now
         self.gallery = LessonGallery()
         self.gallery.lesson_chosen.connect(self.open_lesson)
-        window.tabs.addTab(self.gallery, self.tr("Lessons"))
+        window.tabs.addTab(self.gallery, "")
         self.panel = LessonPanel()
-        self.dock = QDockWidget(self.tr("Lesson"), window)
+        self.dock = QDockWidget(window)
         self.dock.setObjectName("lessonDock")
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()   # shown when a lesson opens
         window.view_menu.insertAction(window.view_menu.actions()[0], self.dock.toggleViewAction())
         self._fill_examples_menu()
+        self.retranslate_ui()
+        window.installEventFilter(self)
         if not window.settings.value(GALLERY_SHOWN_KEY, False, type=bool):
             window.tabs.setCurrentWidget(self.gallery)   # the first launch starts at the lessons
             window.settings.setValue(GALLERY_SHOWN_KEY, True)
@@ -49,15 +56,30 @@ class Lessons(QObject):
         first = menu.actions()[0] if menu.actions() else None
         self.actions = []
         for number, lesson in enumerate(LESSONS, start=1):
-            action = QAction(f"{number}. {lesson_title(lesson)}", menu)
+            action = QAction(menu)
             action.triggered.connect(lambda _checked=False, lesson_id=lesson.id: self.open_lesson(lesson_id))
             menu.insertAction(first, action)
             self.actions.append(action)
-        start = QAction(self.tr("All lessons…"), menu)
+        start = self.all_lessons_action = QAction(menu)
         start.triggered.connect(self.show_gallery)
         menu.insertAction(first, start)
         if first is not None:
             menu.insertSeparator(first)
+
+    def retranslate_ui(self) -> None:
+        tabs = self.window.tabs
+        tabs.setTabText(tabs.indexOf(self.gallery), self.tr("Lessons"))
+        self.dock.setWindowTitle(self.tr("Lesson"))
+        for number, (lesson, action) in enumerate(zip(LESSONS, self.actions), start=1):
+            action.setText(f"{number}. {lesson_title(lesson)}")
+        self.all_lessons_action.setText(self.tr("All lessons…"))
+        if self.view is not None and self.current is not None:
+            tabs.setTabText(tabs.indexOf(self.view), view_title(self.current.view))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        return False
 
     def show_gallery(self) -> None:
         self.window.tabs.setCurrentWidget(self.gallery)
@@ -88,8 +110,7 @@ class Lessons(QObject):
                 if lesson.view == "landscape":
                     self.views["landscape"].config_wanted.connect(self._landscape_of_setup)
             self.view = self.views[lesson.view]
-            window.tabs.insertTab(window.tabs.indexOf(self.gallery), self.view,
-                                  QCoreApplication.translate("lessons", VIEW_TITLES[lesson.view]))
+            window.tabs.insertTab(window.tabs.indexOf(self.gallery), self.view, view_title(lesson.view))
             window.tabs.setCurrentWidget(self.view)
             bench.scratchpad_dock.show()
             bench.scratchpad_dock.raise_()

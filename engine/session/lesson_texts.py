@@ -1,19 +1,20 @@
 """The lessons' words and programs: each autograd lesson's scratchpad program (PyTorch tutorial
-code; the scratchpad binds `torch` to the engine) and every lesson's explanation text."""
+code; the scratchpad binds `torch` to the engine) and every lesson's explanation text (marked for
+translation: the window shows them through Qt's translator, context "lessons")."""
 from __future__ import annotations
 
-LINEAR_REGRESSION = """\
-Fit y = 2x + 3 plus noise with w·x + b: minibatches of 4, learning rate 0.02, 500 steps of SGD.
+from engine.session.i18n import QT_TRANSLATE_NOOP
+
+LINEAR_REGRESSION = QT_TRANSLATE_NOOP("lessons", """Fit y = 2x + 3 plus noise with w·x + b: minibatches of 4, learning rate 0.02, 500 steps of SGD.
 
 What to look at: the fitted line (Training tab) swings towards the data in the first few dozen
 steps, then settles; the loss curve drops fast and then flattens at the noise level; w and b head
 for 2 and 3.
 
 What to try: raise the learning rate to 0.2 and watch it diverge; switch to Adam; add noise.
-"""
+""")
 
-AUTOGRAD_BASICS = """\
-x = 2 and y = x² + 3x + 1, so dy/dx = 2x + 3 = 7 — and after y.backward(), x.grad is 7.
+AUTOGRAD_BASICS = QT_TRANSLATE_NOOP("lessons", """x = 2 and y = x² + 3x + 1, so dy/dx = 2x + 3 = 7 — and after y.backward(), x.grad is 7.
 
 What to look at: press Run, then Show graph of y: x is a leaf that requires grad; y is not a leaf
 and its grad_fn is AddBackward0, whose inputs lead back through MulBackward0 and PowBackward0.
@@ -21,7 +22,7 @@ Tick "debug backward" and Run again to step through the backward pass node by no
 
 What to try: call y.backward() twice (it fails: the graph was freed — add retain_graph=True,
 and watch x.grad accumulate to 14).
-"""
+""")
 AUTOGRAD_BASICS_PROGRAM = """\
 # Autograd basics: y = x**2 + 3*x + 1 at x = 2, so dy/dx = 2x + 3 = 7.
 import torch
@@ -34,8 +35,7 @@ y.backward()
 print("x.grad:", x.grad)   # tensor(7.)
 """
 
-DETACH_VS_DATA = """\
-x.detach() and x.data both give a tensor without history that shares x's storage: changing
+DETACH_VS_DATA = QT_TRANSLATE_NOOP("lessons", """x.detach() and x.data both give a tensor without history that shares x's storage: changing
 either in place changes x too, but never x.grad, and neither records a graph.
 
 What to look at: the printed values after each in-place change; Show graph of z: a, detached,
@@ -44,7 +44,7 @@ has no node in it — only x's branch is recorded; the graph is cut there.
 What to try: compute something from a and call backward on it (it fails: a does not require
 grad). The difference: autograd notices in-place changes made through detach() to a tensor
 backward still needs; through .data it silently computes a wrong gradient.
-"""
+""")
 DETACH_VS_DATA_PROGRAM = """\
 # detach() versus .data: both share storage with x and carry no history.
 import torch
@@ -67,8 +67,7 @@ print("x.grad unchanged:", x.grad)
 z = x * 3 + a                            # a has no history: the graph of z is cut there
 """
 
-NON_LEAF_GRADIENTS = """\
-Only leaves keep .grad after backward. A non-leaf keeps its gradient if you ask with
+NON_LEAF_GRADIENTS = QT_TRANSLATE_NOOP("lessons", """Only leaves keep .grad after backward. A non-leaf keeps its gradient if you ask with
 retain_grad(); a hook registered with register_hook sees (and may replace) the gradient as it
 passes, until you remove() it.
 
@@ -77,7 +76,7 @@ with "debug backward" ticked, step through and watch the hook fire at y's node.
 
 What to try: return grad * 2 from the hook and see x.grad double; remove the hook and run the
 backward again.
-"""
+""")
 NON_LEAF_GRADIENTS_PROGRAM = """\
 # Non-leaf gradients: retain_grad() and a tensor hook.
 import torch
@@ -98,8 +97,7 @@ z.backward()               # no hook this time
 print("x.grad again:", x.grad)
 """
 
-DERIVATIVE_AS_LIMIT = """\
-The derivative is the limit of difference quotients (f(x + h) − f(x)) / h as h → 0. For
+DERIVATIVE_AS_LIMIT = QT_TRANSLATE_NOOP("lessons", """The derivative is the limit of difference quotients (f(x + h) − f(x)) / h as h → 0. For
 f(x) = 3x² − 4x at x = 1 they approach 2 — autograd gives the exact 2 at once, and the tangent
 at (1, −1) is y = 2x − 3.
 
@@ -108,7 +106,7 @@ autograd's value; the plot of f with its tangent.
 
 What to try: change f, x or h (the derivative view's fields, or the program); in float32, make
 h tiny (1e-8) and watch rounding wreck the quotient while autograd stays exact.
-"""
+""")
 DERIVATIVE_AS_LIMIT_PROGRAM = """\
 # Derivative as a limit: difference quotients of f(x) = 3x^2 - 4x at x = 1 converge to 2.
 import torch
@@ -129,15 +127,14 @@ f(x).backward()
 print("autograd:", x.grad)   # exactly 2: the tangent is y = 2x - 3
 """
 
-DOT_PRODUCT = """\
-y = 2·xᵀx for x = [0, 1, 2, 3]: its gradient is 4x = [0, 4, 8, 12].
+DOT_PRODUCT = QT_TRANSLATE_NOOP("lessons", """y = 2·xᵀx for x = [0, 1, 2, 3]: its gradient is 4x = [0, 4, 8, 12].
 
 What to look at: x.grad after the first backward; gradients accumulate — a second backward
 without zeroing adds to x.grad; x.grad.zero_() clears it; then x.sum() gives ones and x * x
 (summed) gives 2x.
 
 What to try: remove the x.grad.zero_() line and predict what is printed.
-"""
+""")
 DOT_PRODUCT_PROGRAM = """\
 # The gradient of y = 2 * x^T x is 4x.
 import torch
@@ -163,15 +160,14 @@ y.sum().backward()
 print("grad of (x * x).sum():", x.grad)      # 2x
 """
 
-DETACH_COMPUTATION = """\
-u = y.detach() turns y = x * x into a constant: z = u * x has gradient u (= x²), not 3x².
+DETACH_COMPUTATION = QT_TRANSLATE_NOOP("lessons", """u = y.detach() turns y = x * x into a constant: z = u * x has gradient u (= x²), not 3x².
 The graph of y still exists, so y.sum().backward() gives 2x.
 
 What to look at: Show graph of z: u, detached, has no node in it — only x's branch carries
 gradient back, through one MulBackward0.
 
 What to try: replace u by y in z and see x.grad become 3x².
-"""
+""")
 DETACH_COMPUTATION_PROGRAM = """\
 # Detaching a computation: u = y.detach() is a constant to autograd.
 import torch
@@ -190,8 +186,7 @@ y.sum().backward()
 print("grad of y.sum():", x.grad)     # 2x
 """
 
-CONTROL_FLOW = """\
-Autograd records the operations that actually ran, so Python control flow is fine: f doubles b
+CONTROL_FLOW = QT_TRANSLATE_NOOP("lessons", """Autograd records the operations that actually ran, so Python control flow is fine: f doubles b
 until its norm passes 1000, and picks a branch on its sign. f(a) is linear in a (d = k·a for a
 k that depends on a), so the gradient equals d / a.
 
@@ -200,7 +195,7 @@ again (a is random) and the graph changes.
 
 What to try: seed a different value with torch.manual_seed, or make a a vector
 (torch.randn(size=(3,))).
-"""
+""")
 CONTROL_FLOW_PROGRAM = """\
 # Gradient through control flow: the graph is whatever the loop and the branch ran.
 import torch
@@ -224,8 +219,7 @@ print("a.grad:", a.grad, "  d / a:", d / a)
 print("a.grad == d / a:", a.grad == d / a)
 """
 
-JACOBIAN = """\
-y1 = x1² + 3·x2 and y2 = x2² + 2·x1 at (2, 3). backward(v) computes vᵀJ, one row of the Jacobian
+JACOBIAN = QT_TRANSLATE_NOOP("lessons", """y1 = x1² + 3·x2 and y2 = x2² + 2·x1 at (2, 3). backward(v) computes vᵀJ, one row of the Jacobian
 per unit vector: v = (1, 0) gives [4, 3], v = (0, 1) gives [2, 6] — retain_graph=True keeps the
 graph for the second call, and x.grad must be zeroed in between.
 
@@ -233,7 +227,7 @@ The classic mistake: v = (1, 1) does not give J; it gives the sum of its rows, (
 autograd.functional.jacobian builds J = [[4, 3], [2, 6]] in one call.
 
 What to try: forget x.grad.zero_() between the rows and see the rows add up.
-"""
+""")
 JACOBIAN_PROGRAM = """\
 # A Jacobian row by row with backward(v, retain_graph=True), next to autograd.functional.jacobian.
 import torch
@@ -259,8 +253,7 @@ J_functional = torch.autograd.functional.jacobian(g, torch.tensor([2.0, 3.0]))
 print("autograd.functional.jacobian:\\n", J_functional)
 """
 
-DICE = """\
-Roll a fair die: 500 groups of 10 rolls each, drawn with a multinomial distribution. The relative
+DICE = QT_TRANSLATE_NOOP("lessons", """Roll a fair die: 500 groups of 10 rolls each, drawn with a multinomial distribution. The relative
 frequency of each face, counted over all rolls so far, converges to 1/6 (the dashed line) — the
 law of large numbers.
 
@@ -268,7 +261,7 @@ What to look at: the six curves start far apart and narrow towards 1/6 as rolls 
 
 What to try: load the die (probabilities such as [0.5, 0.1, 0.1, 0.1, 0.1, 0.1]) and see the
 curves converge to those instead.
-"""
+""")
 DICE_PROGRAM = """\
 # Dice: relative frequencies of 500 groups of 10 rolls converge to 1/6.
 import torch
@@ -284,8 +277,7 @@ print("after 10 rolls:  ", estimates[0])
 print("after 5000 rolls:", estimates[-1])   # all close to 1/6 = 0.1667
 """
 
-LOSS_LANDSCAPE = """\
-The linear model w·x + b has two parameters, so its loss is a surface over (w, b): here as a
+LOSS_LANDSCAPE = QT_TRANSLATE_NOOP("lessons", """The linear model w·x + b has two parameters, so its loss is a surface over (w, b): here as a
 contour map, with the path each optimizer takes from the same start (w, b) = (−1, −2).
 
 What to look at: SGD follows the negative gradient, across the contours at right angles, slowly
@@ -294,7 +286,7 @@ and b at first. All three end near the minimum at about (2, 3).
 
 What to try: a larger learning rate for SGD (it zig-zags, then diverges); in the Training tab,
 train the same model and watch w and b in the parameter plot.
-"""
+""")
 LOSS_LANDSCAPE_PROGRAM = """\
 # The loss landscape of w*x + b: SGD, momentum and Adam from the same start.
 import torch

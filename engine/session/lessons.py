@@ -13,6 +13,7 @@ from engine.distributions.multinomial import Multinomial
 from engine.session import lesson_texts as texts
 from engine.session.config import DataConfig, ModelConfig, SessionConfig, TrainingConfig
 from engine.session.expression import parse_expression
+from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 from engine.session.session_file import SessionFile, read_session_file, write_session_file
 from engine.session.trainer import Trainer
 
@@ -49,38 +50,38 @@ class Lesson:
 
 
 LESSONS: tuple[Lesson, ...] = (
-    Lesson("01-linear-regression", "Linear regression, live",
-           "Fit y = 2x + 3 with noise and watch the line and the loss as it learns.",
+    Lesson("01-linear-regression", QT_TRANSLATE_NOOP("lessons", "Linear regression, live"),
+           QT_TRANSLATE_NOOP("lessons", "Fit y = 2x + 3 with noise and watch the line and the loss as it learns."),
            texts.LINEAR_REGRESSION, "training"),
-    Lesson("02-autograd-basics", "Autograd basics",
-           "y = x² + 3x + 1 at x = 2: the graph, grad_fn, and x.grad = 7.",
+    Lesson("02-autograd-basics", QT_TRANSLATE_NOOP("lessons", "Autograd basics"),
+           QT_TRANSLATE_NOOP("lessons", "y = x² + 3x + 1 at x = 2: the graph, grad_fn, and x.grad = 7."),
            texts.AUTOGRAD_BASICS, "graph", texts.AUTOGRAD_BASICS_PROGRAM),
-    Lesson("03-detach-vs-data", "detach() versus .data",
-           "Two ways to drop history that share storage with x.",
+    Lesson("03-detach-vs-data", QT_TRANSLATE_NOOP("lessons", "detach() versus .data"),
+           QT_TRANSLATE_NOOP("lessons", "Two ways to drop history that share storage with x."),
            texts.DETACH_VS_DATA, "graph", texts.DETACH_VS_DATA_PROGRAM),
-    Lesson("04-non-leaf-gradients", "Non-leaf gradients",
-           "retain_grad() and tensor hooks, seen in the debugger.",
+    Lesson("04-non-leaf-gradients", QT_TRANSLATE_NOOP("lessons", "Non-leaf gradients"),
+           QT_TRANSLATE_NOOP("lessons", "retain_grad() and tensor hooks, seen in the debugger."),
            texts.NON_LEAF_GRADIENTS, "graph", texts.NON_LEAF_GRADIENTS_PROGRAM),
-    Lesson("05-derivative-as-limit", "Derivative as a limit",
-           "Difference quotients of 3x² − 4x at 1 converge to autograd's 2.",
+    Lesson("05-derivative-as-limit", QT_TRANSLATE_NOOP("lessons", "Derivative as a limit"),
+           QT_TRANSLATE_NOOP("lessons", "Difference quotients of 3x² − 4x at 1 converge to autograd's 2."),
            texts.DERIVATIVE_AS_LIMIT, "derivative", texts.DERIVATIVE_AS_LIMIT_PROGRAM),
-    Lesson("06-dot-product-gradient", "Gradient of a dot product",
-           "y = 2·xᵀx gives 4x; gradients accumulate until zero_().",
+    Lesson("06-dot-product-gradient", QT_TRANSLATE_NOOP("lessons", "Gradient of a dot product"),
+           QT_TRANSLATE_NOOP("lessons", "y = 2·xᵀx gives 4x; gradients accumulate until zero_()."),
            texts.DOT_PRODUCT, "graph", texts.DOT_PRODUCT_PROGRAM),
-    Lesson("07-detaching-a-computation", "Detaching a computation",
-           "u = y.detach(): the gradient of u·x is u, not 3x².",
+    Lesson("07-detaching-a-computation", QT_TRANSLATE_NOOP("lessons", "Detaching a computation"),
+           QT_TRANSLATE_NOOP("lessons", "u = y.detach(): the gradient of u·x is u, not 3x²."),
            texts.DETACH_COMPUTATION, "graph", texts.DETACH_COMPUTATION_PROGRAM),
-    Lesson("08-control-flow", "Gradient through control flow",
-           "A while loop and an if: the graph follows the input; a.grad = d / a.",
+    Lesson("08-control-flow", QT_TRANSLATE_NOOP("lessons", "Gradient through control flow"),
+           QT_TRANSLATE_NOOP("lessons", "A while loop and an if: the graph follows the input; a.grad = d / a."),
            texts.CONTROL_FLOW, "graph", texts.CONTROL_FLOW_PROGRAM),
-    Lesson("09-jacobian-row-by-row", "Jacobian, row by row",
-           "backward(v) gives vᵀJ: rows [4, 3] and [2, 6]; v = (1, 1) is not J.",
+    Lesson("09-jacobian-row-by-row", QT_TRANSLATE_NOOP("lessons", "Jacobian, row by row"),
+           QT_TRANSLATE_NOOP("lessons", "backward(v) gives vᵀJ: rows [4, 3] and [2, 6]; v = (1, 1) is not J."),
            texts.JACOBIAN, "graph", texts.JACOBIAN_PROGRAM),
-    Lesson("10-dice", "Dice and probability",
-           "Frequencies of a fair die's faces converge to 1/6.",
+    Lesson("10-dice", QT_TRANSLATE_NOOP("lessons", "Dice and probability"),
+           QT_TRANSLATE_NOOP("lessons", "Frequencies of a fair die's faces converge to 1/6."),
            texts.DICE, "dice", texts.DICE_PROGRAM),
-    Lesson("11-loss-landscape", "Loss landscape",
-           "The loss over (w, b) with SGD, momentum and Adam paths from one start.",
+    Lesson("11-loss-landscape", QT_TRANSLATE_NOOP("lessons", "Loss landscape"),
+           QT_TRANSLATE_NOOP("lessons", "The loss over (w, b) with SGD, momentum and Adam paths from one start."),
            texts.LOSS_LANDSCAPE, "landscape", texts.LOSS_LANDSCAPE_PROGRAM, LANDSCAPE_CONFIG),
 )
 
@@ -152,7 +153,7 @@ def dice_frequencies(probs=(1 / 6,) * 6, groups: int = 500, rolls_per_group: int
     the first (i + 1)·rolls_per_group rolls."""
     probs = np.asarray(probs, dtype=np.float64)
     if probs.ndim != 1 or probs.size < 2 or (probs < 0).any() or probs.sum() <= 0:
-        raise ValueError("the probabilities must be two or more numbers ≥ 0, not all 0")
+        raise ValueError(translate("lessons", "the probabilities must be two or more numbers ≥ 0, not all 0"))
     engine.manual_seed(seed)
     counts = Multinomial(rolls_per_group, engine.tensor(probs / probs.sum())).sample((groups,)).numpy()
     cumulative = counts.astype(np.float64).cumsum(axis=0)
@@ -178,7 +179,8 @@ class Landscape:
 def _two_parameters(trainer: Trainer) -> list:
     params = [(name, p) for name, p in trainer.model.named_parameters()]
     if len(params) != 2 or any(p.numel() != 1 for _, p in params):
-        raise ValueError("the loss landscape needs a model with exactly two scalar parameters")
+        raise ValueError(translate("lessons",
+                                   "the loss landscape needs a model with exactly two scalar parameters"))
     return params
 
 
