@@ -33,7 +33,7 @@ sin, cos, tanh, sigmoid, relu, sign = _un.sin, _un.cos, _un.tanh, _un.sigmoid, _
 clamp = clip = _un.clamp
 sum, mean, max, min = _red.sum, _red.mean, _red.max, _red.min  # noqa: A001
 argmax, argmin, cumsum, norm = _red.argmax, _red.argmin, _red.cumsum, _red.norm
-mm, mv, dot, matmul = _la.mm, _la.mv, _la.dot, _la.matmul
+mm, mv, dot, matmul, bmm = _la.mm, _la.mv, _la.dot, _la.matmul, _la.bmm
 cat, concat, stack, clone = _sh.cat, _sh.concat, _sh.stack, _sh.clone
 reshape, flatten, squeeze, unsqueeze = _sh.reshape, _sh.flatten, _sh.squeeze, _sh.unsqueeze
 transpose, permute, t, broadcast_to = _sh.transpose, _sh.permute, _sh.t, _sh.broadcast_to

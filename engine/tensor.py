@@ -258,7 +258,8 @@ class Tensor:
         return self._data.flags.c_contiguous
 
     def contiguous(self) -> "Tensor":
-        return self
+        """Itself when its elements are in row-major order already, else a copy (CloneBackward0)."""
+        return self if self._data.flags.c_contiguous else self.clone()
 
     def stride(self, dim: int | None = None):
         strides = tuple(s // self._data.itemsize for s in self._data.strides)

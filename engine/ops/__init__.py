@@ -31,7 +31,7 @@ _METHODS = {
     "__pow__": arithmetic.pow, "__rpow__": arithmetic.rpow, "pow": arithmetic.pow,
     "__neg__": arithmetic.neg, "neg": arithmetic.neg, "reciprocal": arithmetic.reciprocal,
     "square": arithmetic.square, "maximum": arithmetic.maximum, "minimum": arithmetic.minimum,
-    "__matmul__": linalg.matmul, "__rmatmul__": linalg.rmatmul, "matmul": linalg.matmul,
+    "__matmul__": linalg.matmul, "__rmatmul__": linalg.rmatmul, "matmul": linalg.matmul, "bmm": linalg.bmm,
     "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot,
     # elementwise math
     "abs": unary.abs, "__abs__": unary.abs, "exp": unary.exp, "log": unary.log, "sqrt": unary.sqrt,

@@ -107,37 +107,107 @@ def dot(a, b):
     return _product(a, b, np.dot(a._data, b._data), DotBackward0)
 
 
+def bmm(a, b):
+    b = as_tensor(b)
+    da, db = a._data, b._data
+    if da.ndim != 3 or db.ndim != 3:
+        raise RuntimeError(f"batch{1 if da.ndim != 3 else 2} must be a 3D tensor")
+    if da.shape[0] != db.shape[0] or da.shape[2] != db.shape[1]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{da.shape[0]}, {da.shape[2]}] but got: [{db.shape[0]}, {db.shape[1]}].")
+    if da.dtype != db.dtype:
+        _check(a, b, "bmm")
+    out = _product(a, b, np.matmul(da, db), BmmBackward0)
+    if out._fn is not None:
+        out._fn.shapes = (da.shape, db.shape)
+    return out
+
+
 def matmul(a, b):
+    """PyTorch's matmul, decomposed into the same recorded ops (aten's _matmul_impl): dot/mv/mm by
+    rank; a batch folded into the rows of one mm/mv when that costs no copy (or saves a large
+    gradient); otherwise both sides expanded to the broadcast batch and multiplied with bmm."""
+    from engine.ops import shape as sh
     b = as_tensor(b)
     na, nb = a._data.ndim, b._data.ndim
+    if na == 0 or nb == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {na}D and {nb}D")
     if na == 1 and nb == 1:
         return dot(a, b)
-    if na == 2 and nb == 2:
-        return mm(a, b)
     if na == 2 and nb == 1:
         return mv(a, b)
     if na == 1 and nb == 2:
         return _squeezed(mm(a.unsqueeze(0), b), SqueezeBackward4)
-    if na == 0 or nb == 0:
-        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
-                           f"{na}D and {nb}D")
-    if na >= 3 and nb <= 2 and a._data.flags.c_contiguous:
-        # PyTorch folds the batch into rows: view -> mm/mv -> _unsafe_view
-        from engine.ops.shape import view
-        folded = view(a, -1, a._data.shape[-1])
-        out = mm(folded, b) if nb == 2 else mv(folded, b)
-        return _squeezed(out, UnsafeViewBackward0, a._data.shape[:-1] + b._data.shape[1:])
-    if na == 1:
-        return matmul(a.unsqueeze(0), b).squeeze(-2)
+    if na == 2 and nb == 2:
+        return mm(a, b)
+    if _should_fold(a, b):
+        transpose = nb > na
+        t1 = sh.transpose(b, -1, -2) if transpose else a
+        t2 = (sh.t(a) if na == 2 else a) if transpose else b
+        sizes = t1._data.shape
+        out_shape = sizes[:-1] + t2._data.shape[1:]
+        folded = sh.reshape(t1, -1, sizes[-1])
+        out = sh.unsafe_view(mm(folded, t2) if t2._data.ndim == 2 else mv(folded, t2), out_shape)
+        # (vector @ batch gives rows already; a matrix operand's product comes out transposed)
+        return sh.transpose(out, -1, -2).contiguous() if transpose and t2._data.ndim == 2 else out
+    sa, sb = a._data.shape, b._data.shape
+    if na == 3 and nb == 3 and sa[0] != sb[0]:  # a batch of one that requires grad: fold it instead
+        if sa[0] == 1 and a._rg:
+            return matmul(sh.squeeze(a, 0), b)
+        if sb[0] == 1 and b._rg:
+            return matmul(a, sh.squeeze(b, 0))
+    n, m1 = (sa[-2] if na > 1 else 1), sa[-1]
+    m2, p = (sb[-2], sb[-1]) if nb > 1 else (sb[0], 1)
+    try:
+        batch = np.broadcast_shapes(sa[:max(na - 2, 0)], sb[:max(nb - 2, 0)])
+    except ValueError:
+        raise RuntimeError(_batch_mismatch(sa[:max(na - 2, 0)], sb[:max(nb - 2, 0)])) from None
+    count = int(np.prod(batch, dtype=np.int64))
+    a3 = sh.reshape(sh.expand(a, *batch, n, m1), count, n, m1)
     if nb == 1:
-        return matmul(a, b.unsqueeze(-1)).squeeze(-1)
-    out = np.matmul(a._data, b._data)
-    if not needs_grad(a, b):
-        return _wrap(out)
-    node = make_node(BmmBackward0, (a, b), (a, b))
-    node.kept = (True, True)
-    node.shapes = (a._data.shape, b._data.shape)
-    return _wrap(out, grad_fn=node)
+        b3 = sh.unsqueeze(sh.reshape(sh.expand(b, *batch, m2), count, m2), 2)
+    else:
+        b3 = sh.reshape(sh.expand(b, *batch, m2, p), count, m2, p)
+    out = bmm(a3, b3)
+    if nb == 1:
+        out = sh.squeeze(out, -1)
+    return sh.unsafe_view(out, batch + ((n,) if na > 1 else ()) + ((p,) if nb > 1 else ()))
+
+
+def _should_fold(a, b) -> bool:
+    """aten's should_fold: fold the larger operand's batch into matrix rows (one mm/mv, no bmm) when
+    it has rank ≥ 3 against a vector/matrix, and either the smaller one requires grad (expanding it
+    would make a batch-sized gradient) or the fold needs no copy."""
+    na, nb = a._data.ndim, b._data.ndim
+    t1, t2 = (a, b) if na >= nb else (b, a)
+    if not (t1._data.ndim >= 3 and t2._data.ndim <= 2):
+        return False
+    if t2._rg:
+        return True
+    if na == 2:
+        return False
+    if t1._data.size == 0:
+        return True
+    shape, strides = list(t1._data.shape), [s // t1._data.itemsize for s in t1._data.strides]
+    if t1 is b:  # the fold is of b.mT
+        shape[-1], shape[-2] = shape[-2], shape[-1]
+        strides[-1], strides[-2] = strides[-2], strides[-1]
+    expected = 1
+    for size, stride in zip(reversed(shape), reversed(strides)):  # contiguous, size-1 dims aside
+        if size != 1 and stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _batch_mismatch(s1, s2) -> str:
+    for i in range(1, max(len(s1), len(s2)) + 1):
+        x = s1[-i] if i <= len(s1) else 1
+        y = s2[-i] if i <= len(s2) else 1
+        if x != y and x != 1 and y != 1:
+            return (f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton "
+                    f"dimension {max(len(s1), len(s2)) - i}")
+    return "shape mismatch"
 
 
 class SqueezeBackward4(Node):
@@ -145,10 +215,6 @@ class SqueezeBackward4(Node):
 
     def apply(self, g, F, saved):
         return (g.reshape(self.shape),)
-
-
-class UnsafeViewBackward0(SqueezeBackward4):
-    """The reshape back to batch shape after PyTorch's matmul folded a batch into rows."""
 
 
 def _squeezed(out, node_cls, shape=None):

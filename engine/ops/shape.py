@@ -50,26 +50,64 @@ class ViewBackward0(Node):
         return (g.reshape(self.shape),)
 
 
+VIEW_STRIDE_MESSAGE = ("view size is not compatible with input tensor's size and stride (at least one dimension "
+                       "spans across two contiguous subspaces). Use .reshape(...) instead.")
+
+
+def _reshaped(x, shape):
+    """x's data in `shape`, and whether that is a view of it (numpy copies when strides forbid a view)."""
+    data = x._data
+    try:
+        out = data.reshape(shape)
+    except ValueError:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {data.size}") from None
+    return out, data.flags.c_contiguous or out.size == 0 or np.may_share_memory(out, data)
+
+
 def view(x, *shape):
     if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
         return _wrap(x._data.view(shape[0].np))
-    shape = _shape_args(shape)
-    try:
-        data = x._data.reshape(shape)
-    except ValueError:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {x._data.size}") from None
+    data, is_view = _reshaped(x, _shape_args(shape))
+    if not is_view:
+        raise RuntimeError(VIEW_STRIDE_MESSAGE)
     return _view_result(x, data, ViewBackward0, shape=x._data.shape)
 
 
-reshape = view
+class UnsafeViewBackward0(Node):
+    def apply(self, g, F, saved):
+        return (g.reshape(self.shape),)
+
+
+def unsafe_view(x, shape):
+    """PyTorch's _unsafe_view: a reshape recorded as UnsafeViewBackward0 whose result is not a view."""
+    data = x._data.reshape(shape)
+    if not needs_grad(x):
+        return _wrap(data)
+    node = make_node(UnsafeViewBackward0, (x,))
+    node.shape = x._data.shape
+    return _result(data, node)
+
+
+class ReshapeAliasBackward0(ViewBackward0):
+    """reshape of a non-contiguous tensor whose strides still allow a view (PyTorch's _reshape_alias)."""
+
+
+def reshape(x, *shape):
+    """A view when the strides allow one, else a copy (clone, then _unsafe_view), recorded as PyTorch does."""
+    shape = _shape_args(shape)
+    data, is_view = _reshaped(x, shape)
+    if not is_view:
+        return unsafe_view(clone(x), data.shape)
+    node_cls = ViewBackward0 if x._data.flags.c_contiguous else ReshapeAliasBackward0
+    return _view_result(x, data, node_cls, shape=x._data.shape)
 
 
 def flatten(x, start_dim=0, end_dim=-1):
     shape = x._data.shape
     if not shape:
-        return view(x, 1)
+        return reshape(x, 1)
     s, e = start_dim % len(shape), end_dim % len(shape)
-    return view(x, *shape[:s], -1, *shape[e + 1:])
+    return reshape(x, *shape[:s], -1, *shape[e + 1:])
 
 
 class ExpandBackward0(Node):
