@@ -171,10 +171,10 @@ OPS = [
     Op("mv", lambda T, a, b: a.mv(b), [((2, 3), (3,))]),
     Op("matmul", lambda T, a, b: a @ b, [((3,), (3,)), ((2, 3), (3, 4)), ((2, 3), (3,)), ((3,), (3, 4)),
                                          ((2, 2, 3), (3, 4)), ((2, 2, 3), (3,))]),
-    # PyTorch records batched products as its internal expand/bmm/view decomposition; we record
-    # one BmmBackward0 (values and gradients match; the node names deliberately do not)
+    # batched products record PyTorch's expand/reshape/bmm decomposition (tests/engine/test_matmul_graph.py)
     Op("matmul_batched", lambda T, a, b: a @ b, [((2, 2, 3), (2, 3, 4)), ((2, 3), (5, 3, 4)),
-                                                 ((2, 1, 2, 3), (5, 3, 2)), ((3,), (2, 3, 4))], graph=False),
+                                                 ((2, 1, 2, 3), (5, 3, 2)), ((3,), (2, 3, 4))]),
+    Op("bmm", lambda T, a, b: a.bmm(b), [((2, 2, 3), (2, 3, 4))]),
     Op("matmul_function", lambda T, a, b: T.matmul(a, b), [((2, 3), (3, 4))]),
     Op("linear_bias", lambda T, x, w, b: T.nn.functional.linear(x, w, b), [((4, 3), (2, 3), (2,))]),
     Op("linear_no_bias", lambda T, x, w: T.nn.functional.linear(x, w), [((4, 3), (2, 3))]),
