@@ -105,7 +105,7 @@ def test_lesson_views_in_chinese_and_back(window):
     landscape.finish()
     assert tabs.tabText(tabs.currentIndex()) == "损失曲面"
     assert visible_english(landscape, keep=KEEP) == []
-    assert landscape.message.text().startswith("第 500 步   SGD: (")
+    assert landscape.message.text().startswith("第 500 步   最小值 (")
     assert "动量法: (" in landscape.message.text()
     assert landscape.plot.getPlotItem().titleLabel.text == "损失随 (w, b) 的变化"
 

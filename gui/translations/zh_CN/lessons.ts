@@ -115,7 +115,7 @@
     </message>
     <message>
         <source>step {0}   {1}   minimum ({2:.2f}, {3:.2f})</source>
-        <translation>第 {0} 步   {1}   最小值 ({2:.2f}, {3:.2f})</translation>
+        <translation>第 {0} 步   最小值 ({2:.2f}, {3:.2f})   {1}</translation>
     </message>
 </context>
 <context>
