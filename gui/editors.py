@@ -6,13 +6,14 @@ import csv
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFileDialog,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -29,24 +30,32 @@ from engine.session import (
     parse_expression,
     validate,
 )
+from engine.session.i18n import QT_TRANSLATE_NOOP
 
 from gui.form_fields import ConfigForm, FieldError, float_text, row_of
 
+# The choices of the combo boxes, in English; shown through translate("editors", text).
 MODEL_KINDS = {
-    "linear": "Linear  w·x + b",
-    "polynomial": "Polynomial",
-    "mlp": "MLP (neural network)",
-    "expression": "Custom expression",
+    "linear": QT_TRANSLATE_NOOP("editors", "Linear  w·x + b"),
+    "polynomial": QT_TRANSLATE_NOOP("editors", "Polynomial"),
+    "mlp": QT_TRANSLATE_NOOP("editors", "MLP (neural network)"),
+    "expression": QT_TRANSLATE_NOOP("editors", "Custom expression"),
 }
-ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "sigmoid"}
-DATA_SOURCES = {"generated": "Generated from an expression", "csv": "CSV file"}
-OPTIMIZERS = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
-LOSSES = {"mse": "Mean squared error", "half_sse": "½ · sum of squared errors"}
+ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "sigmoid"}  # names of functions: never translated
+DATA_SOURCES = {"generated": QT_TRANSLATE_NOOP("editors", "Generated from an expression"),
+                "csv": QT_TRANSLATE_NOOP("editors", "CSV file")}
+OPTIMIZERS = {"sgd": "SGD", "momentum": QT_TRANSLATE_NOOP("editors", "SGD with momentum"), "adam": "Adam"}
+LOSSES = {"mse": QT_TRANSLATE_NOOP("editors", "Mean squared error"),
+          "half_sse": QT_TRANSLATE_NOOP("editors", "½ · sum of squared errors")}
 
-EXPRESSION_HELP = (
+EXPRESSION_HELP = QT_TRANSLATE_NOOP(
+    "editors",
     "Numbers, x, + - * / **, unary minus and the functions "
-    "sin cos tan exp log sqrt abs tanh sigmoid relu."
-)
+    "sin cos tan exp log sqrt abs tanh sigmoid relu.")
+
+
+def expression_help() -> str:
+    return QCoreApplication.translate("editors", EXPRESSION_HELP)
 
 
 def _combo(choices: dict[str, str]) -> QComboBox:
@@ -54,6 +63,12 @@ def _combo(choices: dict[str, str]) -> QComboBox:
     for key, text in choices.items():
         combo.addItem(text, key)
     return combo
+
+
+def _translate_combo(combo: QComboBox, choices: dict[str, str]) -> None:
+    """Show each choice in the current language (the data, and so the selection, stay as they are)."""
+    for index in range(combo.count()):
+        combo.setItemText(index, QCoreApplication.translate("editors", choices[combo.itemData(index)]))
 
 
 def _set_combo(combo: QComboBox, key: str) -> None:
@@ -68,10 +83,8 @@ def _spin(low: int, high: int) -> QSpinBox:
     return spin
 
 
-def _line(placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setPlaceholderText(placeholder)
-    return edit
+def _line() -> QLineEdit:
+    return QLineEdit()  # the placeholder, if any, is set in retranslate_ui
 
 
 class ModelEditor(ConfigForm):
@@ -82,37 +95,42 @@ class ModelEditor(ConfigForm):
     def __init__(self) -> None:
         super().__init__()
         self.kind = _combo(MODEL_KINDS)
-        self.register("model.kind", self.add_row("Kind", self.kind, "Which model is fitted to the data."), self.kind)
-
+        self.register("model.kind", self.add_row(self.kind), self.kind)
         self.degree = _spin(1, 12)
-        self.register("model.degree", self.add_row(
-            "Degree", self.degree, "Highest power of x: the model is c₀ + c₁·x + … + cₖ·xᵏ."), self.degree)
-
-        self.hidden = _line("e.g. 16, 16")
-        self.register("model.hidden", self.add_row(
-            "Hidden sizes", self.hidden, "Units in each hidden layer, separated by commas."), self.hidden)
+        self.register("model.degree", self.add_row(self.degree), self.degree)
+        self.hidden = _line()
+        self.register("model.hidden", self.add_row(self.hidden), self.hidden)
         self.activation = _combo(ACTIVATIONS)
-        self.register("model.activation", self.add_row(
-            "Activation", self.activation, "Nonlinearity after each hidden layer."), self.activation)
-
-        self.expression = _line("e.g. a * sin(w * x) + c")
-        self.register("model.expression", self.add_row(
-            "Expression", self.expression,
-            "The model as a formula in x; every other name is a trained parameter. " + EXPRESSION_HELP),
-            self.expression)
+        self.register("model.activation", self.add_row(self.activation), self.activation)
+        self.expression = _line()
+        self.register("model.expression", self.add_row(self.expression), self.expression)
         self.initial = QTableWidget(0, 2)
-        self.initial.setHorizontalHeaderLabels(["Parameter", "Initial value"])
         self.initial.verticalHeader().hide()
         self.initial.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.initial.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.initial.setMaximumHeight(120)
-        self.register("model.initial", self.add_row(
-            "Initial values", self.initial,
-            "Starting value of each parameter; leave empty for the default (seeded)."), self.initial)
+        self.register("model.initial", self.add_row(self.initial), self.initial)
         self._initial_texts: dict[str, str] = {}  # every initial value typed, by parameter name
         self.expression.textEdited.connect(self._sync_parameter_rows)
         self.form.addRow(self.form_message)
+        self.retranslate_ui()
         self.load(ModelConfig())
+
+    def retranslate_ui(self) -> None:
+        _translate_combo(self.kind, MODEL_KINDS)
+        self.set_row_texts(self.kind, self.tr("Kind"), self.tr("Which model is fitted to the data."))
+        self.set_row_texts(self.degree, self.tr("Degree"),
+                           self.tr("Highest power of x: the model is c₀ + c₁·x + … + cₖ·xᵏ."))
+        self.set_row_texts(self.hidden, self.tr("Hidden sizes"), self.tr("Units in each hidden layer, separated by commas."))
+        self.hidden.setPlaceholderText(self.tr("e.g. {0}").format("16, 16"))
+        self.set_row_texts(self.activation, self.tr("Activation"), self.tr("Nonlinearity after each hidden layer."))
+        self.set_row_texts(self.expression, self.tr("Expression"),
+                           self.tr("The model as a formula in x; every other name is a trained parameter.")
+                           + " " + expression_help())
+        self.expression.setPlaceholderText(self.tr("e.g. {0}").format("a * sin(w * x) + c"))
+        self.initial.setHorizontalHeaderLabels([self.tr("Parameter"), self.tr("Initial value")])
+        self.set_row_texts(self.initial, self.tr("Initial values"),
+                           self.tr("Starting value of each parameter; leave empty for the default (seeded)."))
 
     def update_visibility(self) -> None:
         kind = self.kind.currentData()
@@ -172,7 +190,8 @@ class ModelEditor(ConfigForm):
             config.hidden = hidden
         except ValueError:
             if kind == "mlp":
-                errors.append(FieldError("model.hidden", "enter positive whole numbers separated by commas, e.g. 16, 16"))
+                errors.append(FieldError("model.hidden", self.tr("enter positive whole numbers separated by commas, "
+                                                                 "e.g. {0}").format("16, 16")))
         initial = {}
         for name, text in self._typed_initial_texts().items():
             if not text:
@@ -181,7 +200,8 @@ class ModelEditor(ConfigForm):
                 initial[name] = float(text)
             except ValueError:
                 if kind == "expression":
-                    errors.append(FieldError("model.initial", f"initial value of {name}: '{text}' is not a number"))
+                    errors.append(FieldError("model.initial", self.tr("initial value of {0}: '{1}' is not a number")
+                                             .format(name, text)))
         config.initial = initial
         return config
 
@@ -194,42 +214,57 @@ class DataEditor(ConfigForm):
     def __init__(self) -> None:
         super().__init__()
         self.source = _combo(DATA_SOURCES)
-        self.register("data.source", self.add_row("Source", self.source, "Generate points or load them."), self.source)
-
-        self.truth = _line("e.g. 2*x + 3")
-        self.register("data.truth", self.add_row(
-            "True function", self.truth, "y = f(x) before noise is added. " + EXPRESSION_HELP), self.truth)
+        self.register("data.source", self.add_row(self.source), self.source)
+        self.truth = _line()
+        self.register("data.truth", self.add_row(self.truth), self.truth)
         self.noise = _line()
-        self.register("data.noise_std", self.add_row(
-            "Noise σ", self.noise, "Standard deviation of the Gaussian noise added to each y."), self.noise)
+        self.register("data.noise_std", self.add_row(self.noise), self.noise)
         self.x_min, self.x_max = _line(), _line()
         for edit in (self.x_min, self.x_max):
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
-        x_range = self.add_row("x range", row_of(self.x_min, "to", self.x_max), "Points are spread evenly over this interval.")
+        self.x_to = QLabel()
+        x_range = self.add_row(row_of(self.x_min, self.x_to, self.x_max))
         self.register("data.x_min", x_range, self.x_min)
         self.register("data.x_max", x_range, self.x_max)
         self.n_points = _spin(1, 10_000_000)
-        self.register("data.n_points", self.add_row("Points", self.n_points, "How many (x, y) points to generate."),
-                      self.n_points)
+        self.register("data.n_points", self.add_row(self.n_points), self.n_points)
         self.seed = _spin(0, 2_147_483_647)
-        self.register("data.seed", self.add_row("Noise seed", self.seed, "Same seed, same points."), self.seed)
+        self.register("data.seed", self.add_row(self.seed), self.seed)
 
-        self.csv_path = _line("choose a file…")
-        self.browse = QPushButton("Browse…")
+        self.csv_path = _line()
+        self.browse = QPushButton()
         self.browse.clicked.connect(self._choose_csv)
-        csv_cell = self.add_row("CSV file", row_of(self.csv_path, self.browse),
-                                "A CSV file with a header row and numeric columns.")
+        csv_cell = self.add_row(row_of(self.csv_path, self.browse))
         self.csv_path.editingFinished.connect(self._load_columns)  # before register(): columns first, then validation
         self.register("data.csv_path", csv_cell, self.csv_path)
         self.x_column, self.y_column = QComboBox(), QComboBox()
-        self.register("data.x_column", self.add_row("x column", self.x_column, "The input column."), self.x_column)
-        self.register("data.y_column", self.add_row("y column", self.y_column, "The target column."), self.y_column)
+        self.register("data.x_column", self.add_row(self.x_column), self.x_column)
+        self.register("data.y_column", self.add_row(self.y_column), self.y_column)
 
         self.batch_size = _spin(1, 10_000_000)
-        self.register("data.batch_size", self.add_row(
-            "Batch size", self.batch_size, "Points per training step, drawn at random."), self.batch_size)
+        self.register("data.batch_size", self.add_row(self.batch_size), self.batch_size)
         self.form.addRow(self.form_message)
+        self.retranslate_ui()
         self.load(DataConfig())
+
+    def retranslate_ui(self) -> None:
+        _translate_combo(self.source, DATA_SOURCES)
+        self.set_row_texts(self.source, self.tr("Source"), self.tr("Generate points or load them."))
+        self.set_row_texts(self.truth, self.tr("True function"),
+                           self.tr("y = f(x) before noise is added.") + " " + expression_help())
+        self.truth.setPlaceholderText(self.tr("e.g. {0}").format("2*x + 3"))
+        self.set_row_texts(self.noise, self.tr("Noise σ"),
+                           self.tr("Standard deviation of the Gaussian noise added to each y."))
+        self.set_row_texts(self.x_min, self.tr("x range"), self.tr("Points are spread evenly over this interval."))
+        self.x_to.setText(self.tr("to", "between the two ends of the x range"))
+        self.set_row_texts(self.n_points, self.tr("Points"), self.tr("How many (x, y) points to generate."))
+        self.set_row_texts(self.seed, self.tr("Noise seed"), self.tr("Same seed, same points."))
+        self.csv_path.setPlaceholderText(self.tr("choose a file…"))
+        self.browse.setText(self.tr("Browse…"))
+        self.set_row_texts(self.csv_path, self.tr("CSV file"), self.tr("A CSV file with a header row and numeric columns."))
+        self.set_row_texts(self.x_column, self.tr("x column"), self.tr("The input column."))
+        self.set_row_texts(self.y_column, self.tr("y column"), self.tr("The target column."))
+        self.set_row_texts(self.batch_size, self.tr("Batch size"), self.tr("Points per training step, drawn at random."))
 
     def update_visibility(self) -> None:
         generated = self.source.currentData() == "generated"
@@ -254,7 +289,8 @@ class DataEditor(ConfigForm):
 
     def _choose_csv(self) -> None:
         start = str(Path(self.csv_path.text()).parent) if self.csv_path.text() else ""
-        path, _ = QFileDialog.getOpenFileName(self, "Open data", start, "CSV files (*.csv);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open data"), start,
+                                              self.tr("CSV files (*.csv);;All files (*)"))
         if path:
             self.csv_path.setText(path)
             self._load_columns()
@@ -308,34 +344,45 @@ class TrainingEditor(ConfigForm):
     def __init__(self) -> None:
         super().__init__()
         self.optimizer = _combo(OPTIMIZERS)
-        self.register("training.optimizer", self.add_row(
-            "Optimizer", self.optimizer, "How each step turns gradients into parameter updates."), self.optimizer)
-        self.lr = _line("e.g. 0.02")
+        self.register("training.optimizer", self.add_row(self.optimizer), self.optimizer)
+        self.lr = _line()
         self.lr.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.register("training.lr", self.add_row(
-            "Learning rate", self.lr, "Step size. Can be changed while training runs: it applies at the next step."),
-            self.lr)
+        self.register("training.lr", self.add_row(self.lr), self.lr)
         self.momentum = _line()
         self.momentum.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.register("training.momentum", self.add_row(
-            "Momentum", self.momentum, "Fraction of the previous update carried into the next (SGD with momentum)."),
-            self.momentum)
+        self.register("training.momentum", self.add_row(self.momentum), self.momentum)
         self.steps = _spin(1, 2_000_000_000)
         self.steps.setGroupSeparatorShown(True)
-        self.until_stopped = QCheckBox("until stopped")
+        self.until_stopped = QCheckBox()
         self.until_stopped.toggled.connect(lambda on: self.steps.setEnabled(not on))
-        steps_cell = self.add_row("Steps", row_of(self.steps, self.until_stopped),
-                                  "How many training steps a run takes; can be raised while it runs.")
+        steps_cell = self.add_row(row_of(self.steps, self.until_stopped))
         self.register("training.steps", steps_cell, self.steps)
         self.watch(self.until_stopped)
         self.loss = _combo(LOSSES)
-        self.register("training.loss", self.add_row(
-            "Loss", self.loss, "Mean of squared errors, or half their sum as in many tutorials."), self.loss)
+        self.register("training.loss", self.add_row(self.loss), self.loss)
         self.seed = _spin(0, 2_147_483_647)
-        self.register("training.seed", self.add_row(
-            "Seed", self.seed, "Seeds initial parameters and batch order: same seed, same run."), self.seed)
+        self.register("training.seed", self.add_row(self.seed), self.seed)
         self.form.addRow(self.form_message)
+        self.retranslate_ui()
         self.load(TrainingConfig())
+
+    def retranslate_ui(self) -> None:
+        _translate_combo(self.optimizer, OPTIMIZERS)
+        self.set_row_texts(self.optimizer, self.tr("Optimizer"),
+                           self.tr("How each step turns gradients into parameter updates."))
+        self.set_row_texts(self.lr, self.tr("Learning rate"),
+                           self.tr("Step size. Can be changed while training runs: it applies at the next step."))
+        self.lr.setPlaceholderText(self.tr("e.g. {0}").format("0.02"))
+        self.set_row_texts(self.momentum, self.tr("Momentum"),
+                           self.tr("Fraction of the previous update carried into the next (SGD with momentum)."))
+        self.until_stopped.setText(self.tr("until stopped"))
+        self.set_row_texts(self.steps, self.tr("Steps"),
+                           self.tr("How many training steps a run takes; can be raised while it runs."))
+        _translate_combo(self.loss, LOSSES)
+        self.set_row_texts(self.loss, self.tr("Loss"),
+                           self.tr("Mean of squared errors, or half their sum as in many tutorials."))
+        self.set_row_texts(self.seed, self.tr("Seed"),
+                           self.tr("Seeds initial parameters and batch order: same seed, same run."))
 
     def update_visibility(self) -> None:
         self.momentum.setEnabled(self.optimizer.currentData() == "momentum")

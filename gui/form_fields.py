@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -36,9 +36,15 @@ class FieldError:
         return cls(error.field, error.message, getattr(error, "position", None))
 
     def text(self) -> str:
-        if self.position is not None and "column" not in self.message:
-            return f"{self.message} (column {self.position + 1})"
+        if self.position is not None and not _mentions_column(self.message):
+            return QCoreApplication.translate("form_fields", "{0} (column {1})").format(self.message, self.position + 1)
         return self.message
+
+
+def _mentions_column(message: str) -> bool:
+    """Whether an error message already says at which column (in English or the interface language)."""
+    word = QCoreApplication.translate("form_fields", "column", "the word for a column of the expression's text")
+    return "column" in message or word in message
 
 
 class FieldCell(QWidget):
@@ -86,12 +92,12 @@ def _set_invalid(widget: QWidget, invalid: bool) -> None:
     widget.update()
 
 
-def row_of(*widgets: QWidget | str) -> QHBoxLayout:
-    """Lay widgets (or plain-text labels) side by side with no margins."""
+def row_of(*widgets: QWidget) -> QHBoxLayout:
+    """Lay widgets side by side with no margins (a text between them is a QLabel its form retranslates)."""
     row = QHBoxLayout()
     row.setContentsMargins(0, 0, 0, 0)
     for item in widgets:
-        row.addWidget(QLabel(item) if isinstance(item, str) else item)
+        row.addWidget(item)
     return row
 
 
@@ -101,6 +107,9 @@ class ConfigForm(QWidget):
     `edited` fires on every change (for live validation); `committed` when the user has
     finished an edit (Enter, focus out, a combo choice), which is when the window may ask
     before resetting a run.
+
+    Subclasses set their captions, tooltips and choices in `retranslate_ui()`, which runs
+    at the end of their construction and again on every language change.
     """
 
     edited = Signal()
@@ -117,24 +126,42 @@ class ConfigForm(QWidget):
         self._fields: dict[str, tuple[FieldCell, QWidget]] = {}
         self._cells: list[FieldCell] = []
         self.captions: list[QLabel] = []
+        self._caption_of: dict[FieldCell, QLabel] = {}
         self._loading = False
         self.form_message = QLabel()  # errors no single field owns
         self.form_message.setObjectName("fieldError")
         self.form_message.setWordWrap(True)
         self.form_message.hide()
 
-    def add_row(self, label: str, cell_content: QWidget | QLayout, tooltip: str) -> FieldCell:
+    def add_row(self, cell_content: QWidget | QLayout) -> FieldCell:
+        """A row with an empty caption: `retranslate_ui` names it with `set_row_texts`."""
         cell = FieldCell(cell_content)
-        caption = QLabel(label)
-        caption.setToolTip(tooltip)
-        cell.setToolTip(tooltip)
+        caption = QLabel()
         self.form.addRow(caption, cell)
         self.captions.append(caption)
+        self._caption_of[cell] = caption
         self._cells.append(cell)
         return cell
 
+    def set_row_texts(self, widget: QWidget, label: str, tooltip: str) -> None:
+        """The caption and tooltip of the row holding `widget` (a registered field)."""
+        cell = self.cell_of(widget)
+        caption = self._caption_of[cell]
+        caption.setText(label)
+        caption.setToolTip(tooltip)
+        cell.setToolTip(tooltip)
+
+    def retranslate_ui(self) -> None:
+        """Set every static text in the current language (overridden by each form)."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
     def align_captions(self, width: int) -> None:
-        """Give the labels a common width, so the fields of forms stacked one above the other line up."""
+        """Give the labels a common width, so the fields of forms stacked one above the other line up
+        (0 lets them take their own width again, to measure them after a language change)."""
         for caption in self.captions:
             caption.setMinimumWidth(width)
             caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -219,10 +246,11 @@ class ConfigForm(QWidget):
         try:
             value = float(text)
         except ValueError:
-            errors.append(FieldError(path, f"'{text}' is not a number" if text else "enter a number"))
+            errors.append(FieldError(path, QCoreApplication.translate("form_fields", "'{0}' is not a number").format(text)
+                                     if text else QCoreApplication.translate("form_fields", "enter a number")))
             return fallback
         if not math.isfinite(value):
-            errors.append(FieldError(path, "must be a finite number"))
+            errors.append(FieldError(path, QCoreApplication.translate("form_fields", "must be a finite number")))
             return fallback
         return value
 

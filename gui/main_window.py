@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -85,9 +85,11 @@ class MainWindow(QMainWindow):
         self._rate_mark: tuple[float, int] | None = None
         self._message_box: QMessageBox | None = None
         self._session_name = "Linear regression"
+        self._shown_state = ""  # the state the state label shows ("Invalid settings" or self.state)
+        self._numbers: tuple[int, float | None] | None = None  # the step and loss the status bar shows
 
         configure_pyqtgraph()
-        self.setWindowTitle("GradStudio")
+        self.setWindowTitle(APPLICATION)
         self.setWindowIcon(app_icon())
         self.resize(1360, 860)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
@@ -109,59 +111,126 @@ class MainWindow(QMainWindow):
         self.load_session(config or default_session())
         self.session_files = SessionFiles(self)  # File menu: open, save, export, load weights
         self.lessons = Lessons(self)  # the Lessons tab, the lessons in Examples, the explanation dock
+        self.retranslate_ui()
         self._restore_layout()
+
+    # ----- language --------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def retranslate_ui(self) -> None:
+        """Every text the window itself sets, in the current language (the forms, the lessons, the
+        workbench and the file controller retranslate themselves)."""
+        self._set_action_texts(self.train_action, self.tr("Train"), self.tr("Train, or pause training"))
+        self._set_action_texts(self.step_action, self.tr("Step"), self.tr("Run one training step"))
+        self._set_action_texts(self.stop_action, self.tr("Stop"), self.tr("Stop the run, keeping what it learned"))
+        self._set_action_texts(self.reset_action, self.tr("Reset"),
+                               self.tr("Start over from step 0 with the settings in the forms"))
+        self._set_action_texts(self.open_action, self.tr("Open…"), self.tr("Open a session file"))
+        self._set_action_texts(self.save_action, self.tr("Save"), self.tr("Save the session"))
+        self._set_action_texts(self.export_action, self.tr("Export…"),
+                               self.tr("Export weights, plots, history and the session into a folder"))
+        self._set_action_texts(self.quit_action, self.tr("Quit"), self.tr("Quit GradStudio"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.training_menu.setTitle(self.tr("&Training"))
+        self.examples_menu.setTitle(self.tr("E&xamples"))
+        for action, example in self.example_actions:
+            action.setText(QCoreApplication.translate("examples", example.name))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.reset_layout_action.setText(self.tr("Reset layout"))
+        self.language_menu.setTitle(self.tr("Language"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.about_action.setText(self.tr("About GradStudio"))
+        self.toolbar.setWindowTitle(self.tr("Training"))
+        self.setup_dock.setWindowTitle(self.tr("Setup"))
+        for box, title in zip(self.form_boxes, (self.tr("Model"), self.tr("Data"), self.tr("Training"))):
+            box.setTitle(title)
+        self.tabs.setTabText(self.tabs.indexOf(self.training_tab), self.tr("Training"))
+        self._fit_setup_width()
+        self._size_status_labels()
+        self._shown_state = ""  # redraw the state label in the new language
+        self._update_actions()
+        if self._numbers is not None:
+            self._show_numbers(*self._numbers)
+        self._revalidate()  # the field errors, in the new language
+        if not hasattr(self, "session_files"):  # once it exists, the file controller owns the title
+            self.setWindowTitle(self.tr("{0} — GradStudio").format(self.session_display_name()))
+
+    def session_display_name(self) -> str:
+        """The session's name in the interface language (the built-in examples' names are translated)."""
+        return QCoreApplication.translate("examples", self._session_name)
+
+    def _fit_setup_width(self) -> None:
+        """Captions of the three forms share one width; the dock never cuts the fields off at the right."""
+        for editor in self.editors():
+            editor.align_captions(0)
+        caption_width = max(editor.caption_width() for editor in self.editors())
+        for editor in self.editors():
+            editor.align_captions(caption_width)
+        scroll = self.setup_dock.widget()
+        sections = scroll.widget()
+        scroll.setMinimumWidth(sections.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
 
     # ----- construction -------------------------------------------------------------------
 
-    def _action(self, text: str, icon: QStyle.StandardPixmap, shortcut: str | QKeySequence.StandardKey | None,
-                tip: str, slot: Callable[[], None] | None) -> QAction:
-        action = QAction(self.style().standardIcon(icon), text, self)
+    def _action(self, icon: QStyle.StandardPixmap, shortcut: str | QKeySequence.StandardKey | None,
+                slot: Callable[[], None] | None) -> QAction:
+        """An action with its icon and shortcut; its texts are set by retranslate_ui (_set_action_texts)."""
+        action = QAction(self.style().standardIcon(icon), "", self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip} ({keys})" if keys else tip)
-        action.setStatusTip(tip)
         if slot is not None:
             action.triggered.connect(slot)
         self.addAction(action)  # shortcuts work even when the toolbar is hidden
         return action
 
+    @staticmethod
+    def _with_keys(action: QAction, tip: str) -> str:
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        return f"{tip} ({keys})" if keys else tip
+
+    def _set_action_texts(self, action: QAction, text: str, tip: str) -> None:
+        action.setText(text)
+        action.setToolTip(self._with_keys(action, tip))
+        action.setStatusTip(tip)
+
     def _build_actions(self) -> None:
         sp = QStyle.StandardPixmap
-        self.train_action = self._action("Train", sp.SP_MediaPlay, "Space", "Train, or pause training",
-                                         self.toggle_training)
-        self.step_action = self._action("Step", sp.SP_MediaSkipForward, "Ctrl+.", "Run one training step",
-                                        self.step_once)
-        self.stop_action = self._action("Stop", sp.SP_MediaStop, "Esc", "Stop the run, keeping what it learned",
-                                        self.stop_training)
-        self.reset_action = self._action("Reset", sp.SP_BrowserReload, "Ctrl+R",
-                                         "Start over from step 0 with the settings in the forms", self.reset)
+        self.train_action = self._action(sp.SP_MediaPlay, "Space", self.toggle_training)
+        self.step_action = self._action(sp.SP_MediaSkipForward, "Ctrl+.", self.step_once)
+        self.stop_action = self._action(sp.SP_MediaStop, "Esc", self.stop_training)
+        self.reset_action = self._action(sp.SP_BrowserReload, "Ctrl+R", self.reset)
         # Their slots are in SessionFiles (gui/session_files.py), made once the window exists.
-        self.open_action = self._action("Open…", sp.SP_DialogOpenButton, "Ctrl+O", "Open a session file", None)
-        self.save_action = self._action("Save", sp.SP_DialogSaveButton, "Ctrl+S", "Save the session", None)
-        self.export_action = self._action("Export…", sp.SP_ArrowDown, "Ctrl+E",
-                                          "Export weights, plots, history and the session into a folder", None)
-        self.quit_action = self._action("Quit", sp.SP_DialogCloseButton, QKeySequence.StandardKey.Quit,
-                                        "Quit GradStudio", self.close)
+        self.open_action = self._action(sp.SP_DialogOpenButton, "Ctrl+O", None)
+        self.save_action = self._action(sp.SP_DialogSaveButton, "Ctrl+S", None)
+        self.export_action = self._action(sp.SP_ArrowDown, "Ctrl+E", None)
+        self.quit_action = self._action(sp.SP_DialogCloseButton, QKeySequence.StandardKey.Quit, self.close)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = self.file_menu = bar.addMenu("&File")
+        # The menus' titles and their actions' texts are set in retranslate_ui.
+        file_menu = self.file_menu = bar.addMenu("")
         file_menu.addActions([self.open_action, self.save_action, self.export_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        training_menu = bar.addMenu("&Training")
+        training_menu = self.training_menu = bar.addMenu("")
         training_menu.addActions([self.train_action, self.step_action, self.stop_action, self.reset_action])
-        examples_menu = self.examples_menu = bar.addMenu("E&xamples")  # the lessons go first (gui/lessons.py)
+        examples_menu = self.examples_menu = bar.addMenu("")  # the lessons go first (gui/lessons.py)
+        self.example_actions: list[tuple[QAction, SessionConfig]] = []
         for example in examples():
-            action = examples_menu.addAction(example.name)
+            action = examples_menu.addAction("")
             action.triggered.connect(lambda _checked=False, config=example: self.open_example(config))
-        self.view_menu = bar.addMenu("&View")
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction("About GradStudio", self.show_about)
+            self.example_actions.append((action, example))
+        self.view_menu = bar.addMenu("")
+        help_menu = self.help_menu = bar.addMenu("")
+        self.about_action = help_menu.addAction("")
+        self.about_action.triggered.connect(self.show_about)
 
     def _build_toolbar(self) -> None:
-        self.toolbar = QToolBar("Training")
+        self.toolbar = QToolBar()
         self.toolbar.setObjectName("trainingToolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar.setMovable(False)
@@ -178,9 +247,10 @@ class MainWindow(QMainWindow):
             editor.align_captions(caption_width)
         sections = QWidget()
         column = QVBoxLayout(sections)
-        for title, editor in (("Model", self.model_editor), ("Data", self.data_editor),
-                              ("Training", self.training_editor)):
-            box = QGroupBox(title)
+        self.form_boxes: list[QGroupBox] = []  # titled Model, Data, Training in retranslate_ui
+        for editor in self.editors():
+            box = QGroupBox()
+            self.form_boxes.append(box)
             box_layout = QVBoxLayout(box)
             box_layout.setContentsMargins(6, 6, 6, 6)
             box_layout.addWidget(editor)
@@ -193,7 +263,7 @@ class MainWindow(QMainWindow):
         scroll.setWidget(sections)
         # The forms must never be cut off at the right: squeeze the plots, not the fields.
         scroll.setMinimumWidth(sections.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
-        self.setup_dock = QDockWidget("Setup", self)
+        self.setup_dock = QDockWidget(self)
         self.setup_dock.setObjectName("setupDock")
         self.setup_dock.setWidget(scroll)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.setup_dock)
@@ -203,12 +273,13 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(dock.toggleViewAction())
         self.view_menu.addAction(self.toolbar.toggleViewAction())
         self.view_menu.addSeparator()
-        self.view_menu.addAction("Reset layout", self.reset_layout)
+        self.reset_layout_action = self.view_menu.addAction("")
+        self.reset_layout_action.triggered.connect(self.reset_layout)
         self._build_language_menu()
 
     def _build_language_menu(self) -> None:
         """View → Language: one checkable entry per language, each named in its own language."""
-        self.language_menu = self.view_menu.addMenu(self.tr("Language"))
+        self.language_menu = self.view_menu.addMenu("")  # titled in retranslate_ui
         group = QActionGroup(self)
         self.language_actions = {}
         for code, name in i18n.LANGUAGES.items():
@@ -239,7 +310,8 @@ class MainWindow(QMainWindow):
             splitter.setHandleWidth(6)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(centre, "Training")
+        self.training_tab = centre
+        self.tabs.addTab(centre, "")  # titled in retranslate_ui
         self.workbench.place_in(self, self.tabs, beside=self.setup_dock)
         self.setCentralWidget(self.tabs)
         self.resizeDocks([self.setup_dock], [380], Qt.Orientation.Horizontal)  # again, now the scratchpad shares it
@@ -247,11 +319,26 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.state_label, self.step_label, self.loss_label, self.rate_label = (QLabel() for _ in range(4))
-        for label, width_text in ((self.step_label, "step 000,000,000"), (self.loss_label, "loss 0.000000e+00"),
-                                  (self.rate_label, "000,000 steps/s"), (self.state_label, "Invalid settings")):
-            label.setMinimumWidth(label.fontMetrics().horizontalAdvance(width_text) + 12)
+        for label in (self.step_label, self.loss_label, self.rate_label, self.state_label):
             bar.addPermanentWidget(label)
         self.state_label.setObjectName("stateLabel")
+
+    def _size_status_labels(self) -> None:
+        """Room for the widest text each label shows, so the status bar does not jump while training."""
+        widest = {self.step_label: [self.tr("step {0}").format("000,000,000")],
+                  self.loss_label: [self.tr("loss {0}").format("0.000000e+00")],
+                  self.rate_label: [self.tr("{0} steps/s").format("000,000")],
+                  self.state_label: [self._state_text(state) for state in self._STATES]}
+        for label, texts in widest.items():
+            label.setMinimumWidth(max(label.fontMetrics().horizontalAdvance(text) for text in texts) + 12)
+
+    _STATES = ("Ready", "Training", "Paused", "Stopped", "Finished", "Diverged", "Invalid settings")
+
+    def _state_text(self, state: str) -> str:
+        """What the state label shows for a state (self.state stays the English key)."""
+        return {"Ready": self.tr("Ready"), "Training": self.tr("Training", "state: training is running"),
+                "Paused": self.tr("Paused"), "Stopped": self.tr("Stopped"), "Finished": self.tr("Finished"),
+                "Diverged": self.tr("Diverged"), "Invalid settings": self.tr("Invalid settings")}.get(state, state)
 
     def editors(self) -> tuple[ModelEditor, DataEditor, TrainingEditor]:
         return self.model_editor, self.data_editor, self.training_editor
@@ -281,7 +368,7 @@ class MainWindow(QMainWindow):
     def load_session(self, config: SessionConfig) -> None:
         """Put a session into the forms and build its trainer (the current run, if any, is dropped)."""
         self._session_name = config.name
-        self.setWindowTitle(f"{config.name} — GradStudio")
+        self.setWindowTitle(self.tr("{0} — GradStudio").format(self.session_display_name()))
         self.model_editor.load(config.model)
         self.data_editor.load(config.data)
         self.training_editor.load(config.training)
@@ -289,7 +376,8 @@ class MainWindow(QMainWindow):
         self._rebuild_trainer()
 
     def open_example(self, config: SessionConfig) -> None:
-        if self._has_progress() and not self.confirm_reset(f"Open the example “{config.name}”?"):
+        name = QCoreApplication.translate("examples", config.name)
+        if self._has_progress() and not self.confirm_reset(self.tr("Open the example “{0}”?").format(name)):
             return
         self.load_session(config)
         self.session_files.forget_file()
@@ -302,9 +390,9 @@ class MainWindow(QMainWindow):
         self._asking = True
         try:
             answer = QMessageBox.question(
-                self, "Reset training?",
-                f"{question}\n\nThe current run is at step {self.trainer.step:,}; "
-                "applying the change starts over from step 0.",
+                self, self.tr("Reset training?"),
+                self.tr("{0}\n\nThe current run is at step {1}; applying the change starts over from step 0.")
+                .format(question, f"{self.trainer.step:,}"),
                 QMessageBox.StandardButton.Reset | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Reset)
         finally:
@@ -337,7 +425,7 @@ class MainWindow(QMainWindow):
             return False
         except Exception as error:  # e.g. an unreadable CSV file: the user must see why
             self.trainer, self.trainer_config = None, None
-            self._notify(f"Could not set up training: {error}")
+            self._notify(self.tr("Could not set up training: {0}").format(error))
             self._set_state("Invalid settings")
             return False
         self.trainer, self.trainer_config = trainer, config
@@ -367,9 +455,9 @@ class MainWindow(QMainWindow):
         if self._has_progress():
             if self._declined_changes:
                 return
-            if not self.confirm_reset("Apply the changed settings?"):
+            if not self.confirm_reset(self.tr("Apply the changed settings?")):
                 self._declined_changes = True
-                self._notify("The changed settings apply at the next Reset.")
+                self._notify(self.tr("The changed settings apply at the next Reset."))
                 self._update_actions()
                 return
         self._rebuild_trainer()
@@ -520,8 +608,8 @@ class MainWindow(QMainWindow):
         self._settle_plots()
         if end.reason == "diverged":
             message = end.message
-            if "learning rate" not in message:
-                message += " — try a smaller learning rate."
+            if "learning rate" not in message and self.tr("learning rate") not in message:
+                message = self.tr("{0} — try a smaller learning rate.").format(message)
             self._set_state("Diverged")
             self._notify(message, warning=True)
         elif end.reason == "error":
@@ -559,12 +647,14 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _show_numbers(self, step: int, loss: float | None) -> None:
-        self.step_label.setText(f"step {step:,}")
+        self._numbers = (step, loss if loss is not None else (self._numbers[1] if self._numbers and step else None))
+        self.step_label.setText(self.tr("step {0}").format(f"{step:,}"))
         if loss is not None:
-            self.loss_label.setText(f"loss {loss:.6g}")
+            self.loss_label.setText(self.tr("loss {0}").format(f"{loss:.6g}"))
         elif step == 0:
-            self.loss_label.setText("loss —")
-        self.rate_label.setText(f"{self._rate:,.0f} steps/s" if self._rate is not None and self.is_training() else "")
+            self.loss_label.setText(self.tr("loss {0}").format("—"))
+        self.rate_label.setText(self.tr("{0} steps/s").format(f"{self._rate:,.0f}")
+                                if self._rate is not None and self.is_training() else "")
 
     def _notify(self, message: str, warning: bool = False) -> None:
         """Show a message in the one place messages go: the status bar, and a non-blocking box for problems."""
@@ -580,37 +670,39 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         training = self.is_training()
         can_train = self._can_train()
-        self.train_action.setText("Pause" if training else ("Resume" if self.run is not None else "Train"))
+        self.train_action.setText(self.tr("Pause") if training
+                                  else (self.tr("Resume") if self.run is not None else self.tr("Train")))
         self.train_action.setIcon(self.style().standardIcon(
             QStyle.StandardPixmap.SP_MediaPause if training else QStyle.StandardPixmap.SP_MediaPlay))
         self.train_action.setEnabled(training or can_train)
         if self.errors:
-            why = "Fix the marked fields first"
+            why = self.tr("Fix the marked fields first")
         elif self.trainer is not None and self.trainer.diverged:
-            why = "The run diverged: lower the learning rate and Reset"
+            why = self.tr("The run diverged: lower the learning rate and Reset")
         elif self._at_step_limit():
-            why = "All steps are done: raise Steps, or Reset"
+            why = self.tr("All steps are done: raise Steps, or Reset")
         else:
-            why = "Train, or pause training"
-        self.train_action.setToolTip(f"{why} (Space)")
+            why = self.tr("Train, or pause training")
+        self.train_action.setToolTip(self._with_keys(self.train_action, why))
         self.step_action.setEnabled(can_train)
         shown = "Invalid settings" if self.errors and not training else self.state
-        if self.state_label.text() != shown:
-            self.state_label.setText(shown)
+        if self._shown_state != shown:
+            self._shown_state = shown
+            self.state_label.setText(self._state_text(shown))
             self.state_label.setProperty("state", shown.split()[0].lower())  # the stylesheet colours it
             self.state_label.style().unpolish(self.state_label)
             self.state_label.style().polish(self.state_label)
         self.stop_action.setEnabled(self.run is not None)
         self.reset_action.setEnabled(not self.errors or self.trainer is not None)
-        if self._declined_changes and self.state_label.text() in ("Training", "Paused"):
-            self.state_label.setToolTip("Changed settings apply at the next Reset")
+        if self._declined_changes and shown in ("Training", "Paused"):
+            self.state_label.setToolTip(self.tr("Changed settings apply at the next Reset"))
 
     def show_about(self) -> None:
         QMessageBox.about(
-            self, "About GradStudio",
-            "<h3>GradStudio</h3><p>See gradient-based training: edit a model and its data, "
-            "train it live and watch the loss, the fit and the parameters move.</p>"
-            "<p>Runs on its own autograd engine, whose API follows PyTorch's.</p>")
+            self, self.tr("About GradStudio"),
+            self.tr("<h3>GradStudio</h3><p>See gradient-based training: edit a model and its data, "
+                    "train it live and watch the loss, the fit and the parameters move.</p>"
+                    "<p>Runs on its own autograd engine, whose API follows PyTorch's.</p>"))
 
     # ----- shutdown --------------------------------------------------------------------------
 

@@ -205,7 +205,7 @@ class TrainingWorker(QObject):
     def run(self) -> None:
         trainer = self.trainer
         steps = trainer.run()
-        end = RunEnd(self.run_id, "stopped", "Stopped")
+        end = RunEnd(self.run_id, "stopped", self.tr("Stopped"))
         if trainer.step == 0:
             self._sample()  # the starting point belongs in the parameter history
         try:
@@ -216,7 +216,7 @@ class TrainingWorker(QObject):
                 if lr is not None:
                     trainer.set_lr(lr)
                 if max_steps is not None and trainer.step >= max_steps:
-                    end = RunEnd(self.run_id, "finished", f"Finished {trainer.step:,} steps")
+                    end = self._finished()
                     break
                 try:
                     loss = next(steps)
@@ -235,7 +235,8 @@ class TrainingWorker(QObject):
                 elif time.monotonic() >= self._next_update:
                     self._flush_and_wait()
         except Exception as exc:  # a bug or an engine error must reach the user, not end the thread silently
-            end = RunEnd(self.run_id, "error", f"Training failed: {type(exc).__name__}: {exc}")
+            end = RunEnd(self.run_id, "error",
+                         self.tr("Training failed: {0}").format(f"{type(exc).__name__}: {exc}"))
         finally:
             steps.close()
         self._flush()
@@ -244,7 +245,10 @@ class TrainingWorker(QObject):
     def _end_of_generator(self) -> RunEnd:
         if self.trainer.diverged:
             return RunEnd(self.run_id, "diverged", self.trainer.diverged)
-        return RunEnd(self.run_id, "finished", f"Finished {self.trainer.step:,} steps")
+        return self._finished()
+
+    def _finished(self) -> RunEnd:
+        return RunEnd(self.run_id, "finished", self.tr("Finished {0} steps").format(f"{self.trainer.step:,}"))
 
 
 class TrainingRun:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from engine.session.expression import ExpressionError, parse_expression
+from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 
 SCHEMA_VERSION = 1
 
@@ -20,17 +21,23 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid")
 DATA_SOURCES = ("generated", "csv")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 LOSSES = ("mse", "half_sse")
-# What the GUI shows for each choice.
-MODEL_LABELS = {"linear": "Linear  w·x + b", "polynomial": "Polynomial", "mlp": "MLP",
-                "expression": "Custom expression"}
-OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": "SGD with momentum", "adam": "Adam"}
-LOSS_LABELS = {"mse": "Mean squared error", "half_sse": "½·sum of squared errors"}
+# What the GUI shows for each choice (English; translate("config", label) where shown).
+MODEL_LABELS = {"linear": QT_TRANSLATE_NOOP("config", "Linear  w·x + b"),
+                "polynomial": QT_TRANSLATE_NOOP("config", "Polynomial"), "mlp": "MLP",
+                "expression": QT_TRANSLATE_NOOP("config", "Custom expression")}
+OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": QT_TRANSLATE_NOOP("config", "SGD with momentum"), "adam": "Adam"}
+LOSS_LABELS = {"mse": QT_TRANSLATE_NOOP("config", "Mean squared error"),
+               "half_sse": QT_TRANSLATE_NOOP("config", "½·sum of squared errors")}
 
 MAX_DEGREE = 10
 MAX_HIDDEN_LAYERS = 6
 MAX_LAYER_WIDTH = 1024
 MIN_POINTS, MAX_POINTS = 2, 1_000_000
 MAX_SEED = 2**32 - 1
+# Words of the validation messages, translated where they are used.
+_SEED = QT_TRANSLATE_NOOP("config", "the seed")
+_BATCH_SIZE = QT_TRANSLATE_NOOP("config", "the batch size")
+LR_MUST_BE_POSITIVE = QT_TRANSLATE_NOOP("config", "the learning rate must be a finite number > 0")
 
 
 @dataclass
@@ -91,11 +98,12 @@ class SessionConfig:
         more (weights, history) beside them. Values are not checked here: call `validate`.
         """
         if not isinstance(data, Mapping):
-            raise ConfigError("schema", "a session must be a JSON object")
+            raise ConfigError("schema", translate("config", "a session must be a JSON object"))
         schema = data.get("schema", SCHEMA_VERSION)
         if schema != SCHEMA_VERSION:
-            raise ConfigError("schema", f"this session has schema version {schema!r}; "
-                                        f"this GradStudio reads version {SCHEMA_VERSION}")
+            raise ConfigError("schema", translate("config", "this session has schema version {0}; "
+                                                            "this GradStudio reads version {1}")
+                              .format(repr(schema), SCHEMA_VERSION))
         config = cls(model=_section(ModelConfig, data, "model"), data=_section(DataConfig, data, "data"),
                      training=_section(TrainingConfig, data, "training"))
         if "name" in data:
@@ -110,11 +118,12 @@ class SessionConfig:
 def _section(section_class: type, data: Mapping[str, Any], name: str):
     values = data.get(name, {})
     if not isinstance(values, Mapping):
-        raise ConfigError(name, f"the '{name}' section must be a JSON object")
+        raise ConfigError(name, translate("config", "the '{0}' section must be a JSON object").format(name))
     known = {f.name for f in dataclasses.fields(section_class)}
     for key in values:
         if key not in known:
-            raise ConfigError(f"{name}.{key}", f"unknown setting '{key}' in the {name} section")
+            raise ConfigError(f"{name}.{key}", translate("config", "unknown setting '{0}' in the {1} section")
+                              .format(key, name))
     return section_class(**values)
 
 
@@ -137,7 +146,7 @@ def validate(config: SessionConfig) -> list[ConfigError]:
     try:
         return [*_check_model(config.model), *_check_data(config.data), *_check_training(config.training)]
     except Exception as error:  # noqa: BLE001 - validation must never take the caller down
-        return [ConfigError("session", f"could not check the settings: {error}")]
+        return [ConfigError("session", translate("config", "could not check the settings: {0}").format(error))]
 
 
 def _is_int(value: Any) -> bool:
@@ -154,12 +163,14 @@ def _is_finite(value: Any) -> bool:
 
 def _choice(field: str, value: Any, choices: tuple[str, ...], what: str) -> Iterator[ConfigError]:
     if value not in choices:
-        yield ConfigError(field, f"unknown {what} {value!r}; choose one of: {', '.join(choices)}")
+        yield ConfigError(field, translate("config", "unknown {0} {1}; choose one of: {2}")
+                          .format(translate("config", what), repr(value), ", ".join(choices)))
 
 
 def _int_in_range(field: str, value: Any, low: int, high: int, what: str) -> Iterator[ConfigError]:
     if not _is_int(value) or not low <= value <= high:
-        yield ConfigError(field, f"{what} must be a whole number from {low} to {high:,}")
+        yield ConfigError(field, translate("config", "{0} must be a whole number from {1} to {2}")
+                          .format(translate("config", what), low, f"{high:,}"))
 
 
 def _expression(field: str, text: Any, allow_params: bool):
@@ -171,16 +182,17 @@ def _expression(field: str, text: Any, allow_params: bool):
 
 
 def _check_model(model: ModelConfig) -> Iterator[ConfigError]:
-    yield from _choice("model.kind", model.kind, MODEL_KINDS, "model kind")
+    yield from _choice("model.kind", model.kind, MODEL_KINDS, QT_TRANSLATE_NOOP("config", "model kind"))
     if model.kind == "polynomial":
-        yield from _int_in_range("model.degree", model.degree, 1, MAX_DEGREE, "the degree")
+        yield from _int_in_range("model.degree", model.degree, 1, MAX_DEGREE, QT_TRANSLATE_NOOP("config", "the degree"))
     elif model.kind == "mlp":
         hidden = model.hidden
         if not isinstance(hidden, (tuple, list)) or not 1 <= len(hidden) <= MAX_HIDDEN_LAYERS:
-            yield ConfigError("model.hidden", f"give 1 to {MAX_HIDDEN_LAYERS} hidden layer sizes")
+            yield ConfigError("model.hidden", translate("config", "give 1 to {0} hidden layer sizes").format(MAX_HIDDEN_LAYERS))
         elif not all(_is_int(size) and 1 <= size <= MAX_LAYER_WIDTH for size in hidden):
-            yield ConfigError("model.hidden", f"each hidden layer needs 1 to {MAX_LAYER_WIDTH} units")
-        yield from _choice("model.activation", model.activation, ACTIVATIONS, "activation")
+            yield ConfigError("model.hidden",
+                              translate("config", "each hidden layer needs 1 to {0} units").format(MAX_LAYER_WIDTH))
+        yield from _choice("model.activation", model.activation, ACTIVATIONS, QT_TRANSLATE_NOOP("config", "activation"))
     elif model.kind == "expression":
         yield from _check_expression_model(model)
 
@@ -191,25 +203,27 @@ def _check_expression_model(model: ModelConfig) -> Iterator[ConfigError]:
         yield parsed
         return
     if not parsed.params:
-        yield ConfigError("model.expression", "the expression has no parameters to train; "
-                                              "use names such as a and b, as in a * x + b")
+        yield ConfigError("model.expression", translate("config", "the expression has no parameters to train; "
+                                                                  "use names such as a and b, as in a * x + b"))
     from engine.session.models import reserved_parameter_names  # needs engine.nn; imported only here
 
     reserved = reserved_parameter_names()
     for name, position in parsed.param_positions.items():
         if name in reserved:
-            yield ConfigError("model.expression", f"'{name}' is a reserved name; rename this parameter "
-                                                  f"at column {position + 1}", position)
+            yield ConfigError("model.expression", translate("config", "'{0}' is a reserved name; rename this "
+                                                                      "parameter at column {1}")
+                              .format(name, position + 1), position)
     if not isinstance(model.initial, Mapping):
-        yield ConfigError("model.initial", "initial values must map parameter names to numbers")
+        yield ConfigError("model.initial", translate("config", "initial values must map parameter names to numbers"))
         return
     for name in parsed.params:
         if name in model.initial and not _is_finite(model.initial[name]):
-            yield ConfigError("model.initial", f"the initial value of '{name}' must be a finite number")
+            yield ConfigError("model.initial",
+                              translate("config", "the initial value of '{0}' must be a finite number").format(name))
 
 
 def _check_data(data: DataConfig) -> Iterator[ConfigError]:
-    yield from _choice("data.source", data.source, DATA_SOURCES, "data source")
+    yield from _choice("data.source", data.source, DATA_SOURCES, QT_TRANSLATE_NOOP("config", "data source"))
     if data.source == "generated":
         yield from _check_generated(data)
     elif data.source == "csv":
@@ -221,37 +235,39 @@ def _check_generated(data: DataConfig) -> Iterator[ConfigError]:
     if isinstance(truth, ConfigError):
         yield truth
     if not _is_finite(data.noise_std) or data.noise_std < 0:
-        yield ConfigError("data.noise_std", "the noise standard deviation must be a number ≥ 0")
+        yield ConfigError("data.noise_std", translate("config", "the noise standard deviation must be a number ≥ 0"))
     range_ok = _is_finite(data.x_min) and _is_finite(data.x_max) and data.x_min < data.x_max
     if not (_is_finite(data.x_min) and _is_finite(data.x_max)):
         yield ConfigError("data.x_min" if not _is_finite(data.x_min) else "data.x_max",
-                          "the x range must be finite numbers")
+                          translate("config", "the x range must be finite numbers"))
     elif not range_ok:
-        yield ConfigError("data.x_max", "the end of the x range must be greater than its start")
-    yield from _int_in_range("data.n_points", data.n_points, MIN_POINTS, MAX_POINTS, "the number of points")
-    yield from _int_in_range("data.seed", data.seed, 0, MAX_SEED, "the seed")
+        yield ConfigError("data.x_max", translate("config", "the end of the x range must be greater than its start"))
+    yield from _int_in_range("data.n_points", data.n_points, MIN_POINTS, MAX_POINTS,
+                                 QT_TRANSLATE_NOOP("config", "the number of points"))
+    yield from _int_in_range("data.seed", data.seed, 0, MAX_SEED, _SEED)
     if _is_int(data.n_points) and MIN_POINTS <= data.n_points <= MAX_POINTS:
-        yield from _int_in_range("data.batch_size", data.batch_size, 1, data.n_points, "the batch size")
+        yield from _int_in_range("data.batch_size", data.batch_size, 1, data.n_points, _BATCH_SIZE)
     if range_ok and not isinstance(truth, ConfigError):
         grid = np.linspace(data.x_min, data.x_max, 1001)
         bad = ~np.isfinite(truth.evaluate_numpy(grid))
         if bad.any():
-            yield ConfigError("data.truth", f"the ground truth is not a finite number at x = {grid[bad][0]:.4g}; "
-                                            "change the expression or the x range")
+            yield ConfigError("data.truth", translate("config", "the ground truth is not a finite number at x = {0}; "
+                                                                "change the expression or the x range")
+                              .format(f"{grid[bad][0]:.4g}"))
 
 
 def _check_csv(data: DataConfig) -> Iterator[ConfigError]:
     from engine.session.data import read_csv_columns  # data imports this module
 
     if not isinstance(data.csv_path, str) or not data.csv_path.strip():
-        yield ConfigError("data.csv_path", "choose a CSV file")
+        yield ConfigError("data.csv_path", translate("config", "choose a CSV file"))
         return
     if not os.path.isfile(data.csv_path):
-        yield ConfigError("data.csv_path", f"no file at {data.csv_path}")
+        yield ConfigError("data.csv_path", translate("config", "no file at {0}").format(data.csv_path))
         return
     for name, column, axis in (("data.x_column", data.x_column, "x"), ("data.y_column", data.y_column, "y")):
         if not isinstance(column, str) or not column.strip():
-            yield ConfigError(name, f"choose the column that holds {axis}")
+            yield ConfigError(name, translate("config", "choose the column that holds {0}").format(axis))
     if not (data.x_column and data.y_column):
         return
     try:
@@ -259,16 +275,17 @@ def _check_csv(data: DataConfig) -> Iterator[ConfigError]:
     except ConfigError as error:
         yield error
         return
-    yield from _int_in_range("data.batch_size", data.batch_size, 1, len(x), "the batch size")
+    yield from _int_in_range("data.batch_size", data.batch_size, 1, len(x), _BATCH_SIZE)
 
 
 def _check_training(training: TrainingConfig) -> Iterator[ConfigError]:
-    yield from _choice("training.optimizer", training.optimizer, OPTIMIZERS, "optimizer")
+    yield from _choice("training.optimizer", training.optimizer, OPTIMIZERS, QT_TRANSLATE_NOOP("config", "optimizer"))
     if not _is_finite(training.lr) or training.lr <= 0:
-        yield ConfigError("training.lr", "the learning rate must be a finite number > 0")
+        yield ConfigError("training.lr", translate("config", LR_MUST_BE_POSITIVE))
     if training.optimizer == "momentum" and (not _is_finite(training.momentum) or not 0 <= training.momentum < 1):
-        yield ConfigError("training.momentum", "momentum must be at least 0 and less than 1")
+        yield ConfigError("training.momentum", translate("config", "momentum must be at least 0 and less than 1"))
     if training.steps is not None and (not _is_int(training.steps) or training.steps < 1):
-        yield ConfigError("training.steps", "the number of steps must be a whole number ≥ 1 (or none, to run until stopped)")
-    yield from _choice("training.loss", training.loss, LOSSES, "loss")
-    yield from _int_in_range("training.seed", training.seed, 0, MAX_SEED, "the seed")
+        yield ConfigError("training.steps", translate("config", "the number of steps must be a whole number ≥ 1 "
+                                                                   "(or none, to run until stopped)"))
+    yield from _choice("training.loss", training.loss, LOSSES, QT_TRANSLATE_NOOP("config", "loss"))
+    yield from _int_in_range("training.seed", training.seed, 0, MAX_SEED, _SEED)

@@ -9,6 +9,7 @@ import numpy as np
 
 from engine.session.config import ConfigError, DataConfig
 from engine.session.expression import ExpressionError, ParsedExpression, parse_expression
+from engine.session.i18n import translate
 
 _DELIMITERS = ",;\t"
 
@@ -46,8 +47,10 @@ def generate_data(truth: ParsedExpression, x_min: float, x_max: float, n_points:
     clean = truth.evaluate_numpy(x)
     bad = ~np.isfinite(clean)
     if bad.any():
-        raise ConfigError("data.truth", f"the ground truth is not a finite number at x = {x[bad][0]:.4g}; "
-                                        "change the expression or the x range")
+        # Worded as config.py's check of the same thing (context "config"): one translation for both.
+        raise ConfigError("data.truth", translate("config", "the ground truth is not a finite number at x = {0}; "
+                                                            "change the expression or the x range")
+                          .format(f"{x[bad][0]:.4g}"))
     return x, clean + rng.normal(0.0, noise_std, n_points)
 
 
@@ -68,8 +71,8 @@ def read_csv_columns(path: str, x_column: str, y_column: str) -> tuple[np.ndarra
         columns = []
         for field, wanted in (("data.x_column", x_column), ("data.y_column", y_column)):
             if wanted not in names:
-                raise ConfigError(field, f"the file has no column named {wanted!r}; its columns are: "
-                                         + ", ".join(repr(name) for name in names))
+                raise ConfigError(field, translate("data", "the file has no column named {0}; its columns are: {1}")
+                                  .format(repr(wanted), ", ".join(repr(name) for name in names)))
             columns.append(names.index(wanted))
         try:
             values = np.loadtxt(file, delimiter=delimiter, usecols=columns, ndmin=2, comments=None,
@@ -81,7 +84,8 @@ def read_csv_columns(path: str, x_column: str, y_column: str) -> tuple[np.ndarra
             file.seek(0)
             values = _read_rows_slowly(file, delimiter, header_lines, columns, (x_column, y_column))
     if len(values) < 2:
-        raise ConfigError("data.csv_path", f"{path} has {len(values)} data rows; at least 2 are needed")
+        raise ConfigError("data.csv_path", translate("data", "{0} has {1} data rows; at least 2 are needed")
+                          .format(path, len(values)))
     return values[:, 0].copy(), values[:, 1].copy()
 
 
@@ -89,11 +93,11 @@ def _open_csv(path: str):
     try:
         return open(path, newline="", encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ConfigError("data.csv_path", f"no file at {path}") from None
+        raise ConfigError("data.csv_path", translate("config", "no file at {0}").format(path)) from None
     except IsADirectoryError:
-        raise ConfigError("data.csv_path", f"{path} is a folder, not a CSV file") from None
+        raise ConfigError("data.csv_path", translate("data", "{0} is a folder, not a CSV file").format(path)) from None
     except OSError as error:
-        raise ConfigError("data.csv_path", f"cannot open {path}: {error.strerror}") from None
+        raise ConfigError("data.csv_path", translate("data", "cannot open {0}: {1}").format(path, error.strerror)) from None
 
 
 def _read_header(file, path: str) -> tuple[list[str], str, int]:
@@ -105,8 +109,8 @@ def _read_header(file, path: str) -> tuple[list[str], str, int]:
                 names = [name.strip() for name in next(csv.reader([line], delimiter=delimiter))]
                 return names, delimiter, line_number
     except UnicodeDecodeError:
-        raise ConfigError("data.csv_path", f"{path} is not a UTF-8 text file") from None
-    raise ConfigError("data.csv_path", f"{path} is empty; it needs a header line and data rows")
+        raise ConfigError("data.csv_path", translate("data", "{0} is not a UTF-8 text file").format(path)) from None
+    raise ConfigError("data.csv_path", translate("data", "{0} is empty; it needs a header line and data rows").format(path))
 
 
 def _read_rows_slowly(file, delimiter: str, header_lines: int, columns: list[int],
@@ -120,15 +124,18 @@ def _read_rows_slowly(file, delimiter: str, header_lines: int, columns: list[int
         values = []
         for column, name, field in zip(columns, names, fields):
             if column >= len(row):
-                raise ConfigError(field, f"line {reader.line_num} has {len(row)} values; column {name!r} is missing")
+                raise ConfigError(field, translate("data", "line {0} has {1} values; column {2} is missing")
+                                  .format(reader.line_num, len(row), repr(name)))
             cell = row[column].strip()
             try:
                 value = float(cell)
             except ValueError:
-                what = "is empty" if not cell else f"{cell!r} is not a number"
-                raise ConfigError(field, f"line {reader.line_num}, column {name!r}: {what}") from None
+                what = (translate("data", "line {0}, column {1}: is empty") if not cell
+                        else translate("data", "line {0}, column {1}: {2} is not a number"))
+                raise ConfigError(field, what.format(reader.line_num, repr(name), repr(cell))) from None
             if not np.isfinite(value):
-                raise ConfigError(field, f"line {reader.line_num}, column {name!r}: {cell!r} is not a finite number")
+                raise ConfigError(field, translate("data", "line {0}, column {1}: {2} is not a finite number")
+                                  .format(reader.line_num, repr(name), repr(cell)))
             values.append(value)
         rows.append(values)
     return np.array(rows, dtype=np.float64).reshape(-1, 2)

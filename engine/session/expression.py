@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 import engine
+from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 
 FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu")
 MAX_LENGTH = 500
@@ -23,8 +24,8 @@ _BINARY_TOKENS = {"+", "-", "*", "/", "**"}
 _UNARY_TOKENS = {"+", "-"}
 # Tokens made of allowed characters that still are not part of the language.
 _FORBIDDEN_TOKENS = {
-    ".": "attribute access is not allowed",
-    "//": "'//' is not allowed; use '/'",
+    ".": QT_TRANSLATE_NOOP("expression", "attribute access is not allowed"),
+    "//": QT_TRANSLATE_NOOP("expression", "'//' is not allowed; use '/'"),
 }
 
 
@@ -33,7 +34,7 @@ class ExpressionError(ValueError):
 
     def __init__(self, message: str, position: int | None = None) -> None:
         if position is not None:
-            message = f"{message} at column {position + 1}"
+            message = translate("expression", "{0} at column {1}").format(message, position + 1)
         super().__init__(message)
         self.message = message
         self.position = position
@@ -46,33 +47,37 @@ def parse_expression(text: str, variables: Collection[str] = ("x",), allow_param
     A name in `variables` other than x takes its value from the `params` given to the evaluators.
     """
     if not isinstance(text, str):
-        raise ExpressionError("the expression must be text")
+        raise ExpressionError(translate("expression", "the expression must be text"))
     if not text.strip():
-        raise ExpressionError("the expression is empty")
+        raise ExpressionError(translate("expression", "the expression is empty"))
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"the expression is too long ({len(text)} characters; the limit is {MAX_LENGTH})")
+        raise ExpressionError(translate("expression", "the expression is too long ({0} characters; the limit is {1})")
+                              .format(len(text), MAX_LENGTH))
     variables = frozenset(variables)
     params = _check_tokens(text, variables, allow_params)
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         # The token check accepts only what this parse accepts; this is the last line of defence.
-        raise ExpressionError("the expression could not be understood") from None
+        raise ExpressionError(translate("expression", "the expression could not be understood")) from None
     _check_depth(tree.body, offset=len(text) - len(text.lstrip()))
     return ParsedExpression(text, _convert(tree.body, offset=len(text) - len(text.lstrip())), variables, params)
 
 
 # Characters that can never start a valid token, with what to tell the user instead.
 _ALLOWED_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_ \t+-*/().,")
-_CHARACTER_MESSAGES = {
-    "^": "'^' is not a power operator here; use '**' (for example x**2)",
-    "[": "indexing with [ ] is not allowed", "]": "indexing with [ ] is not allowed",
-    "{": "braces { } are not allowed", "}": "braces { } are not allowed",
-    "=": "'=' is not allowed: write only the right-hand side, without 'y ='",
-    "<": "comparisons are not allowed", ">": "comparisons are not allowed", "!": "comparisons are not allowed",
-    "'": "text in quotes is not allowed", '"': "text in quotes is not allowed",
-    "#": "comments are not allowed",
-    "\n": "line breaks are not allowed", "\r": "line breaks are not allowed",
+_COMPARISONS = QT_TRANSLATE_NOOP("expression", "comparisons are not allowed")
+_INDEXING = QT_TRANSLATE_NOOP("expression", "indexing with [ ] is not allowed")
+_BRACES = QT_TRANSLATE_NOOP("expression", "braces { } are not allowed")
+_QUOTES = QT_TRANSLATE_NOOP("expression", "text in quotes is not allowed")
+_LINE_BREAKS = QT_TRANSLATE_NOOP("expression", "line breaks are not allowed")
+_CHARACTER_MESSAGES = {  # translated where raised
+    "^": QT_TRANSLATE_NOOP("expression", "'^' is not a power operator here; use '**' (for example x**2)"),
+    "[": _INDEXING, "]": _INDEXING, "{": _BRACES, "}": _BRACES,
+    "=": QT_TRANSLATE_NOOP("expression", "'=' is not allowed: write only the right-hand side, without 'y ='"),
+    "<": _COMPARISONS, ">": _COMPARISONS, "!": _COMPARISONS, "'": _QUOTES, '"': _QUOTES,
+    "#": QT_TRANSLATE_NOOP("expression", "comments are not allowed"),
+    "\n": _LINE_BREAKS, "\r": _LINE_BREAKS,
 }
 
 
@@ -81,12 +86,13 @@ def _character_error(text: str) -> ExpressionError | None:
     for column, char in enumerate(text):
         if char not in _ALLOWED_CHARACTERS:
             if text.startswith("==", column):
-                return ExpressionError("comparisons are not allowed", column)
+                return ExpressionError(translate("expression", _COMPARISONS), column)
             if char in _CHARACTER_MESSAGES:
-                return ExpressionError(_CHARACTER_MESSAGES[char], column)
+                return ExpressionError(translate("expression", _CHARACTER_MESSAGES[char]), column)
             if "!" <= char <= "~":
-                return ExpressionError(f"'{char}' is not allowed; use + - * / ** and parentheses", column)
-            return ExpressionError(f"unexpected character {char!r}", column)
+                return ExpressionError(translate("expression", "'{0}' is not allowed; use + - * / ** and parentheses")
+                                       .format(char), column)
+            return ExpressionError(translate("expression", "unexpected character {0}").format(repr(char)), column)
     return None
 
 
@@ -123,11 +129,11 @@ def _check_tokens(text: str, variables: frozenset[str], allow_params: bool) -> d
             raise bad_character
         following = tokens[index + 1].string if index + 1 < len(tokens) else None
         if kind == tokenize.NAME and keyword.iskeyword(string):
-            raise ExpressionError(f"'{string}' is not allowed", column)
+            raise ExpressionError(translate("expression", "'{0}' is not allowed").format(string), column)
         if kind == tokenize.OP and string in _FORBIDDEN_TOKENS:
-            raise ExpressionError(_FORBIDDEN_TOKENS[string], column)
+            raise ExpressionError(translate("expression", _FORBIDDEN_TOKENS[string]), column)
         if kind not in (tokenize.NAME, tokenize.NUMBER, tokenize.OP):
-            raise ExpressionError(f"unexpected '{string}'", column)
+            raise ExpressionError(_unexpected(string), column)
 
         if expect_operand:
             if kind == tokenize.NUMBER:
@@ -135,63 +141,77 @@ def _check_tokens(text: str, variables: frozenset[str], allow_params: bool) -> d
                 expect_operand = False
             elif kind == tokenize.NAME and following == "(":
                 if string not in FUNCTIONS:
-                    raise ExpressionError(f"unknown function '{string}'", column)
+                    raise ExpressionError(translate("expression", "unknown function '{0}'").format(string), column)
             elif kind == tokenize.NAME:
                 if string in FUNCTIONS:
-                    raise ExpressionError(f"'{string}' is a function; call it like {string}(x)", column)
+                    raise ExpressionError(translate("expression", "'{0}' is a function; call it like {0}(x)").format(string),
+                                          column)
                 if string not in variables:
                     _check_parameter_name(string, column, allow_params)
                     params.setdefault(string, column)
                 expect_operand = False
             elif string == "(":
                 if len(open_parens) >= MAX_DEPTH:
-                    raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)", column)
+                    raise ExpressionError(_too_deep(), column)
                 called = previous.string if previous is not None and previous.type == tokenize.NAME else None
                 open_parens.append((column, called))
             elif string in _UNARY_TOKENS:
                 pass
             elif string == ")" and previous is not None and previous.string == "(" and open_parens[-1][1]:
-                raise ExpressionError(f"missing the argument of {open_parens[-1][1]}()", column)
+                raise ExpressionError(translate("expression", "missing the argument of {0}()").format(open_parens[-1][1]),
+                                      column)
             else:
-                raise ExpressionError(f"unexpected '{string}'", column)
+                raise ExpressionError(_unexpected(string), column)
         else:
             if string in _BINARY_TOKENS:
                 expect_operand = True
             elif string == ")":
                 if not open_parens:
-                    raise ExpressionError("unexpected ')'", column)
+                    raise ExpressionError(_unexpected(")"), column)
                 open_parens.pop()
             elif string == "," and open_parens and open_parens[-1][1]:
-                raise ExpressionError(f"{open_parens[-1][1]}() takes one argument; unexpected ','", column)
+                raise ExpressionError(translate("expression", "{0}() takes one argument; unexpected ','")
+                                      .format(open_parens[-1][1]), column)
             elif kind in (tokenize.NAME, tokenize.NUMBER) or string == "(":
-                raise ExpressionError(f"missing operator between '{previous.string}' and '{string}' (use * to multiply)",
-                                      column)
+                raise ExpressionError(translate("expression", "missing operator between '{0}' and '{1}' (use * to multiply)")
+                                      .format(previous.string, string), column)
             else:
-                raise ExpressionError(f"unexpected '{string}'", column)
+                raise ExpressionError(_unexpected(string), column)
         previous = token
 
     if bad_character is not None:
         raise bad_character
     if expect_operand:
-        after = f" after '{previous.string}'" if previous is not None else ""
-        raise ExpressionError(f"the expression ends too early: something is missing{after}", len(text.rstrip()))
+        message = (translate("expression", "the expression ends too early: something is missing after '{0}'")
+                   .format(previous.string) if previous is not None
+                   else translate("expression", "the expression ends too early: something is missing"))
+        raise ExpressionError(message, len(text.rstrip()))
     if open_parens:
-        raise ExpressionError("'(' is never closed", open_parens[-1][0])
+        raise ExpressionError(translate("expression", "'(' is never closed"), open_parens[-1][0])
     return params
+
+
+def _unexpected(string: str) -> str:
+    return translate("expression", "unexpected '{0}'").format(string)
+
+
+def _too_deep() -> str:
+    return translate("expression", "the expression is nested too deeply (more than {0} levels)").format(MAX_DEPTH)
 
 
 def _check_number(string: str, column: int) -> None:
     if string[-1] in "jJ":
-        raise ExpressionError("complex numbers are not allowed", column)
+        raise ExpressionError(translate("expression", "complex numbers are not allowed"), column)
     try:
         try:
             float(int(string, 0))  # 12, 1_000, 0x1F
         except ValueError:
             float(string)  # 1.5, 1e-3, .5
     except OverflowError:
-        raise ExpressionError(f"the number '{_shorten(string)}' is too large", column) from None
+        raise ExpressionError(translate("expression", "the number '{0}' is too large").format(_shorten(string)),
+                              column) from None
     except ValueError:
-        raise ExpressionError(f"'{string}' is not a valid number", column) from None
+        raise ExpressionError(translate("expression", "'{0}' is not a valid number").format(string), column) from None
 
 
 def _shorten(string: str, limit: int = 20) -> str:
@@ -200,9 +220,9 @@ def _shorten(string: str, limit: int = 20) -> str:
 
 def _check_parameter_name(name: str, column: int, allow_params: bool) -> None:
     if not allow_params:
-        raise ExpressionError(f"unknown name '{name}'", column)
+        raise ExpressionError(translate("expression", "unknown name '{0}'").format(name), column)
     if name.startswith("_"):
-        raise ExpressionError(f"parameter names cannot start with '_' ('{name}')", column)
+        raise ExpressionError(translate("expression", "parameter names cannot start with '_' ('{0}')").format(name), column)
 
 
 # The parsed tree: tiny immutable nodes that are all the evaluator ever sees.
@@ -244,8 +264,7 @@ def _check_depth(root: ast.AST, offset: int) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise ExpressionError(f"the expression is nested too deeply (more than {MAX_DEPTH} levels)",
-                                  getattr(node, "col_offset", 0) + offset)
+            raise ExpressionError(_too_deep(), getattr(node, "col_offset", 0) + offset)
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
@@ -265,8 +284,8 @@ def _convert(node: ast.AST, offset: int):
             and len(node.args) == 1 and not node.keywords and not isinstance(node.args[0], ast.Starred)):
         return _Call(node.func.id, _convert(node.args[0], offset))
     if isinstance(node, ast.Attribute):
-        raise ExpressionError("attribute access is not allowed", column)
-    raise ExpressionError(f"{type(node).__name__} is not allowed", column)
+        raise ExpressionError(translate("expression", _FORBIDDEN_TOKENS["."]), column)
+    raise ExpressionError(translate("expression", "{0} is not allowed").format(type(node).__name__), column)
 
 
 def _numpy_sigmoid(v):

@@ -15,9 +15,10 @@ import numpy as np
 import engine
 from engine import nn, optim
 from engine.autograd import backward_steps
-from engine.session.config import ConfigError, SessionConfig, TrainingConfig, validate
+from engine.session.config import LR_MUST_BE_POSITIVE, ConfigError, SessionConfig, TrainingConfig, validate
 from engine.session.data import MinibatchSampler, make_dataset
 from engine.session.history import RunHistory
+from engine.session.i18n import translate
 from engine.session.models import build_model
 
 GRID_POINTS = 400
@@ -108,7 +109,7 @@ class Trainer:
     def set_lr(self, lr: float) -> None:
         """Use `lr` from the next step on."""
         if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
-            raise ConfigError("training.lr", "the learning rate must be a finite number > 0")
+            raise ConfigError("training.lr", translate("config", LR_MUST_BE_POSITIVE))
         self.config.training.lr = float(lr)  # one attribute store: safe to call from another thread
 
     def run(self) -> Iterator[float]:
@@ -141,19 +142,21 @@ class Trainer:
         value = loss.item()
         step = self.step + 1
         if not math.isfinite(value):
-            self._stop(f"Loss became {_kind(np.float64(value))} at step {step:,}")
+            self._stop(translate("trainer", "Loss became {0} at step {1}").format(_kind(np.float64(value)), f"{step:,}"))
             return value
         for index, p in enumerate(self._parameters):
             if p.grad is not None and not self._finite(index, p.grad.numpy()):
-                self._stop(f"The gradient of '{self._names[index]}' became {_kind(p.grad.numpy())} at step {step:,}"
-                           f"{self._nonfinite_gradient_source(x, y)}")
+                self._stop(translate("trainer", "The gradient of '{0}' became {1} at step {2}")
+                           .format(self._names[index], _kind(p.grad.numpy()), f"{step:,}")
+                           + self._nonfinite_gradient_source(x, y))
                 return value
         for backup, values in zip(self._backup, self._values):
             np.copyto(backup, values)
         self.optimizer.step()
         for index, values in enumerate(self._values):
             if not self._finite(index, values):
-                self._stop(f"Parameter '{self._names[index]}' became {_kind(values)} at step {step:,}")
+                self._stop(translate("trainer", "Parameter '{0}' became {1} at step {2}")
+                           .format(self._names[index], _kind(values), f"{step:,}"))
                 for backup, target in zip(self._backup, self._values):
                     np.copyto(target, backup)
                 return value
@@ -180,7 +183,7 @@ class Trainer:
         return ""
 
     def _stop(self, what: str) -> None:
-        self.diverged = f"{what} — try a smaller learning rate (it is {self._lr:g})"
+        self.diverged = translate("trainer", "{0} — try a smaller learning rate (it is {1})").format(what, f"{self._lr:g}")
 
     def snapshot(self) -> Snapshot:
         """Copies of the current state, with the model's predictions on `grid_x`."""
