@@ -4,7 +4,7 @@ received and sent, leaves' `.grad` before and after, hooks and what they returne
 gradients kept or dropped, freed buffers, breakpoints, and PyTorch's errors explained."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QGroupBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
@@ -12,13 +12,14 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QGroupBox, QHB
 
 from engine.session import tensor_summary as summary
 from engine.session.debugger import BackwardDebugger, DebuggerError
-from engine.session.debugger_text import record_rows, short_values
+from engine.session.debugger_text import record_rows, retranslated, short_values
 from engine.session.graph_model import VARIABLE, GraphModel
 from engine.session.scratchpad import BackwardRequest
 
 PENDING = QColor("#94a3b8")
 CURRENT_BACKGROUND = QColor("#ffedd5")
 ERROR_STYLE = "background: #fef2f2; color: #991b1b; border: 1px solid #fecaca; border-radius: 4px; padding: 6px;"
+RETAIN_GRAPH = "retain_graph"   # the checkbox is named as the argument it sets: code, not translated
 STOP_STYLE = "background: #fff7ed; color: #9a3412; border: 1px solid #fed7aa; border-radius: 4px; padding: 6px;"
 
 
@@ -39,27 +40,59 @@ class DebuggerPanel(QWidget):
         self.start_blocked: str | None = None    # why Start is not possible now (training runs)
         self.mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._build()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.start_button.setText(self.tr("Start"))
+        self.step_button.setText(self.tr("Step"))
+        self.step_button.setToolTip(self.tr("Run the next node (F10)"))
+        self.continue_button.setText(self.tr("Continue"))
+        self.continue_button.setToolTip(self.tr("Run every remaining node"))
+        self.run_button.setText(self.tr("Run to breakpoint"))
+        self.run_button.setToolTip(self.tr("Run until a breakpoint is hit (F5)"))
+        self.restart_button.setText(self.tr("Restart"))
+        self.retain_check.setToolTip(self.tr("Keep the saved tensors after the walk, so it can be restarted or "
+                                             "run again"))
+        self.order_title.setText(self.tr("Execution order"))
+        self.breakpoint_box.setTitle(self.tr("Breakpoints"))
+        self.nan_check.setText(self.tr("on the first NaN / Inf"))
+        self.type_label.setText(self.tr("node type"))
+        self.tensor_label.setText(self.tr("tensor"))
+        self.type_combo.setToolTip(self.tr("Stop after a node of this type runs, e.g. MulBackward0"))
+        self.tensor_combo.setToolTip(self.tr("Stop after the node of this tensor (its grad_fn, or a leaf's "
+                                             "AccumulateGrad) runs"))
+        self.add_type_button.setText(self.tr("Add"))
+        self.add_tensor_button.setText(self.tr("Add"))
+        self.remove_button.setText(self.tr("Remove"))
+        for i in range(self.breakpoint_list.count()):
+            item = self.breakpoint_list.item(i)
+            item.setText(self._breakpoint_text(*item.data(Qt.ItemDataRole.UserRole)))
+        self.description = retranslated(self.description)
+        self.start_blocked = retranslated(self.start_blocked)
+        d = self.debugger
+        d.stop_reason, d.abandoned, d.explanation = (retranslated(d.stop_reason), retranslated(d.abandoned),
+                                                     retranslated(d.explanation))
         self._update()
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     # -- building --------------------------------------------------------------------
     def _build(self) -> None:
-        self.start_button = QPushButton("Start")
-        self.step_button = QPushButton("Step")
-        self.continue_button = QPushButton("Continue")
-        self.run_button = QPushButton("Run to breakpoint")
-        self.restart_button = QPushButton("Restart")
-        for button, tip, slot in (
-                (self.start_button, "Begin backward() on the graph shown (nothing runs until Step)", self.start),
-                (self.step_button, "Run the next node (F10)", self.step),
-                (self.continue_button, "Run every remaining node", self.continue_),
-                (self.run_button, "Run until a breakpoint is hit (F5)", self.run_to_breakpoint),
-                (self.restart_button, "Put .grad back as it was and walk again (needs retain_graph)", self.restart)):
-            button.setToolTip(tip)
+        self.start_button = QPushButton()
+        self.step_button = QPushButton()
+        self.continue_button = QPushButton()
+        self.run_button = QPushButton()
+        self.restart_button = QPushButton()
+        for button, slot in ((self.start_button, self.start), (self.step_button, self.step),
+                             (self.continue_button, self.continue_), (self.run_button, self.run_to_breakpoint),
+                             (self.restart_button, self.restart)):
             button.clicked.connect(slot)
         self.step_button.setShortcut("F10")
         self.run_button.setShortcut("F5")
-        self.retain_check = QCheckBox("retain_graph")
-        self.retain_check.setToolTip("Keep the saved tensors after the walk, so it can be restarted or run again")
+        self.retain_check = QCheckBox(RETAIN_GRAPH)
         self.status = QLabel()
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         controls = QHBoxLayout()
@@ -71,7 +104,8 @@ class DebuggerPanel(QWidget):
         self.order = QListWidget()
         self.order.setFont(self.mono)
         self.order.itemClicked.connect(self._on_order_clicked)
-        order_box = _titled("Execution order", self.order)
+        self.order_title = QLabel()
+        order_box = _titled(self.order_title, self.order)
 
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -110,27 +144,27 @@ class DebuggerPanel(QWidget):
         layout.addWidget(split, 1)
 
     def _build_breakpoints(self) -> QWidget:
-        self.nan_check = QCheckBox("on the first NaN / Inf")
+        self.nan_check = QCheckBox()
         self.nan_check.toggled.connect(lambda on: setattr(self.debugger.breakpoints, "nan_inf", on))
         self.type_combo = QComboBox()
         self.type_combo.setEditable(True)
-        self.type_combo.setToolTip("Stop after a node of this type runs, e.g. MulBackward0")
         self.tensor_combo = QComboBox()
-        self.tensor_combo.setToolTip("Stop after the node of this tensor (its grad_fn, or a leaf's AccumulateGrad) runs")
-        add_type = QPushButton("Add")
+        add_type = self.add_type_button = QPushButton()
         add_type.clicked.connect(lambda: self.add_type_breakpoint(self.type_combo.currentText()))
-        add_tensor = QPushButton("Add")
+        add_tensor = self.add_tensor_button = QPushButton()
         add_tensor.clicked.connect(lambda: self.add_tensor_breakpoint(self.tensor_combo.currentText()))
         self.breakpoint_list = QListWidget()
-        remove = QPushButton("Remove")
+        remove = self.remove_button = QPushButton()
         remove.clicked.connect(self._remove_selected_breakpoint)
-        box = QGroupBox("Breakpoints")
+        box = self.breakpoint_box = QGroupBox()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.nan_check)
-        for label, combo, button in (("node type", self.type_combo, add_type), ("tensor", self.tensor_combo, add_tensor)):
+        self.type_label, self.tensor_label = QLabel(), QLabel()
+        for label, combo, button in ((self.type_label, self.type_combo, add_type),
+                                     (self.tensor_label, self.tensor_combo, add_tensor)):
             row = QHBoxLayout()
-            row.addWidget(QLabel(label))
+            row.addWidget(label)
             row.addWidget(combo, 1)
             row.addWidget(button)
             layout.addLayout(row)
@@ -194,11 +228,11 @@ class DebuggerPanel(QWidget):
         try:
             self.debugger.restart()
         except DebuggerError as exc:
-            self._show_message(str(exc), ERROR_STYLE)
+            self._show_message(str(retranslated(exc.args[0]) if exc.args else exc), ERROR_STYLE)
             return
         self._started()
 
-    def abandon(self, reason: str = "abandoned") -> None:
+    def abandon(self, reason: str | None = None) -> None:
         """Give up the walk (the scratchpad program, if waiting, gets stopped by its owner)."""
         self.debugger.close(reason)
         self.request = None
@@ -228,16 +262,19 @@ class DebuggerPanel(QWidget):
         name = name.strip()
         if name and name not in self.debugger.breakpoints.node_types:
             self.debugger.breakpoints.node_types.add(name)
-            self._add_breakpoint_item(f"node type {name}", ("type", name))
+            self._add_breakpoint_item(("type", name))
 
     def add_tensor_breakpoint(self, name: str) -> None:
         nodes = [] if self.model is None else [n for n in self.model.find(name) if n.kind == VARIABLE]
         if nodes and name not in self.debugger.breakpoints.tensors:
             self.debugger.breakpoints.tensors[name] = nodes[0].tensor
-            self._add_breakpoint_item(f"tensor {name}", ("tensor", name))
+            self._add_breakpoint_item(("tensor", name))
 
-    def _add_breakpoint_item(self, text: str, key: tuple) -> None:
-        item = QListWidgetItem(text)
+    def _breakpoint_text(self, kind: str, name: str) -> str:
+        return self.tr("node type {0}").format(name) if kind == "type" else self.tr("tensor {0}").format(name)
+
+    def _add_breakpoint_item(self, key: tuple) -> None:
+        item = QListWidgetItem(self._breakpoint_text(*key))
         item.setData(Qt.ItemDataRole.UserRole, key)
         self.breakpoint_list.addItem(item)
 
@@ -264,12 +301,13 @@ class DebuggerPanel(QWidget):
         running = d.started and not d.finished
         can_start = self.model is not None and not self.start_blocked and self.request is None
         self.start_button.setEnabled(can_start or self.model is None and not self.start_blocked)
-        self.start_button.setToolTip(self.start_blocked or "Begin backward() on the graph shown (nothing runs until Step)")
+        self.start_button.setToolTip(self.start_blocked or self.tr("Begin backward() on the graph shown (nothing runs "
+                                                                   "until Step)"))
         for button in (self.step_button, self.continue_button, self.run_button):
             button.setEnabled(running)
         self.restart_button.setEnabled(d.started and d.can_restart)
-        self.restart_button.setToolTip("Put .grad back as it was and walk again" if d.can_restart or not d.started
-                                       else d._restart_blocker() or "")
+        self.restart_button.setToolTip(self.tr("Put .grad back as it was and walk again")
+                                       if d.can_restart or not d.started else d._restart_blocker() or "")
         self.retain_check.setEnabled(self.request is None)
         self._fill_order()
         self._show_record()
@@ -280,18 +318,21 @@ class DebuggerPanel(QWidget):
         if not d.started and d.error is None:
             if self.start_blocked:
                 return self.start_blocked
-            return f"Ready: {self.description}" if self.model is not None else "Show a graph, then press Start"
+            return self.tr("Ready: {0}").format(self.description) if self.model is not None \
+                else self.tr("Show a graph, then press Start")
         total = len(d.graph_nodes)
         if d.error is not None:
-            return f"Backward failed after {len(d.records)} node(s)"
+            return self.tr("Backward failed after {0} node(s)").format(len(d.records))
         if d.abandoned:
-            return f"Walk ended after {len(d.records)} node(s): {d.abandoned}"
+            return self.tr("Walk ended after {0} node(s): {1}").format(len(d.records), d.abandoned)
         if d.finished:
             leaves = [(leaf, after) for r in d.records for leaf, _, after in r.accumulated]
             grads = ", ".join(f"{self._tensor_label(leaf)}.grad = {short_values(after)}" for leaf, after in leaves[:4])
-            return f"Finished: {len(d.records)} nodes ran" + (f" · {grads}" if grads else "")
-        where = f"node {len(d.records)} of {total}" if d.records else f"{total} nodes to run"
-        return f"Walking {self.description} · {where}" + (f" · {d.stop_reason}" if d.stop_reason else "")
+            return self.tr("Finished: {0} nodes ran").format(len(d.records)) + (f" · {grads}" if grads else "")
+        where = self.tr("node {0} of {1}").format(len(d.records), total) if d.records \
+            else self.tr("{0} nodes to run").format(total)
+        return self.tr("Walking {0} · {1}").format(self.description, where) + \
+            (f" · {d.stop_reason}" if d.stop_reason else "")
 
     def _fill_order(self) -> None:
         d = self.debugger
@@ -308,7 +349,7 @@ class DebuggerPanel(QWidget):
             self.order.addItem(item)
         pending = d.pending if d.started else []
         if pending:
-            header = QListWidgetItem("     not run yet:")
+            header = QListWidgetItem("     " + self.tr("not run yet:"))
             header.setForeground(PENDING)
             header.setFlags(Qt.ItemFlag.NoItemFlags)
             self.order.addItem(header)
@@ -332,12 +373,13 @@ class DebuggerPanel(QWidget):
             explanation = f"\n\n{d.explanation}" if d.explanation else ""
             self._show_message(f"RuntimeError: {d.error}{explanation}", ERROR_STYLE)
         elif d.stop_reason and self.shown is None:
-            self._show_message(f"Stopped: {d.stop_reason}", STOP_STYLE)
+            self._show_message(self.tr("Stopped: {0}").format(d.stop_reason), STOP_STYLE)
         else:
             self._show_message("", "")
         records = d.records
         if not records:
-            self.details_title.setText("Press Step to run the first node" if d.started and not d.finished else "")
+            self.details_title.setText(self.tr("Press Step to run the first node") if d.started and not d.finished
+                                       else "")
             return
         record = records[-1] if self.shown is None else records[self.shown]
         self.details_title.setText(f"#{record.index + 1}  {record.name}")
@@ -356,7 +398,7 @@ class DebuggerPanel(QWidget):
 
     def _tensor_label(self, t) -> str:
         node = self.model.node_of_tensor(t) if self.model is not None else None
-        return node.label if node is not None else f"tensor {summary.shape_text(t._data.shape)}"
+        return node.label if node is not None else self.tr("tensor {0}").format(summary.shape_text(t._data.shape))
 
     def details_text(self) -> str:
         """Everything the details tree shows, as text (for tests and copying)."""
@@ -374,17 +416,25 @@ class DebuggerDock(QDockWidget):
     """The debugger panel in a bottom dock."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__("Backward debugger", parent)
+        super().__init__(parent)
         self.setObjectName("debuggerDock")
         self.panel = DebuggerPanel()
         self.setWidget(self.panel)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Backward debugger"))
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
 
-def _titled(title: str, widget: QWidget) -> QWidget:
+def _titled(label: QLabel, widget: QWidget) -> QWidget:
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    label = QLabel(title)
     font = label.font()
     font.setBold(True)
     label.setFont(font)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.session import Snapshot
@@ -35,15 +36,12 @@ class GradientFlowPlot(QWidget):
         super().__init__()
         self.plot = pg.PlotWidget()
         item = self.plot.getPlotItem()
-        item.setTitle("Gradient flow", size="11pt")
-        item.setLabel("bottom", "step")
-        item.setLabel("left", "‖∂loss/∂θ‖")
         item.setLogMode(y=True)
         item.showGrid(x=True, y=True, alpha=0.15)
         item.addLegend(offset=(-10, 10), brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen(200, 200, 200))
+        self.band_labels: dict[str, pg.TextItem] = {}
         self._bands(item)
-        self.layer_check = QCheckBox("one curve per layer")
-        self.layer_check.setToolTip("Combine each module's parameters (weight and bias) into one norm")
+        self.layer_check = QCheckBox()
         self.layer_check.toggled.connect(self._regroup)
         self.latest = QLabel()
         self.latest.setStyleSheet("color: #475569;")
@@ -59,18 +57,36 @@ class GradientFlowPlot(QWidget):
         self.raw: HistoryBuffer | None = None     # step and each parameter's norm (bounded)
         self.names: list[str] = []                # the curves: parameters or layers
         self.curves: list[pg.PlotDataItem] = []
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        item = self.plot.getPlotItem()
+        item.setTitle(self.tr("Gradient flow"), size="11pt")
+        item.getAxis("bottom").setLabel(self.tr("step"))
+        item.getAxis("left").setLabel(self.tr("‖∂loss/∂θ‖"))
+        self.band_labels["vanishing"].setText(self.tr("vanishing"))
+        self.band_labels["exploding"].setText(self.tr("exploding"))
+        self.layer_check.setText(self.tr("one curve per layer"))
+        self.layer_check.setToolTip(self.tr("Combine each module's parameters (weight and bias) into one norm"))
+        self._show_latest()
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def _bands(self, item: pg.PlotItem) -> None:
         # log mode: the y axis is log10 of the value
-        for low, high, color, text in ((-12, np.log10(VANISHING), (100, 116, 139, 28), "vanishing"),
-                                       (np.log10(EXPLODING), 12, (220, 38, 38, 24), "exploding")):
+        for low, high, color, key in ((-12, np.log10(VANISHING), (100, 116, 139, 28), "vanishing"),
+                                      (np.log10(EXPLODING), 12, (220, 38, 38, 24), "exploding")):
             band = pg.LinearRegionItem((low, high), orientation="horizontal", movable=False,
                                        brush=pg.mkBrush(*color), pen=pg.mkPen(None))
             band.setZValue(-10)
             item.addItem(band, ignoreBounds=True)
-            label = pg.TextItem(text, color=color[:3], anchor=(0, 1 if text == "vanishing" else 0))
-            label.setPos(0, np.log10(VANISHING) if text == "vanishing" else np.log10(EXPLODING))
+            label = pg.TextItem("", color=color[:3], anchor=(0, 1 if key == "vanishing" else 0))
+            label.setPos(0, np.log10(VANISHING) if key == "vanishing" else np.log10(EXPLODING))
             item.addItem(label, ignoreBounds=True)
+            self.band_labels[key] = label
 
     @property
     def per_layer(self) -> bool:
@@ -134,5 +150,13 @@ class GradientFlowPlot(QWidget):
         steps = self.raw.column(0)
         for curve, values in zip(self.curves, series.values()):
             curve.setData(steps, values)
+        self._show_latest(series)
+
+    def _show_latest(self, series: dict | None = None) -> None:
+        """The newest norms beside the checkbox (the first six curves)."""
+        series = self.series() if series is None else series
+        if not series or self.raw is None or not len(self.raw.column(0)):
+            self.latest.setText("")
+            return
         latest = "  ".join(f"{name} {values[-1]:.3g}" for name, values in list(series.items())[:6])
-        self.latest.setText(f"step {int(steps[-1]):,}: {latest}")
+        self.latest.setText(self.tr("step {0}: {1}").format(f"{int(self.raw.column(0)[-1]):,}", latest))

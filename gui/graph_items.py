@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsObject, QGraphicsPathItem, QWidget
 
 from engine.session import tensor_summary as summary
+from engine.session.graph_inspect import role_text
 from engine.session.graph_model import MODULE, ROLE_LEGEND, VARIABLE, GraphNode
+from engine.session.i18n import QT_TRANSLATE_NOOP
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,11 @@ def _caption(node: GraphNode) -> str:
         return node.caption()
     if node.kind == MODULE:
         count = sum(1 for _ in node.call.module.parameters())
-        return f"{count} parameter{'s' * (count != 1)} · click to expand" if count else "click to expand"
+        if count == 1:
+            return QCoreApplication.translate("graph", "1 parameter · click to expand")
+        if count:
+            return QCoreApplication.translate("graph", "{0} parameters · click to expand").format(count)
+        return QCoreApplication.translate("graph", "click to expand")
     return ""
 
 
@@ -146,8 +152,10 @@ class NodeItem(QGraphicsItem):
             # just under the node, right of where its edges leave: the gap to the next layer is free
             self._paint_tag(painter, QPointF(rect.center().x() + 8, rect.bottom() - 5), grad, GRAD_TAG)
         if self.failed or self.freed:
-            self._paint_tag(painter, QPointF(rect.left() - 6, rect.bottom() - 5),
-                            "saved tensors freed" if self.failed else "freed", FAILED if self.failed else FREED_TAG)
+            text = QCoreApplication.translate("graph", "saved tensors freed") if self.failed \
+                else QCoreApplication.translate("graph", "freed")
+            self._paint_tag(painter, QPointF(rect.left() - 6, rect.bottom() - 5), text,
+                            FAILED if self.failed else FREED_TAG)
 
     def _paint_text(self, painter: QPainter, rect: QRectF, style: Style) -> None:
         painter.setPen(QColor(style.text))
@@ -318,12 +326,16 @@ class FrameItem(QGraphicsObject):
         painter.drawText(header.adjusted(7, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter, f"▾ {self.title}")
 
 
-# Marks that are not node roles: what they mean in the legend.
+# Marks that are not node roles: what they mean in the legend (shown through mark_text).
 MARKS = {
-    "grad": "∇ a tensor's .grad",
-    "order": "order in which backward ran",
-    "sent": "gradient sent along an edge",
+    "grad": QT_TRANSLATE_NOOP("graph", "∇ a tensor's .grad"),
+    "order": QT_TRANSLATE_NOOP("graph", "order in which backward ran"),
+    "sent": QT_TRANSLATE_NOOP("graph", "gradient sent along an edge"),
 }
+
+
+def mark_text(mark: str) -> str:
+    return QCoreApplication.translate("graph", MARKS[mark])
 
 
 class Legend(QWidget):
@@ -340,11 +352,15 @@ class Legend(QWidget):
         self.roles = sorted(set(roles), key=order.index)
         self.marks = [m for m in MARKS if m in set(marks)]
         metrics = QFontMetricsF(font("caption"))
-        texts = [ROLE_LEGEND[r] for r in self.roles] + [MARKS[m] for m in self.marks]
+        texts = self.texts()
         width = max((metrics.horizontalAdvance(t) for t in texts), default=0) + 52
         self.setFixedSize(int(width), int(len(texts) * 19 + 12))
         self.setVisible(bool(texts))
         self.update()
+
+    def texts(self) -> list[str]:
+        """The rows' texts, top to bottom, in the current language."""
+        return [role_text(r) for r in self.roles] + [mark_text(m) for m in self.marks]
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -352,7 +368,7 @@ class Legend(QWidget):
         painter.setPen(QPen(QColor("#cbd5e1"), 1))
         painter.setBrush(QColor(255, 255, 255, 235))
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-        rows = [(role, ROLE_LEGEND[role]) for role in self.roles] + [(m, MARKS[m]) for m in self.marks]
+        rows = [(role, role_text(role)) for role in self.roles] + [(m, mark_text(m)) for m in self.marks]
         for i, (key, text) in enumerate(rows):
             y = 8 + i * 19
             swatch = QRectF(9, y + 2, 28, 13)

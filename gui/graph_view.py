@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QAction, QFontDatabase
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
                                QToolBar, QVBoxLayout, QWidget)
 
 from engine.session import tensor_summary as summary
+from engine.session.debugger_text import retranslated
 from engine.session.graph_inspect import node_details
 from engine.session.graph_build import build_graph
 from engine.session.graph_model import MODULE, VARIABLE, GraphModel
@@ -26,7 +27,7 @@ class Inspector(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.title = QLabel("Click a node to inspect it")
+        self.title = QLabel()
         self.title.setWordWrap(True)
         title_font = self.title.font()
         title_font.setBold(True)
@@ -49,6 +50,7 @@ class Inspector(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.title)
         layout.addWidget(self.table, 1)
+        self.clear()
 
     def show_rows(self, title: str, rows: list[tuple[str, str]]) -> None:
         self.title.setText(title)
@@ -68,7 +70,7 @@ class Inspector(QWidget):
         self.table.resizeRowsToContents()   # wrapped values need new heights at a new width
 
     def clear(self) -> None:
-        self.show_rows("Click a node to inspect it", [])
+        self.show_rows(self.tr("Click a node to inspect it"), [])
 
     def rows(self) -> dict[str, str]:
         return {self.table.item(i, 0).text(): self.table.item(i, 1).text() for i in range(self.table.rowCount())}
@@ -108,31 +110,61 @@ class GraphPanel(QWidget):
         layout.addWidget(split, 1)
         self.canvas.node_clicked.connect(self._on_node_clicked)
         self.canvas.frame_clicked.connect(self.toggle_module)
+        self.retranslate_ui()
 
     def _build_toolbar(self) -> QToolBar:
         bar = QToolBar()
         bar.setIconSize(bar.iconSize() * 0.8)
-        self.fit_action = bar.addAction("Fit", self.canvas.fit)
-        self.fit_action.setToolTip("Fit the whole graph in view (F, or double-click the background); "
-                                   "wheel zooms, dragging pans")
-        bar.addAction("Zoom in", lambda: self.canvas.zoom(1.25))
-        bar.addAction("Zoom out", lambda: self.canvas.zoom(0.8))
+        self.fit_action = bar.addAction("", self.canvas.fit)
+        self.zoom_in_action = bar.addAction("", lambda: self.canvas.zoom(1.25))
+        self.zoom_out_action = bar.addAction("", lambda: self.canvas.zoom(0.8))
         bar.addSeparator()
-        bar.addAction("Expand all", self.expand_all).setToolTip("Show every operator inside every module")
-        bar.addAction("Collapse", self.collapse_default).setToolTip(
-            "Draw the innermost modules as single boxes (click a box to open it)")
+        self.expand_action = bar.addAction("", self.expand_all)
+        self.collapse_action = bar.addAction("", self.collapse_default)
         bar.addSeparator()
-        self.debug_action = bar.addAction("Debug backward…", self.debug_requested.emit)
-        self.debug_action.setToolTip("Open the backward debugger on this graph")
+        self.debug_action = bar.addAction("", self.debug_requested.emit)
         bar.addSeparator()
-        self.follow_action = QAction("Follow training", self)
+        self.follow_action = QAction(self)
         self.follow_action.setCheckable(True)
         self.follow_action.setChecked(True)
-        self.follow_action.setToolTip("Show the graph of the current training step, redrawn while training runs")
         self.follow_action.toggled.connect(self._on_follow_toggled)
         bar.addAction(self.follow_action)
         bar.addWidget(self.source_label)
         return bar
+
+    def retranslate_ui(self) -> None:
+        self.fit_action.setText(self.tr("Fit"))
+        self.fit_action.setToolTip(self.tr("Fit the whole graph in view (F, or double-click the background); "
+                                           "wheel zooms, dragging pans"))
+        self.zoom_in_action.setText(self.tr("Zoom in"))
+        self.zoom_out_action.setText(self.tr("Zoom out"))
+        self.expand_action.setText(self.tr("Expand all"))
+        self.expand_action.setToolTip(self.tr("Show every operator inside every module"))
+        self.collapse_action.setText(self.tr("Collapse"))
+        self.collapse_action.setToolTip(self.tr("Draw the innermost modules as single boxes (click a box to open it)"))
+        self.debug_action.setText(self.tr("Debug backward…"))
+        self.debug_action.setToolTip(self.tr("Open the backward debugger on this graph"))
+        self.follow_action.setText(self.tr("Follow training"))
+        self.follow_action.setToolTip(self.tr("Show the graph of the current training step, redrawn while "
+                                              "training runs"))
+        if self.model is None:
+            self.inspector.clear()
+            return
+        self.source = retranslated(self.source)
+        self._show_source()
+        self._redraw(fit=False)   # node captions and the legend change size with the language
+        self._refresh_inspector()
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _show_source(self) -> None:
+        hidden = self.model.hidden if self.model is not None else 0
+        cut = self.tr(" · the {0} operators nearest the root ({1} more not drawn)").format(
+            MAX_OPERATORS, f"{hidden:,}") if hidden else ""
+        self.source_label.setText(self.source + cut)
 
     # -- what is shown ----------------------------------------------------------------
     def show_graph(self, model: GraphModel, source: str = "", keep_layout: bool = False) -> None:
@@ -140,8 +172,7 @@ class GraphPanel(QWidget):
         same = keep_layout and self.model is not None and _signature(self.model) == _signature(model)
         self.model = model
         self.source = source
-        cut = f" · the {MAX_OPERATORS} operators nearest the root ({model.hidden:,} more not drawn)" if model.hidden else ""
-        self.source_label.setText(source + cut)
+        self._show_source()
         if same:
             for key, item in self.canvas.nodes.items():
                 node = model.nodes.get(key)
@@ -214,7 +245,7 @@ class GraphPanel(QWidget):
         if node is None:
             self.inspector.clear()
             return
-        title = node.label if node.kind != VARIABLE else f"{node.label}  (variable)"
+        title = node.label if node.kind != VARIABLE else self.tr("{0}  (variable)").format(node.label)
         self.inspector.show_rows(title, node_details(self.model, node))
 
     def node_ids(self, label: str) -> list[str]:

@@ -7,17 +7,19 @@ import time
 import weakref
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from engine.session.debugger_text import Message
 from engine.session.graph_build import build_graph, training_step_graph
+from engine.session.i18n import QT_TRANSLATE_NOOP
 from engine.session.scratchpad import BackwardRequest
 from gui.debugger_dock import DebuggerDock
 from gui.gradient_flow import GradientFlowPlot
 from gui.graph_view import MAX_OPERATORS, GraphPanel
 from gui.scratchpad import ScratchpadPanel
 
-TRAINING_BLOCKS_START = "Pause training to step through its backward pass"
+TRAINING_BLOCKS_START = QT_TRANSLATE_NOOP("debugger", "Pause training to step through its backward pass")
 FOLLOW_INTERVAL_S = 1.0   # while training runs, the graph is rebuilt at most this often
 
 
@@ -46,10 +48,13 @@ class GraphWorkbench(QObject):
         self.debugger_dock = DebuggerDock(window)
         self.debugger = self.debugger_dock.panel
         self.scratchpad = ScratchpadPanel()
-        self.scratchpad_dock = QDockWidget("Scratchpad", window)
+        self.scratchpad_dock = QDockWidget(window)
         self.scratchpad_dock.setObjectName("scratchpadDock")
         self.scratchpad_dock.setWidget(self.scratchpad)
         self.training = False
+        self._tabs = None
+        self.retranslate_ui()
+        window.installEventFilter(self)
 
         self.graph.set_graph_source(self._training_graph)
         self.graph.model_changed.connect(lambda: self.debugger.set_target(self.graph.model, self.graph.source))
@@ -58,6 +63,20 @@ class GraphWorkbench(QObject):
         self.scratchpad.graph_requested.connect(self._show_scratchpad_graph)
         self.scratchpad.backward_requested.connect(self._debug_scratchpad_backward)
         self.scratchpad.run_finished.connect(lambda _: self.debugger.abandon() if self.debugger.request else None)
+
+    # -- language ---------------------------------------------------------------------------
+    def retranslate_ui(self) -> None:
+        self.scratchpad_dock.setWindowTitle(self.tr("Scratchpad"))
+        if self._tabs is not None:
+            for widget, title in ((self.graph, self.tr("Graph")), (self.gradient_flow, self.tr("Gradient flow"))):
+                index = self._tabs.indexOf(widget)
+                if index >= 0:
+                    self._tabs.setTabText(index, title)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.LanguageChange and watched is self.parent():
+            self.retranslate_ui()
+        return False
 
     # -- the main window reports ---------------------------------------------------------
     def trainer_changed(self) -> None:
@@ -69,16 +88,17 @@ class GraphWorkbench(QObject):
     def set_training(self, running: bool) -> None:
         """Training runs (not paused): Start is blocked, and a walk on a training graph ends."""
         self.training = running
-        self.debugger.set_start_blocked(TRAINING_BLOCKS_START if running else None)
+        self.debugger.set_start_blocked(Message("debugger", TRAINING_BLOCKS_START) if running else None)
         if running and self._walking_training_graph():
-            self.debugger.abandon("training resumed")
+            self.debugger.abandon(Message("debugger", QT_TRANSLATE_NOOP("debugger", "training resumed")))
 
     def on_training_update(self, samples: list) -> None:
         """A training update arrived (the worker waits while it is drawn): plot the gradient
         norms and, at most once a second, redraw the followed graph of the current step."""
         self.gradient_flow.append(samples)
         if self._walking_training_graph():
-            self.debugger.abandon("a training step changed the .grad this walk accumulates into")
+            self.debugger.abandon(Message("debugger", QT_TRANSLATE_NOOP(
+                "debugger", "a training step changed the .grad this walk accumulates into")))
         now = time.monotonic()
         if self.graph.following and now - self._last_follow >= FOLLOW_INTERVAL_S:
             self._last_follow = now
@@ -102,7 +122,8 @@ class GraphWorkbench(QObject):
             return None
         model = training_step_graph(trainer)
         self._training_models.add(model)
-        return model, f"Training step {trainer.step:,} · loss of the next batch"
+        return model, Message("graph", QT_TRANSLATE_NOOP("graph", "Training step {0} · loss of the next batch"),
+                              f"{trainer.step:,}")
 
     def _on_walk_changed(self, upto) -> None:
         self.graph.pin()
@@ -118,7 +139,7 @@ class GraphWorkbench(QObject):
     def _debug_scratchpad_backward(self, request: BackwardRequest, description: str) -> None:
         model = build_graph(request.tensors, request.names, max_operators=MAX_OPERATORS)
         self.graph.pin()
-        self.graph.show_graph(model, f"scratchpad: {description}")
+        self.graph.show_graph(model, Message("graph", QT_TRANSLATE_NOOP("graph", "scratchpad: {0}"), description))
         self.debugger.start_request(request, model, description)
         self.graph_wanted.emit()
         self.debugger_wanted.emit()
@@ -126,8 +147,9 @@ class GraphWorkbench(QObject):
     def place_in(self, main_window, tabs, beside: QDockWidget | None = None) -> None:
         """Graph and Gradient-flow tabs; the debugger docked at the bottom, shown when a walk
         begins; the scratchpad docked on the right, or tabbed with `beside` (the setup forms)."""
-        tabs.addTab(self.graph, "Graph")
-        tabs.addTab(self.gradient_flow, "Gradient flow")
+        tabs.addTab(self.graph, self.tr("Graph"))
+        tabs.addTab(self.gradient_flow, self.tr("Gradient flow"))
+        self._tabs = tabs
         main_window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.debugger_dock)
         if beside is None:
             main_window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scratchpad_dock)

@@ -4,11 +4,13 @@ shows any of the program's tensors as a graph, and "debug backward", which hands
 `backward()` the program calls to the debugger."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
 
+from engine.session.debugger_text import Message
+from engine.session.i18n import QT_TRANSLATE_NOOP
 from engine.session.scratchpad import BackwardRequest, RunResult, Scratchpad
 from gui.code_editor import CodeEditor
 
@@ -41,13 +43,14 @@ class ScratchpadWorker(QObject):
             result = self.pad.run(self.code, on_output=self.output.emit, on_backward=handler)
         except BaseException as exc:  # noqa: BLE001 - nothing the program does may take the window down
             result = RunResult("", None, {}, stopped=False)
-            result.output = f"Internal error: {exc!r}\n"
+            result.output = QCoreApplication.translate("scratchpad", "Internal error: {0}").format(repr(exc)) + "\n"
         self.finished.emit(result)
 
 
 class ScratchpadPanel(QWidget):
-    graph_requested = Signal(object, object, str)     # root tensor, {name: tensor}, description
-    backward_requested = Signal(object, str)          # BackwardRequest, description
+    # descriptions are str (a Message, translated again when the language changes)
+    graph_requested = Signal(object, object, object)  # root tensor, {name: tensor}, description
+    backward_requested = Signal(object, object)       # BackwardRequest, description
     run_finished = Signal(object)                     # RunResult
 
     def __init__(self) -> None:
@@ -56,25 +59,22 @@ class ScratchpadPanel(QWidget):
         self.result: RunResult | None = None
         self._thread: QThread | None = None
         self._worker: ScratchpadWorker | None = None
+        self._state = lambda: ""                       # the state line, in the current language
         self.editor = CodeEditor()
         self.editor.setPlainText(EXAMPLE)
         self.output = QPlainTextEdit()
         self.output.setReadOnly(True)
         self.output.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.output.setPlaceholderText("What the program prints appears here.")
-        self.run_button = QPushButton("Run")
-        self.run_button.setToolTip("Run the program (Ctrl+Enter)")
+        self.run_button = QPushButton()
         self.run_button.clicked.connect(self.run)
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = QPushButton()
         self.stop_button.clicked.connect(self.stop)
-        self.debug_check = QCheckBox("debug backward")
-        self.debug_check.setToolTip("backward() opens the debugger at the first node instead of running through; "
-                                    "the program goes on when the walk ends")
+        self.debug_check = QCheckBox()
         self.root_combo = QComboBox()
         self.root_combo.setMinimumContentsLength(8)
-        self.root_combo.setToolTip("A tensor of the last run, to draw as the root of a graph")
-        self.graph_button = QPushButton("Show graph")
+        self.graph_button = QPushButton()
         self.graph_button.clicked.connect(self.show_selected_graph)
+        self.graph_of_label = QLabel()
         self.state_label = QLabel()
         QShortcut(QKeySequence("Ctrl+Return"), self.editor, self.run)
 
@@ -84,7 +84,7 @@ class ScratchpadPanel(QWidget):
         for w in (self.run_button, self.stop_button, self.debug_check):
             run_row.addWidget(w)
         run_row.addStretch(1)
-        graph_row.addWidget(QLabel("graph of"))
+        graph_row.addWidget(self.graph_of_label)
         graph_row.addWidget(self.root_combo, 1)
         graph_row.addWidget(self.graph_button)
         bar.addLayout(run_row)
@@ -101,6 +101,31 @@ class ScratchpadPanel(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.state_label)
         self._set_running(False)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.output.setPlaceholderText(self.tr("What the program prints appears here."))
+        self.run_button.setText(self.tr("Run"))
+        self.run_button.setToolTip(self.tr("Run the program (Ctrl+Enter)"))
+        self.stop_button.setText(self.tr("Stop"))
+        self.stop_button.setToolTip(self.tr("Stop the program at its next line"))
+        self.debug_check.setText(self.tr("debug backward"))
+        self.debug_check.setToolTip(self.tr("backward() opens the debugger at the first node instead of running "
+                                            "through; the program goes on when the walk ends"))
+        self.root_combo.setToolTip(self.tr("A tensor of the last run, to draw as the root of a graph"))
+        self.graph_button.setText(self.tr("Show graph"))
+        self.graph_of_label.setText(self.tr("graph of"))
+        self.state_label.setText(self._state())
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def _set_state(self, text) -> None:
+        """The state line; `text()` gives it in the current language (called again on a switch)."""
+        self._state = text
+        self.state_label.setText(text())
 
     # -- text (saved in session files by the owner) --------------------------------------
     def text(self) -> str:
@@ -149,8 +174,9 @@ class ScratchpadPanel(QWidget):
 
     @Slot(object)
     def _on_backward_requested(self, request: BackwardRequest) -> None:
-        self.state_label.setText(f"Line {request.line}: backward() is waiting for the debugger")
-        self.backward_requested.emit(request, f"backward() on line {request.line}")
+        self._set_state(lambda: self.tr("Line {0}: backward() is waiting for the debugger").format(request.line))
+        self.backward_requested.emit(request, Message("scratchpad", QT_TRANSLATE_NOOP("scratchpad", "backward() on line {0}"),
+                                                      request.line))
 
     @Slot(object)
     def _on_finished(self, result: RunResult) -> None:
@@ -170,13 +196,15 @@ class ScratchpadPanel(QWidget):
             self.editor.mark_error(result.error.line)
         self._fill_roots(result)
         self._set_running(False)
+        error = result.error
         if result.stopped:
-            self.state_label.setText("Stopped")
-        elif result.error is not None:
-            where = f" on line {result.error.line}" if result.error.line else ""
-            self.state_label.setText(f"Error{where}: {result.error.message}")
+            self._set_state(lambda: self.tr("Stopped"))
+        elif error is not None and error.line:
+            self._set_state(lambda: self.tr("Error on line {0}: {1}").format(error.line, error.message))
+        elif error is not None:
+            self._set_state(lambda: self.tr("Error: {0}").format(error.message))
         else:
-            self.state_label.setText("Finished")
+            self._set_state(lambda: self.tr("Finished"))
         self.run_finished.emit(result)
 
     def _set_running(self, running: bool) -> None:
@@ -184,7 +212,7 @@ class ScratchpadPanel(QWidget):
         self.stop_button.setEnabled(running)
         self.debug_check.setEnabled(not running)
         if running:
-            self.state_label.setText("Running…")
+            self._set_state(lambda: self.tr("Running…"))
 
     # -- graphs of the program's tensors ----------------------------------------------------
     def _fill_roots(self, result: RunResult) -> None:
@@ -204,4 +232,5 @@ class ScratchpadPanel(QWidget):
         tensors = self.result.tensors()
         name = self.root_combo.currentText()
         if name in tensors:
-            self.graph_requested.emit(tensors[name], tensors, f"scratchpad: {name}")
+            self.graph_requested.emit(tensors[name], tensors,
+                                      Message("graph", QT_TRANSLATE_NOOP("graph", "scratchpad: {0}"), name))

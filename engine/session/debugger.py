@@ -12,20 +12,28 @@ import numpy as np
 from engine.autograd import prepare_roots
 from engine.autograd.engine import BackwardStep, backward_steps, reachable_nodes
 from engine.autograd.graph import SECOND_BACKWARD_MESSAGE, AccumulateGrad, accumulate_node
+from engine.session.debugger_text import Message
+from engine.session.i18n import QT_TRANSLATE_NOOP
 from engine.session.tensor_summary import has_nonfinite
 from engine.tensor import Tensor, _wrap
 
-FREED_EXPLANATION = (
-    "Buffers freed by the previous backward: {nodes} saved tensors for backward, and the backward "
+# Shown to the user (context "debugger"): marked here, translated where a Message is made of them.
+FREED_EXPLANATION = QT_TRANSLATE_NOOP(
+    "debugger",
+    "Buffers freed by the previous backward: {0} saved tensors for backward, and the backward "
     "that already ran through this graph without retain_graph=True freed them. Run the forward "
     "again to build a new graph, or give the first backward retain_graph=True.")
-INPLACE_EXPLANATION = (
+INPLACE_EXPLANATION = QT_TRANSLATE_NOOP(
+    "debugger",
     "A tensor this graph saved for backward was changed in place after it was saved, so the "
     "gradient formula would use the wrong value. Compute on a copy (x.clone()) or move the in-place "
     "change after backward.")
-RESTART_EXPLANATION = (
-    "Cannot restart: this walk ran without retain_graph=True, so {nodes} already freed the "
-    "tensors saved for backward. Start again with \"retain graph\" on, or rebuild the graph.")
+RESTART_EXPLANATION = QT_TRANSLATE_NOOP(
+    "debugger",
+    "Cannot restart: this walk ran without retain_graph=True, so {0} already freed the "
+    "tensors saved for backward. Start again with \"retain_graph\" on, or rebuild the graph.")
+ITS_NODES = QT_TRANSLATE_NOOP("debugger", "its nodes")
+ABANDONED = QT_TRANSLATE_NOOP("debugger", "abandoned")
 
 
 class DebuggerError(RuntimeError):
@@ -45,27 +53,29 @@ class Breakpoints:
     def hit(self, record: BackwardStep) -> str | None:
         """Why `record` stops a run, or None."""
         if record.name in self.node_types:
-            return f"breakpoint on node type {record.name}"
+            return Message("debugger", QT_TRANSLATE_NOOP("debugger", "breakpoint on node type {0}"), record.name)
         for name, t in self.tensors.items():
             if record.node is t._fn or (t._fn is None and record.node is t._acc):
-                return f"breakpoint on tensor '{name}'"
+                return Message("debugger", QT_TRANSLATE_NOOP("debugger", "breakpoint on tensor '{0}'"), name)
         if self.nan_inf:
             where = nonfinite_gradient(record)
             if where:
-                return f"NaN/Inf: {where}"
+                return Message("debugger", QT_TRANSLATE_NOOP("debugger", "NaN/Inf: {0}"), where)
         return None
 
 
 def nonfinite_gradient(record: BackwardStep) -> str | None:
     """Where a record's gradients first hold a NaN or Inf, in words, or None."""
     if has_nonfinite(record.grad_in):
-        return f"{record.name} received a non-finite gradient"
+        return Message("debugger", QT_TRANSLATE_NOOP("debugger", "{0} received a non-finite gradient"), record.name)
     for slot, g in enumerate(record.grads_out):
         if has_nonfinite(g):
-            return f"{record.name} produced a non-finite gradient for input {slot}"
+            return Message("debugger", QT_TRANSLATE_NOOP("debugger", "{0} produced a non-finite gradient for input {1}"),
+                           record.name, slot)
     for _, _, after in record.accumulated:
         if has_nonfinite(after):
-            return f"{record.name} accumulated a non-finite .grad"
+            return Message("debugger", QT_TRANSLATE_NOOP("debugger", "{0} accumulated a non-finite .grad"),
+                           record.name)
     return None
 
 
@@ -171,7 +181,7 @@ class BackwardDebugger:
         Possible only while the graph still has its saved tensors (retain_graph=True, or no node
         that saves anything has run yet)."""
         if not self.started:
-            raise DebuggerError("Nothing to restart: start a walk first.")
+            raise DebuggerError(Message("debugger", QT_TRANSLATE_NOOP("debugger", "Nothing to restart: start a walk first.")))
         blocker = self._restart_blocker()
         if blocker:
             raise DebuggerError(blocker)
@@ -181,14 +191,14 @@ class BackwardDebugger:
         self.start(*self._args)
         self.breakpoints = breakpoints
 
-    def close(self, reason: str = "abandoned") -> None:
+    def close(self, reason: str | None = None) -> None:
         """Abandon the walk in progress (the generator is closed; .grad keeps what ran)."""
         if self._steps is not None:
             self._steps.close()
             self._steps = None
             if not self.finished:
                 self.finished = True
-                self.abandoned = reason
+                self.abandoned = reason or Message("debugger", ABANDONED)
 
     # -- state ----------------------------------------------------------------------
     @property
@@ -228,10 +238,11 @@ class BackwardDebugger:
     def _explain(self, exc: BaseException) -> str | None:
         message = str(exc)
         if message == SECOND_BACKWARD_MESSAGE:
-            names = _names(n for n in self.pending if n._saved is None) or _names(self.freed_nodes()) or "its nodes"
-            return FREED_EXPLANATION.format(nodes=names)
+            names = _names(n for n in self.pending if n._saved is None) or _names(self.freed_nodes()) \
+                or Message("debugger", ITS_NODES)
+            return Message("debugger", FREED_EXPLANATION, names)
         if "modified by an inplace operation" in message:
-            return INPLACE_EXPLANATION
+            return Message("debugger", INPLACE_EXPLANATION)
         return None
 
     def _restart_blocker(self) -> str | None:
@@ -239,7 +250,8 @@ class BackwardDebugger:
             return None
         released = [r.node for r in self.records if r.released]
         if released or (self.error == SECOND_BACKWARD_MESSAGE):
-            return RESTART_EXPLANATION.format(nodes=_names(released or self.freed_nodes()) or "its nodes")
+            return Message("debugger", RESTART_EXPLANATION,
+                           _names(released or self.freed_nodes()) or Message("debugger", ITS_NODES))
         return None
 
 

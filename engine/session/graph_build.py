@@ -12,6 +12,7 @@ from collections import deque
 
 from engine import nn
 from engine.autograd.graph import AccumulateGrad, accumulate_node
+from engine.session.i18n import translate
 from engine.session.graph_model import (CONSTANT, DETACHED, INPUT, OPERATOR, OUTPUT, PARAMETER, RESULT, RETAINED,
                                         VARIABLE, GraphEdge, GraphModel, GraphNode)
 from engine.session.module_calls import ModuleCallRecorder
@@ -156,7 +157,8 @@ class _Builder:
                 node = self._variable(t, DETACHED if source is not None else CONSTANT)
                 self.edges.setdefault((node.id, self.op_id[fn]), GraphEdge(node.id, self.op_id[fn]))
                 if source is not None:
-                    node.detached_from = ", ".join(self.names_of.get(id(source), ())) or "a tensor in the graph"
+                    node.detached_from = ", ".join(self.names_of.get(id(source), ())) \
+                        or translate("graph", "a tensor in the graph")
                     self.detach_edges.append((source, node.id))
 
     def _source_of(self, t: Tensor) -> str | None:
@@ -240,8 +242,12 @@ def saved_slots(fn) -> list[tuple[str, Tensor]]:
 
 
 def _default_label(role: str, t: Tensor) -> str:
-    return {OUTPUT: "output", CONSTANT: "constant", DETACHED: "detached", PARAMETER: "parameter",
-            INPUT: "leaf", RETAINED: "retained", RESULT: "result"}.get(role, "tensor")
+    """The label of a tensor the program gave no name (in the interface's language)."""
+    labels = {OUTPUT: translate("graph", "output"), CONSTANT: translate("graph", "constant"),
+              DETACHED: translate("graph", "detached"), PARAMETER: translate("graph", "parameter"),
+              INPUT: translate("graph", "leaf"), RETAINED: translate("graph", "retained"),
+              RESULT: translate("graph", "result")}
+    return labels.get(role) or translate("graph", "tensor")
 
 
 # -- the graph of a training step ------------------------------------------------
@@ -264,7 +270,7 @@ def training_step_graph(trainer) -> GraphModel:
     for call in recorder.calls:   # e.g. the rescaled x an MLP hands to its layers
         arg = call.args[0] if call.args else None
         if isinstance(arg, Tensor) and id(arg) not in known and not arg._rg:
-            names[f"{call.path} input"] = arg
+            names[translate("graph", "{0} input").format(call.path)] = arg
             known.add(id(arg))
     names["loss"] = loss
     return build_graph([loss], names, recorder)

@@ -1,44 +1,53 @@
 """What the inspector shows for a node of the graph: rows of (field, text), read live from the
-tensor and the autograd node, so a gradient appears as soon as backward has produced it."""
+tensor and the autograd node, so a gradient appears as soon as backward has produced it.
+Field names that are attributes (requires_grad, grad_fn, .grad, dtype) stay as code; the other
+words are translated (context "graph")."""
 from __future__ import annotations
 
 from engine.autograd.graph import AccumulateGrad
 from engine.session import tensor_summary as summary
 from engine.session.graph_build import saved_slots
 from engine.session.graph_model import MODULE, OPERATOR, ROLE_LEGEND, VARIABLE, GraphModel, GraphNode
+from engine.session.i18n import translate
 from engine.session.module_calls import ModuleCall
 from engine.tensor import Tensor
+
+
+def role_text(role: str) -> str:
+    """What a node's role means, as the legend says it."""
+    return translate("graph", ROLE_LEGEND[role]) if role in ROLE_LEGEND else role
 
 
 def node_details(model: GraphModel, node: GraphNode) -> list[tuple[str, str]]:
     if node.kind == MODULE:
         return _module_rows(node.call)
     if node.kind == VARIABLE:
-        rows = [("variable", node.label), ("kind", ROLE_LEGEND.get(node.role, node.role))]
+        rows = [(translate("graph", "variable"), node.label), (translate("graph", "kind"), role_text(node.role))]
         rows += tensor_rows(node.tensor)
         if node.detached_from:
-            rows.append(("detached from", node.detached_from))
+            rows.append((translate("graph", "detached from"), node.detached_from))
     elif isinstance(node.fn, AccumulateGrad):
         leaf = model.node_of_tensor(node.fn.variable)
-        rows = [("operator", "AccumulateGrad"),
-                ("accumulates into", leaf.label if leaf is not None else "a leaf"),
-                ("shape", summary.shape_text(node.fn.variable._data.shape)),
+        rows = [(translate("graph", "operator"), "AccumulateGrad"),
+                (translate("graph", "accumulates into"), leaf.label if leaf is not None else translate("graph", "a leaf")),
+                (translate("graph", "shape"), summary.shape_text(node.fn.variable._data.shape)),
                 (".grad", _grad_text(node.fn.variable))]
     else:
-        rows = [("operator", node.label), ("inputs", _inputs_text(model, node))]
+        rows = [(translate("graph", "operator"), node.label), (translate("graph", "inputs"), _inputs_text(model, node))]
         if node.tensor is not None:
             t = node.tensor
-            rows += [("output shape", summary.shape_text(t._data.shape)), ("output dtype", _dtype(t)),
-                     ("output value", summary.describe(t._data))]
-        rows.append(("saved tensors", _saved_text(node.fn)))
+            rows += [(translate("graph", "output shape"), summary.shape_text(t._data.shape)),
+                     (translate("graph", "output dtype"), _dtype(t)),
+                     (translate("graph", "output value"), summary.describe(t._data))]
+        rows.append((translate("graph", "saved tensors"), _saved_text(node.fn)))
     if node.module:
-        rows.append(("made in module", node.module))
+        rows.append((translate("graph", "made in module"), node.module))
     return rows
 
 
 def tensor_rows(t: Tensor) -> list[tuple[str, str]]:
-    rows = [("shape", summary.shape_text(t._data.shape)), ("dtype", _dtype(t)),
-            ("value", summary.describe(t._data)), ("requires_grad", str(t._rg)),
+    rows = [(translate("graph", "shape"), summary.shape_text(t._data.shape)), ("dtype", _dtype(t)),
+            (translate("graph", "value"), summary.describe(t._data)), ("requires_grad", str(t._rg)),
             ("is_leaf", str(t._fn is None)), ("grad_fn", "None" if t._fn is None else f"<{t._fn.name()}>")]
     if t._fn is not None:
         rows.append(("retains_grad", str(t._retains)))
@@ -49,18 +58,19 @@ def tensor_rows(t: Tensor) -> list[tuple[str, str]]:
 def tooltip(model: GraphModel, node: GraphNode) -> str:
     """A few lines for hovering: what the node is, its shape and its value or gradient."""
     if node.kind == MODULE:
-        return f"{node.label}\n{len(_members(model, node.call))} nodes inside — click to expand"
+        return translate("graph", "{0}\n{1} nodes inside — click to expand").format(
+            node.label, len(_members(model, node.call)))
     lines = [node.label if node.kind == VARIABLE else f"{node.label} (grad_fn)"]
     if node.kind == VARIABLE:
-        lines.append(ROLE_LEGEND.get(node.role, node.role))
+        lines.append(role_text(node.role))
     t = node.tensor if node.kind == VARIABLE or not isinstance(node.fn, AccumulateGrad) else node.fn.variable
     if t is not None:
-        lines.append(f"shape {summary.shape_text(t._data.shape)}  {_dtype(t)}")
+        lines.append(translate("graph", "shape {0}  {1}").format(summary.shape_text(t._data.shape), _dtype(t)))
         lines.append(summary.values(t._data) if t._data.size <= 4 else summary.statistics(t._data))
         if t._grad is not None and (node.kind == VARIABLE or isinstance(node.fn, AccumulateGrad)):
             lines.append(f".grad {summary.values(t._grad._data) if t._grad._data.size <= 4 else summary.statistics(t._grad._data)}")
     if node.kind == OPERATOR and node.fn is not None and node.fn._saved is None:
-        lines.append("saved tensors freed")
+        lines.append(translate("graph", "saved tensors freed"))
     return "\n".join(lines)
 
 
@@ -76,7 +86,7 @@ def _grad_text(t: Tensor) -> str:
     grad = t._grad
     if grad is None:
         if t._fn is not None and not t._retains:
-            return "None (a non-leaf keeps .grad only after retain_grad())"
+            return translate("graph", "None (a non-leaf keeps .grad only after retain_grad())")
         return "None"
     return summary.describe(grad._data)
 
@@ -85,10 +95,11 @@ def _inputs_text(model: GraphModel, node: GraphNode) -> str:
     parts = []
     for nxt, _ in node.fn.next_functions:
         if nxt is None:
-            parts.append("constant (no grad)")
+            parts.append(translate("graph", "constant (no grad)"))
         elif isinstance(nxt, AccumulateGrad):
             leaf = model.node_of_tensor(nxt.variable)
-            parts.append(f"{leaf.label if leaf else 'leaf'} (via AccumulateGrad)")
+            parts.append(translate("graph", "{0} (via AccumulateGrad)").format(
+                leaf.label if leaf else translate("graph", "leaf")))
         else:
             parts.append(nxt.name())
     return "\n".join(parts) or "—"
@@ -96,10 +107,10 @@ def _inputs_text(model: GraphModel, node: GraphNode) -> str:
 
 def _saved_text(fn) -> str:
     if fn._saved is None:
-        return "freed — backward ran without retain_graph=True"
+        return translate("graph", "freed — backward ran without retain_graph=True")
     slots = saved_slots(fn)
     if not slots:
-        return "none"
+        return translate("graph", "none")
     lines = []
     for name, t in slots:
         value = f" = {summary.values(t._data)}" if t._data.size <= 4 else ""
@@ -108,11 +119,12 @@ def _saved_text(fn) -> str:
 
 
 def _module_rows(call: ModuleCall) -> list[tuple[str, str]]:
-    rows = [("module", call.type_name), ("name", call.path)]
+    rows = [(translate("graph", "module"), call.type_name), (translate("graph", "name"), call.path)]
     params = list(call.module.named_parameters())
     if params:
-        rows.append(("parameters", "\n".join(f"{n}: {summary.shape_text(p._data.shape)}" for n, p in params)))
+        rows.append((translate("graph", "parameters"),
+                     "\n".join(f"{n}: {summary.shape_text(p._data.shape)}" for n, p in params)))
     if isinstance(call.output, Tensor):
-        rows.append(("output shape", summary.shape_text(call.output._data.shape)))
-    rows.append(("", "click the box to expand it"))
+        rows.append((translate("graph", "output shape"), summary.shape_text(call.output._data.shape)))
+    rows.append(("", translate("graph", "click the box to expand it")))
     return rows

@@ -8,25 +8,27 @@ from dataclasses import dataclass, field
 
 from engine.autograd.graph import Node
 from engine.session import tensor_summary as summary
+from engine.session.i18n import QT_TRANSLATE_NOOP
 from engine.session.module_calls import ModuleCall
 from engine.tensor import Tensor
 
 VARIABLE, OPERATOR, MODULE = "variable", "operator", "module"
 
-# Roles, in legend order. Operators are "operator" or "accumulate" (AccumulateGrad).
+# Roles, in legend order. Operators are "operator" or "accumulate" (AccumulateGrad). The legend's
+# texts are marked for translation (context "graph"): show them through translate("graph", text).
 PARAMETER, INPUT, CONSTANT, RESULT, RETAINED, OUTPUT, DETACHED = (
     "parameter", "input", "constant", "result", "retained", "output", "detached")
 ROLE_LEGEND = {
-    PARAMETER: "parameter (nn.Parameter)",
-    INPUT: "input: leaf that requires grad",
-    CONSTANT: "constant: needs no grad",
-    RESULT: "non-leaf result",
-    RETAINED: "non-leaf with retain_grad()",
-    OUTPUT: "root (where backward starts)",
-    DETACHED: "detached: shares storage, no history",
-    "operator": "operator (grad_fn)",
-    "accumulate": "AccumulateGrad: adds into .grad",
-    MODULE: "nn.Module (click to expand)",
+    PARAMETER: QT_TRANSLATE_NOOP("graph", "parameter (nn.Parameter)"),
+    INPUT: QT_TRANSLATE_NOOP("graph", "input: leaf that requires grad"),
+    CONSTANT: QT_TRANSLATE_NOOP("graph", "constant: needs no grad"),
+    RESULT: QT_TRANSLATE_NOOP("graph", "non-leaf result"),
+    RETAINED: QT_TRANSLATE_NOOP("graph", "non-leaf with retain_grad()"),
+    OUTPUT: QT_TRANSLATE_NOOP("graph", "root (where backward starts)"),
+    DETACHED: QT_TRANSLATE_NOOP("graph", "detached: shares storage, no history"),
+    "operator": QT_TRANSLATE_NOOP("graph", "operator (grad_fn)"),
+    "accumulate": QT_TRANSLATE_NOOP("graph", "AccumulateGrad: adds into .grad"),
+    MODULE: QT_TRANSLATE_NOOP("graph", "nn.Module (click to expand)"),
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.session.i18n import translate
+
 SMALL = 12  # arrays with at most this many elements are printed in full
 
 
@@ -47,13 +49,13 @@ def statistics(a) -> str:
     parts = []
     if finite.any():
         f = a[finite]
-        parts.append(f"min {number(f.min())}  mean {number(f.mean())}  max {number(f.max())}  "
-                     f"norm {number(np.linalg.norm(f))}")
+        parts.append(translate("graph", "min {0}  mean {1}  max {2}  norm {3}").format(
+            number(f.min()), number(f.mean()), number(f.max()), number(np.linalg.norm(f))))
     nans, infs = int(np.isnan(a).sum()), int(np.isinf(a).sum())
     if nans:
-        parts.append(f"{nans} NaN")
+        parts.append(translate("graph", "{0} NaN").format(nans))
     if infs:
-        parts.append(f"{infs} Inf")
+        parts.append(translate("graph", "{0} Inf").format(infs))
     return "  ".join(parts)
 
 
