@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,9 +26,18 @@ from PySide6.QtWidgets import (
 
 from engine.session.export import DTYPES, WEIGHT_FORMATS
 
-PLOT_CHOICES = {"loss": "Loss", "fit": "Fit", "parameters": "Parameters", "gradient_norms": "Gradient norms",
-                "window": "Whole window"}
-WEIGHT_FORMAT_LABELS = {"safetensors": "safetensors (PyTorch, default)", "npz": "NumPy .npz", "json": "JSON"}
+# English names, translated where shown: plot_label(name).
+PLOT_CHOICES = {"loss": QT_TRANSLATE_NOOP("ExportDialog", "Loss"), "fit": QT_TRANSLATE_NOOP("ExportDialog", "Fit"),
+                "parameters": QT_TRANSLATE_NOOP("ExportDialog", "Parameters"),
+                "gradient_norms": QT_TRANSLATE_NOOP("ExportDialog", "Gradient norms"),
+                "window": QT_TRANSLATE_NOOP("ExportDialog", "Whole window")}
+WEIGHT_FORMAT_LABELS = {"safetensors": QT_TRANSLATE_NOOP("ExportDialog", "safetensors (PyTorch, default)"),
+                        "npz": "NumPy .npz", "json": "JSON"}
+
+
+def plot_label(name: str) -> str:
+    """The shown name of a PLOT_CHOICES entry, in the interface's language."""
+    return QCoreApplication.translate("ExportDialog", PLOT_CHOICES[name])
 
 
 @dataclass
@@ -70,40 +79,38 @@ class ExportDialog(QDialog):
     def __init__(self, parent: QWidget | None, settings: QSettings, default_folder: Path) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.setWindowTitle("Export")
         self.setMinimumWidth(520)
 
         self.folder = QLineEdit(str(default_folder))
-        self.folder.setToolTip("Files of the same name in this folder are replaced; the folder is made if needed.")
-        browse = QPushButton("Browse…")
+        self.browse = browse = QPushButton()
         browse.clicked.connect(self._browse)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(browse)
 
-        self.weights = QGroupBox("Weights")
+        self.weights = QGroupBox()
         self.weights.setCheckable(True)
         self.weights_format = QComboBox()
         for fmt in WEIGHT_FORMATS:
-            self.weights_format.addItem(WEIGHT_FORMAT_LABELS[fmt], fmt)
+            self.weights_format.addItem("", fmt)
         self.dtype = QComboBox()
         for dtype in DTYPES:
             self.dtype.addItem(dtype, dtype)
+        self.format_label, self.dtype_label = QLabel(), QLabel()
         weights_form = QFormLayout(self.weights)
-        weights_form.addRow("Format", self.weights_format)
-        weights_form.addRow("Type", self.dtype)
+        weights_form.addRow(self.format_label, self.weights_format)
+        weights_form.addRow(self.dtype_label, self.dtype)
 
-        self.plots = QGroupBox("Plots")
+        self.plots = QGroupBox()
         self.plots.setCheckable(True)
-        self.plot_checks = {name: QCheckBox(label) for name, label in PLOT_CHOICES.items()}
+        self.plot_checks = {name: QCheckBox() for name in PLOT_CHOICES}
         which = QHBoxLayout()
         for check in self.plot_checks.values():
             which.addWidget(check)
         which.addStretch(1)
-        self.png = QCheckBox("PNG")
+        self.png = QCheckBox()
         self.png_width, self.png_height = _spin(16, 20_000, 1200, " px"), _spin(16, 20_000, 800, " px")
         self.dpi = _spin(24, 1200, 96, " dpi")
-        self.dpi.setToolTip("96 dpi draws the plots at screen scale; 192 dpi draws the same layout twice as fine.")
         png_row = QHBoxLayout()
         png_row.addWidget(self.png)
         png_row.addWidget(self.png_width)
@@ -111,28 +118,26 @@ class ExportDialog(QDialog):
         png_row.addWidget(self.png_height)
         png_row.addWidget(self.dpi)
         png_row.addStretch(1)
-        self.svg = QCheckBox("SVG (vector: curves stay sharp at any zoom)")
+        self.svg = QCheckBox()
         plots_layout = QVBoxLayout(self.plots)
         plots_layout.addLayout(which)
         plots_layout.addLayout(png_row)
         plots_layout.addWidget(self.svg)
 
-        self.history = QCheckBox("Loss and parameter history (history.csv)")
-        self.session = QCheckBox("Session file (session.json: reopens this run where it stopped)")
-        self.readme = QCheckBox("README.md of the settings and the files")
-        self.run_folder = QPushButton("Everything: a run folder")
-        self.run_folder.setToolTip("Check every item")
+        self.history, self.session, self.readme = QCheckBox(), QCheckBox(), QCheckBox()
+        self.run_folder = QPushButton()
         self.run_folder.clicked.connect(self.check_everything)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        form.addRow("Folder", folder_row)
+        self.folder_label = QLabel()
+        form.addRow(self.folder_label, folder_row)
         layout.addLayout(form)
         layout.addWidget(self.weights)
         layout.addWidget(self.plots)
@@ -148,7 +153,38 @@ class ExportDialog(QDialog):
                        self.history.toggled, self.session.toggled, self.readme.toggled, self.folder.textChanged,
                        *(check.toggled for check in self.plot_checks.values())):
             signal.connect(self._update_buttons)
+        self.retranslate_ui()
         self._restore(ExportOptions(default_folder))
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("Export"))
+        self.folder_label.setText(self.tr("Folder"))
+        self.folder.setToolTip(self.tr("Files of the same name in this folder are replaced; the folder is made if "
+                                       "needed."))
+        self.browse.setText(self.tr("Browse…"))
+        self.weights.setTitle(self.tr("Weights"))
+        for index, fmt in enumerate(WEIGHT_FORMATS):
+            self.weights_format.setItemText(index, self.tr(WEIGHT_FORMAT_LABELS[fmt]))
+        self.format_label.setText(self.tr("Format"))
+        self.dtype_label.setText(self.tr("Type"))
+        self.plots.setTitle(self.tr("Plots"))
+        for name, check in self.plot_checks.items():
+            check.setText(plot_label(name))
+        self.dpi.setToolTip(self.tr("96 dpi draws the plots at screen scale; 192 dpi draws the same layout twice "
+                                    "as fine."))
+        self.png.setText(self.tr("PNG"))
+        self.svg.setText(self.tr("SVG (vector: curves stay sharp at any zoom)"))
+        self.history.setText(self.tr("Loss and parameter history (history.csv)"))
+        self.session.setText(self.tr("Session file (session.json: reopens this run where it stopped)"))
+        self.readme.setText(self.tr("README.md of the settings and the files"))
+        self.run_folder.setText(self.tr("Everything: a run folder"))
+        self.run_folder.setToolTip(self.tr("Check every item"))
+        self.export_button.setText(self.tr("Export"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def check_everything(self) -> None:
         for box in (self.weights, self.plots, self.png, self.svg, self.history, self.session, self.readme,
@@ -156,7 +192,7 @@ class ExportDialog(QDialog):
             box.setChecked(True)
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export into folder", self.folder.text())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export into folder"), self.folder.text())
         if folder:
             self.folder.setText(folder)
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QRectF, QSize
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QPoint, QRect, QRectF, QSize
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication, QWidget
@@ -18,6 +18,8 @@ from engine.session import SessionConfig, Snapshot, Trainer
 from engine.session.export import ExportError, PlotRenderer
 from engine.session.files import atomic_write, describe_os_error
 
+# Messages go through QCoreApplication.translate: Chinese in the window, English in a headless run
+# (`gradstudio train` installs no translator), which draws the plots with their English titles too.
 SCREEN_DPI = 96  # the logical DPI layouts are made for: a picture at 192 DPI is drawn twice as fine
 PLOT_FORMATS = ("png", "svg")
 DEFAULT_SIZE = (1200, 800)
@@ -83,9 +85,10 @@ def _logical_size(size: tuple[int, int], dpi: float) -> tuple[float, float]:
 def _check_size(size: tuple[int, int], dpi: float) -> tuple[int, int]:
     width, height = int(size[0]), int(size[1])
     if not (1 <= width <= 20_000 and 1 <= height <= 20_000):
-        raise ValueError(f"picture size {width}×{height} must be 1 to 20,000 pixels each way")
+        raise ValueError(QCoreApplication.translate("PlotExport", "picture size {0}×{1} must be 1 to 20,000 pixels "
+                                                                  "each way").format(width, height))
     if not 24 <= dpi <= 1200:
-        raise ValueError(f"DPI {dpi:g} must be from 24 to 1200")
+        raise ValueError(QCoreApplication.translate("PlotExport", "DPI {0} must be from 24 to 1200").format(f"{dpi:g}"))
     return width, height
 
 
@@ -99,7 +102,7 @@ def _png_bytes(image: QImage, dpi: float) -> bytes:
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if not image.save(buffer, "PNG"):
-        raise RuntimeError("Qt could not encode the PNG")
+        raise RuntimeError(QCoreApplication.translate("PlotExport", "Qt could not encode the PNG"))
     buffer.close()
     return bytes(data)
 
@@ -140,14 +143,15 @@ def _svg_generator(size: tuple[int, int], title: str) -> tuple[QSvgGenerator, QB
     generator.setViewBox(QRect(0, 0, *size))
     generator.setResolution(SCREEN_DPI)
     generator.setTitle(title)
-    generator.setDescription("Drawn by GradStudio")
+    generator.setDescription(QCoreApplication.translate("PlotExport", "Drawn by GradStudio"))
     return generator, buffer, data
 
 
 def plot_svg(plot: pg.PlotWidget, size: tuple[int, int] = DEFAULT_SIZE, title: str = "") -> bytes:
     """The plot as SVG bytes: curves, axes and text as vectors, `size` in pixels at 96 DPI."""
     size = _check_size(size, SCREEN_DPI)
-    generator, buffer, data = _svg_generator(size, title or plot.getPlotItem().titleLabel.text or "plot")
+    generator, buffer, data = _svg_generator(size, title or plot.getPlotItem().titleLabel.text
+                                             or QCoreApplication.translate("PlotExport", "plot"))
     with _laid_out(plot, *size) as source, _export_mode(plot), _painting(generator) as painter:
         plot.scene().render(painter, QRectF(0, 0, *size), source)
     buffer.close()
@@ -196,7 +200,8 @@ def export_plot(plot: pg.PlotWidget, path: str | Path, size: tuple[int, int] = D
         return save_picture(path, plot_png(plot, size, dpi))
     if suffix == ".svg":
         return save_picture(path, plot_svg(plot, size))
-    raise ExportError(path, f"unknown picture format {suffix or '(no suffix)'!r}; use .png or .svg")
+    raise ExportError(path, QCoreApplication.translate("PlotExport", "unknown picture format {0}; use .png or .svg")
+                      .format(repr(suffix) if suffix else QCoreApplication.translate("PlotExport", "(no suffix)")))
 
 
 def export_plots(plots: dict[str, pg.PlotWidget], folder: str | Path, size: tuple[int, int] = DEFAULT_SIZE,

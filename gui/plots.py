@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from engine.session import Snapshot
@@ -16,6 +16,17 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 MAX_SCATTER_POINTS = 20_000  # more dots than this only blur together and slow every repaint
 
+# pyqtgraph names the entries of a plot's right-click menu through Qt's translate() in these contexts,
+# once, when the plot is made; listed here so that our translation holds them, and set again by
+# retranslate_plot_menu() when the language changes. (The option panels inside stay pyqtgraph's.)
+VIEW_MENU = (QT_TRANSLATE_NOOP("ViewBox", "ViewBox options"), QT_TRANSLATE_NOOP("ViewBox", "View All"),
+             QT_TRANSLATE_NOOP("ViewBox", "axis"), QT_TRANSLATE_NOOP("ViewBox", "Mouse Mode"),
+             QT_TRANSLATE_NOOP("ViewBox", "3 button"), QT_TRANSLATE_NOOP("ViewBox", "1 button"))
+PLOT_OPTIONS = (QT_TRANSLATE_NOOP("PlotItem", "Plot Options"), QT_TRANSLATE_NOOP("PlotItem", "Transforms"),
+                QT_TRANSLATE_NOOP("PlotItem", "Downsample"), QT_TRANSLATE_NOOP("PlotItem", "Average"),
+                QT_TRANSLATE_NOOP("PlotItem", "Alpha"), QT_TRANSLATE_NOOP("PlotItem", "Grid"),
+                QT_TRANSLATE_NOOP("PlotItem", "Points"))
+
 
 def configure_pyqtgraph() -> None:
     """Light plots that sit well in a default Qt palette; antialiased lines."""
@@ -26,8 +37,8 @@ def plot_widget(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
     widget = pg.PlotWidget()
     item = widget.getPlotItem()
     item.setTitle(title, size="11pt")
-    item.setLabel("bottom", x_label)
-    item.setLabel("left", y_label)
+    item.setLabel(axis="bottom", text=x_label)
+    item.setLabel(axis="left", text=y_label)
     item.showGrid(x=True, y=True, alpha=0.15)
     for side in ("left", "bottom"):
         # Translucent grid lines at the finest tick level cost ~6 ms a repaint; two levels suffice.
@@ -37,6 +48,51 @@ def plot_widget(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
     item.getViewBox().setMouseMode(pg.ViewBox.RectMode)
     widget.setMinimumSize(240, 180)
     return widget
+
+
+def set_titles(widget: pg.PlotWidget, title: str | None = None, x_label: str | None = None,
+               y_label: str | None = None) -> None:
+    """Set (or, after a language change, reset) a plot's title and axis labels; None leaves one as it is."""
+    item = widget.getPlotItem()
+    if title is not None:
+        item.setTitle(title, size="11pt")
+    if x_label is not None:
+        item.setLabel(axis="bottom", text=x_label)
+    if y_label is not None:
+        item.setLabel(axis="left", text=y_label)
+
+
+def retranslate_plot_menu(widget: pg.PlotWidget) -> None:
+    """The right-click menu's own entries (View All, X axis, Mouse Mode, Plot Options …) in the current language."""
+    item = widget.getPlotItem()
+    menu = item.getViewBox().menu
+    if menu is not None:
+        view = [QCoreApplication.translate("ViewBox", text) for text in VIEW_MENU]
+        menu.setTitle(view[0])
+        menu.viewAll.setText(view[1])
+        submenus = [action.menu() for action in menu.actions() if action.menu() is not None]
+        for axis, submenu in zip("XY", submenus[:2]):
+            submenu.setTitle(f"{axis} {view[2]}")
+        if len(submenus) > 2:
+            submenus[2].setTitle(view[3])
+        for action, text in zip(menu.mouseModes, view[4:]):
+            action.setText(text)
+    options = [QCoreApplication.translate("PlotItem", text) for text in PLOT_OPTIONS]
+    item.ctrlMenu.setTitle(options[0])
+    groups = [action.menu() for action in item.ctrlMenu.actions() if action.menu() is not None]
+    for submenu, text in zip(groups, options[1:]):
+        submenu.setTitle(text)
+
+
+def rename_curve(item: pg.PlotItem, curve: pg.PlotDataItem, name: str) -> None:
+    """Give a curve a new name, in its legend too (pyqtgraph reads the name only when adding it)."""
+    curve.opts["name"] = name
+    legend = item.legend
+    if legend is not None:
+        for sample, label in legend.items:
+            if sample.item is curve:
+                label.setText(name)
+        legend.updateSize()
 
 
 def legend(item: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
@@ -156,11 +212,12 @@ class LossPlot(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plot = plot_widget("Loss", "step", "loss")
+        self.plot = plot_widget("", "", "")
+        self._loss_name: str | None = None
         item = self.plot.getPlotItem()
         legend(item, (-10, 10))
-        self.raw_curve = _long_curve(item, "raw", pg.mkPen(_color(0, 70), width=1))
-        self.smoothed_curve = _long_curve(item, "smoothed", pg.mkPen(_color(0), width=2))
+        self.raw_curve = _long_curve(item, "", pg.mkPen(_color(0, 70), width=1))
+        self.smoothed_curve = _long_curve(item, "", pg.mkPen(_color(0), width=2))
         self.buffer = HistoryBuffer(3)  # step, loss, smoothed loss
         self.ema = DebiasedEMA(0.6)
         self.follower = ViewFollower(item)
@@ -168,17 +225,16 @@ class LossPlot(QWidget):
         self.smoothing = QSlider(Qt.Orientation.Horizontal)
         self.smoothing.setRange(0, 99)
         self.smoothing.setValue(60)
-        self.smoothing.setToolTip("Exponential moving average weight, debiased as in TensorBoard (0 = raw).")
         self.smoothing_value = QLabel("0.60")
         self.smoothing_value.setMinimumWidth(self.smoothing_value.fontMetrics().horizontalAdvance("0.000"))
         self.smoothing.valueChanged.connect(self._on_smoothing)
-        self.log_scale = QCheckBox("Log scale")
-        self.log_scale.setToolTip("Show the loss on a logarithmic axis.")
+        self.log_scale = QCheckBox()
         self.log_scale.toggled.connect(self.set_log_scale)
 
         controls = QHBoxLayout()
         controls.setContentsMargins(8, 0, 8, 0)
-        controls.addWidget(QLabel("Smoothing"))
+        self.smoothing_label = QLabel()
+        controls.addWidget(self.smoothing_label)
         controls.addWidget(self.smoothing, 1)
         controls.addWidget(self.smoothing_value)
         controls.addSpacing(12)
@@ -188,9 +244,28 @@ class LossPlot(QWidget):
         layout.setSpacing(2)
         layout.addWidget(self.plot, 1)
         layout.addLayout(controls)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        y_label = self.tr("loss ({0})").format(self._loss_name) if self._loss_name else self.tr("loss")
+        set_titles(self.plot, self.tr("Loss"), self.tr("step"), y_label)
+        retranslate_plot_menu(self.plot)
+        item = self.plot.getPlotItem()
+        rename_curve(item, self.raw_curve, self.tr("raw"))
+        rename_curve(item, self.smoothed_curve, self.tr("smoothed"))
+        self.smoothing.setToolTip(self.tr("Exponential moving average weight, debiased as in TensorBoard (0 = raw)."))
+        self.smoothing_label.setText(self.tr("Smoothing"))
+        self.log_scale.setText(self.tr("Log scale"))
+        self.log_scale.setToolTip(self.tr("Show the loss on a logarithmic axis."))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def set_loss_name(self, name: str) -> None:
-        self.plot.getPlotItem().setLabel("left", f"loss ({name})")
+        self._loss_name = name
+        self.plot.getPlotItem().setLabel(axis="left", text=self.tr("loss ({0})").format(name))
 
     def clear(self) -> None:
         self.buffer.clear()
@@ -230,22 +305,36 @@ class FitPlot(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.plot = plot_widget("Fit", "x", "y")
+        self.plot = plot_widget("", "x", "y")
         item = self.plot.getPlotItem()
         legend(item, (10, 10))
-        self.points = item.plot(name="data", pen=None, symbol="o", symbolSize=5,
+        self.points = item.plot(name="", pen=None, symbol="o", symbolSize=5,
                                 symbolBrush=pg.mkBrush(80, 80, 80, 110), symbolPen=None)
-        self.truth = item.plot(name="true function", pen=pg.mkPen("#555555", width=2, style=Qt.PenStyle.DashLine))
-        self.fit = item.plot(name="model", pen=pg.mkPen(_color(1), width=2.5))
+        self.truth = item.plot(name="", pen=pg.mkPen("#555555", width=2, style=Qt.PenStyle.DashLine))
+        self.fit = item.plot(name="", pen=pg.mkPen(_color(1), width=2.5))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        set_titles(self.plot, self.tr("Fit"))  # the axes are named after the data's columns
+        retranslate_plot_menu(self.plot)
+        item = self.plot.getPlotItem()
+        rename_curve(item, self.points, self.tr("data"))
+        rename_curve(item, self.truth, self.tr("true function"))
+        rename_curve(item, self.fit, self.tr("model"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def set_data(self, x: np.ndarray, y: np.ndarray, truth_x: np.ndarray | None, truth_y: np.ndarray | None,
                  labels: tuple[str, str] = ("x", "y")) -> None:
         item = self.plot.getPlotItem()
-        item.setLabel("bottom", labels[0])
-        item.setLabel("left", labels[1])
+        item.setLabel(axis="bottom", text=labels[0])
+        item.setLabel(axis="left", text=labels[1])
         every = max(1, int(np.ceil(len(x) / MAX_SCATTER_POINTS)))
         self.points.setData(x[::every], y[::every])
         if truth_x is not None and truth_y is not None:
@@ -277,8 +366,8 @@ class ParametersPlot(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
-        self.values_plot = plot_widget("Parameters", "step", "value")
-        self.grads_plot = plot_widget("Gradient norms", "step", "‖∂loss/∂θ‖")
+        self.values_plot = plot_widget("", "", "")
+        self.grads_plot = plot_widget("", "", "")
         self.grads_plot.getPlotItem().setLogMode(y=True)
         self.followers = [ViewFollower(self.values_plot.getPlotItem()), ViewFollower(self.grads_plot.getPlotItem())]
         self.legends = [legend(plot.getPlotItem(), (-10, 10)) for plot in (self.values_plot, self.grads_plot)]
@@ -291,12 +380,26 @@ class ParametersPlot(QWidget):
         self._value_names: list[str] = []
         self._grad_names: list[str] = []
         self._curves: list[pg.PlotDataItem] = []
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        if self.norms_only:
+            set_titles(self.values_plot, self.tr("Weight norms"), self.tr("step"), self.tr("‖W‖ (Frobenius norm)"))
+        else:
+            set_titles(self.values_plot, self.tr("Parameters"), self.tr("step"), self.tr("value"))
+        set_titles(self.grads_plot, self.tr("Gradient norms"), self.tr("step"), self.tr("‖∂loss/∂θ‖"))
+        for plot in (self.values_plot, self.grads_plot):
+            retranslate_plot_menu(plot)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def configure(self, model_kind: str) -> None:
         """Start over for a model: MLPs show per-layer norms, the others every scalar parameter."""
         self.norms_only = model_kind == "mlp"
-        self.values_plot.getPlotItem().setLabel("left", "‖W‖ (Frobenius norm)" if self.norms_only else "value")
-        self.values_plot.getPlotItem().setTitle("Weight norms" if self.norms_only else "Parameters", size="11pt")
+        self.retranslate_ui()
         self.clear()
 
     def clear(self) -> None:

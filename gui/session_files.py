@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
@@ -25,14 +25,14 @@ from engine.session.export import (ExportError, WeightsError, export_history_csv
                                    export_run_weights, load_weights, prepare_folder)
 from engine.session.session_file import SessionFileError, read_session_file, write_session_file
 
-from gui.export_dialog import PLOT_CHOICES, ExportOptions, ask_export_options
+from gui.export_dialog import ExportOptions, ask_export_options, plot_label
 from gui.plot_export import export_plot, save_picture, widget_png, widget_svg
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
-SESSION_FILTER = "GradStudio sessions (*.json);;All files (*)"
-WEIGHTS_FILTER = "Weights (*.safetensors *.npz *.json);;All files (*)"
+SESSION_PATTERNS = "*.json"
+WEIGHTS_PATTERNS = "*.safetensors *.npz *.json"
 MAX_RECENT = 8
 MODIFIED_POLL_MS = 1000  # how often the title's unsaved-changes mark follows training progress
 
@@ -56,21 +56,15 @@ class SessionFiles(QObject):
         w.open_action.triggered.connect(self.open)
         w.save_action.triggered.connect(self.save)
         w.export_action.triggered.connect(self.export)
-        for action, tip in ((w.open_action, "Open a session file"), (w.save_action, "Save the session"),
-                            (w.export_action, "Export weights, plots, history and the session into a folder")):
+        for action in (w.open_action, w.save_action, w.export_action):
             action.setEnabled(True)
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip} ({keys})")
-            action.setStatusTip(tip)
-        self.save_as_action = QAction("Save As…", w)
+        self.save_as_action = QAction(w)
         self.save_as_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
-        self.save_as_action.setStatusTip("Save the session under a new name")
         self.save_as_action.triggered.connect(self.save_as)
-        self.load_weights_action = QAction("Load Weights…", w)
-        self.load_weights_action.setStatusTip("Load trained weights (safetensors, .npz, JSON) into the current model")
+        self.load_weights_action = QAction(w)
         self.load_weights_action.triggered.connect(self.load_weights)
         w.addAction(self.save_as_action)
-        self.recent_menu = QMenu("Open &Recent", w)
+        self.recent_menu = QMenu(w)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         menu = w.file_menu
         menu.insertMenu(w.save_action, self.recent_menu)
@@ -84,11 +78,38 @@ class SessionFiles(QObject):
 
         for editor in w.editors():
             editor.edited.connect(self._on_forms_edited)
+        self._plot_actions: list[tuple[QAction, str, str]] = []  # (action, plot name, format)
         self._add_plot_menus()
+        self.retranslate_ui()
+        w.installEventFilter(self)  # the window's LanguageChange retranslates what this adds to it
         self.mark_saved()
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._refresh_modified)
         self._timer.start(MODIFIED_POLL_MS)
+
+    # ----- texts -----------------------------------------------------------------------------
+
+    def retranslate_ui(self) -> None:
+        # Open, Save and Export are the window's actions, named and explained by the window.
+        self.save_as_action.setText(self.tr("Save As…"))
+        self.save_as_action.setStatusTip(self.tr("Save the session under a new name"))
+        self.load_weights_action.setText(self.tr("Load Weights…"))
+        self.load_weights_action.setStatusTip(self.tr("Load trained weights (safetensors, .npz, JSON) into the current "
+                                                      "model"))
+        self.recent_menu.setTitle(self.tr("Open &Recent"))
+        for action, name, fmt in self._plot_actions:
+            action.setText(self.tr("Save {0} plot as {1}…").format(plot_label(name), fmt.upper()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.window and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+            # The window's own texts are reset after this filter returns: the title follows once it has.
+            QTimer.singleShot(0, self, self._update_title)
+        return False
+
+    def _filter(self, description: str, patterns: str) -> str:
+        everything = self.tr("All files")
+        return f"{description} ({patterns});;{everything} (*)"
 
     # ----- saved state ---------------------------------------------------------------------
 
@@ -132,19 +153,28 @@ class SessionFiles(QObject):
 
     def _update_title(self) -> None:
         name = self.window._session_name
-        where = f" — {self.path.name}" if self.path is not None else ""
-        self.window.setWindowTitle(f"{name}{where}[*] — GradStudio")
+        if self.path is not None:
+            title = self.tr("{0} — {1}[*] — GradStudio").format(name, self.path.name)
+        else:
+            title = self.tr("{0}[*] — GradStudio").format(name)
+        self.window.setWindowTitle(title)
         self._refresh_modified()
 
     def ask_to_save(self, before: str) -> bool:
-        """With unsaved changes, ask Save / Discard / Cancel; True when it is fine to go on."""
+        """With unsaved changes, ask Save / Discard / Cancel; True when it is fine to go on.
+        `before`: what happens next, "quit", "close" or "open"."""
         if not self.has_unsaved_changes():
             return True
         step = self.window.trainer.step if self.window.trainer is not None else 0
-        detail = f" (trained to step {step:,})" if step else ""
+        name = self.window._session_name
+        if step:
+            changes = self.tr("“{0}” (trained to step {1}) has changes that are not saved.").format(name, f"{step:,}")
+        else:
+            changes = self.tr("“{0}” has changes that are not saved.").format(name)
+        question = {"quit": self.tr("Save them before quitting?"), "close": self.tr("Save them before closing?"),
+                    "open": self.tr("Save them before opening another session?")}[before]
         answer = QMessageBox.question(
-            self.window, "Save changes?",
-            f"“{self.window._session_name}”{detail} has changes that are not saved.\n\nSave them before {before}?",
+            self.window, self.tr("Save changes?"), f"{changes}\n\n{question}",
             QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Save)
         if answer == QMessageBox.StandardButton.Save:
@@ -152,7 +182,7 @@ class SessionFiles(QObject):
         return answer == QMessageBox.StandardButton.Discard
 
     def quit(self) -> None:
-        if self.ask_to_save("quitting"):
+        if self.ask_to_save("quit"):
             self._quitting = True
             self.window.close()
 
@@ -160,7 +190,7 @@ class SessionFiles(QObject):
         """Whether the window may close: asks only when the user closed it (not a close() from code)."""
         if self._quitting or not event.spontaneous():
             return True
-        return self.ask_to_save("closing")
+        return self.ask_to_save("close")
 
     # ----- the trainer at rest ---------------------------------------------------------------
 
@@ -203,15 +233,16 @@ class SessionFiles(QObject):
     # ----- open ------------------------------------------------------------------------------
 
     def open(self) -> bool:
-        if not self.ask_to_save("opening another session"):
+        if not self.ask_to_save("open"):
             return False
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open session", self._start_folder(), SESSION_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Open session"), self._start_folder(),
+                                              self._filter(self.tr("GradStudio sessions"), SESSION_PATTERNS))
         return self.open_path(path, ask=False) if path else False
 
     def open_path(self, path: str | Path, ask: bool = True, remember: bool = True) -> bool:
         """Open a session file; on any problem show it and leave the current session as it was.
         `remember=False` (a lesson from the app's own assets) keeps it out of the recent files and folder."""
-        if ask and not self.ask_to_save("opening another session"):
+        if ask and not self.ask_to_save("open"):
             return False
         path = Path(path)
         try:
@@ -222,7 +253,8 @@ class SessionFiles(QObject):
         window = self.window
         window.load_session(session.config)
         if window.trainer is None:
-            window._notify(f"Cannot open {path}: {window.last_message or 'the settings are invalid'}", warning=True)
+            window._notify(self.tr("Cannot open {0}: {1}").format(
+                path, window.last_message or self.tr("the settings are invalid")), warning=True)
             return False
         try:
             session.restore(window.trainer)
@@ -235,7 +267,7 @@ class SessionFiles(QObject):
         if remember:
             self._add_recent(self.path)
         self.mark_saved()
-        window.statusBar().showMessage(f"Opened {path}", 5000)
+        window.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
         return True
 
     def _scratchpad_text(self) -> str:
@@ -276,13 +308,13 @@ class SessionFiles(QObject):
         window = self.window
         config, errors = window._read_forms()
         if errors or window.trainer is None or window.trainer_config is None:
-            window._notify("The settings have errors: fix the marked fields, then save.", warning=True)
+            window._notify(self.tr("The settings have errors: fix the marked fields, then save."), warning=True)
             return None
         if window._forms_differ_from_trainer(config):
             # The run was trained with the settings it was built from; the edits wait for a Reset.
             base = window.trainer_config
-            window.statusBar().showMessage("Saved the settings the run uses; the changed settings apply at the "
-                                           "next Reset and are not in the file.", 8000)
+            window.statusBar().showMessage(self.tr("Saved the settings the run uses; the changed settings apply at "
+                                                   "the next Reset and are not in the file."), 8000)
             return replace(base, name=config.name, training=replace(base.training, lr=config.training.lr,
                                                                     steps=config.training.steps))
         return config
@@ -294,7 +326,8 @@ class SessionFiles(QObject):
 
     def save_as(self) -> bool:
         suggestion = self.path or Path(self._start_folder()) / f"{_slug(self.window._session_name)}.json"
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save session as", str(suggestion), SESSION_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Save session as"), str(suggestion),
+                                              self._filter(self.tr("GradStudio sessions"), SESSION_PATTERNS))
         if not path:
             return False
         path = Path(path)
@@ -317,7 +350,7 @@ class SessionFiles(QObject):
         self.path = Path(path).resolve()
         self._add_recent(self.path)
         self.mark_saved()
-        self.window.statusBar().showMessage(f"Saved {path}", 5000)
+        self.window.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
         return True
 
     # ----- recent files ----------------------------------------------------------------------
@@ -342,9 +375,9 @@ class SessionFiles(QObject):
             action.setEnabled(Path(item).is_file())
             action.triggered.connect(lambda _checked=False, item=item: self.open_path(item))
         if not recent:
-            self.recent_menu.addAction("No recent sessions").setEnabled(False)
+            self.recent_menu.addAction(self.tr("No recent sessions")).setEnabled(False)
         self.recent_menu.addSeparator()
-        clear = self.recent_menu.addAction("Clear Menu")
+        clear = self.recent_menu.addAction(self.tr("Clear Menu"))
         clear.setEnabled(bool(recent))
         clear.triggered.connect(lambda: self.settings.setValue("session/recent", []))
 
@@ -358,9 +391,10 @@ class SessionFiles(QObject):
     def load_weights(self) -> bool:
         window = self.window
         if window.trainer is None:
-            window._notify("There is no model to load weights into: fix the marked fields first.", warning=True)
+            window._notify(self.tr("There is no model to load weights into: fix the marked fields first."), warning=True)
             return False
-        path, _ = QFileDialog.getOpenFileName(window, "Load weights", self._start_folder(), WEIGHTS_FILTER)
+        path, _ = QFileDialog.getOpenFileName(window, self.tr("Load weights"), self._start_folder(),
+                                              self._filter(self.tr("Weights"), WEIGHTS_PATTERNS))
         return self.load_weights_from(path) if path else False
 
     def load_weights_from(self, path: str | Path) -> bool:
@@ -369,12 +403,12 @@ class SessionFiles(QObject):
             with self._trainer_at_rest():
                 load_weights(path, window.trainer)
         except WeightsError as error:
-            window._notify(f"Cannot load weights: {error}", warning=True)
+            window._notify(self.tr("Cannot load weights: {0}").format(error), warning=True)
             return False
         self._weights_loaded = True
         window._draw_snapshot_of_idle_trainer()
         self._refresh_modified()
-        window.statusBar().showMessage(f"Loaded weights from {path}", 5000)
+        window.statusBar().showMessage(self.tr("Loaded weights from {0}").format(path), 5000)
         return True
 
     # ----- export ----------------------------------------------------------------------------
@@ -392,7 +426,7 @@ class SessionFiles(QObject):
 
     def export(self) -> list[Path]:
         if self.window.trainer is None:
-            self.window._notify("There is nothing to export: fix the marked fields first.", warning=True)
+            self.window._notify(self.tr("There is nothing to export: fix the marked fields first."), warning=True)
             return []
         options = ask_export_options(self.window, self.settings, self._default_export_folder())
         return self.export_with(options) if options is not None else []
@@ -420,9 +454,11 @@ class SessionFiles(QObject):
                     readme = folder / "README.md"
                     files.append(export_readme(readme, config, trainer, [*files, readme], options.dtype))
         except ExportError as error:
-            window._notify(f"{error}. Nothing was lost: files already there are unchanged.", warning=True)
+            window._notify(self.tr("{0}. Nothing was lost: files already there are unchanged.").format(error),
+                           warning=True)
             return files
-        window.statusBar().showMessage(f"Exported {len(files)} file{'s' * (len(files) != 1)} to {folder}", 8000)
+        done = self.tr("Exported 1 file to {1}") if len(files) == 1 else self.tr("Exported {0} files to {1}")
+        window.statusBar().showMessage(done.format(len(files), folder), 8000)
         return files
 
     def _export_pictures(self, options: ExportOptions) -> list[Path]:
@@ -447,15 +483,16 @@ class SessionFiles(QObject):
             menu = plot.getPlotItem().getViewBox().menu
             menu.addSeparator()
             for fmt in ("png", "svg"):
-                action = menu.addAction(f"Save {PLOT_CHOICES[name]} plot as {fmt.upper()}…")
+                action = menu.addAction("")
+                self._plot_actions.append((action, name, fmt))
                 action.triggered.connect(lambda _checked=False, name=name, fmt=fmt: self.save_plot(name, fmt))
 
     def save_plot(self, name: str, fmt: str) -> Path | None:
         folder = self.settings.value("export/picture_folder", self._start_folder())
         suggestion = Path(str(folder)) / f"{_slug(self.window._session_name)}-{name}.{fmt}"
-        label = "PNG image (*.png)" if fmt == "png" else "SVG image (*.svg)"
-        path, _ = QFileDialog.getSaveFileName(self.window, f"Save the {PLOT_CHOICES[name]} plot", str(suggestion),
-                                              label)
+        label = self.tr("PNG image") if fmt == "png" else self.tr("SVG image")
+        path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Save the {0} plot").format(plot_label(name)),
+                                              str(suggestion), f"{label} (*.{fmt})")
         if not path:
             return None
         path = Path(path)
@@ -469,7 +506,7 @@ class SessionFiles(QObject):
             self.window._notify(str(error), warning=True)
             return None
         self.settings.setValue("export/picture_folder", str(path.parent))
-        self.window.statusBar().showMessage(f"Saved {written}", 5000)
+        self.window.statusBar().showMessage(self.tr("Saved {0}").format(written), 5000)
         return written
 
 

@@ -19,12 +19,14 @@ from engine import nn
 from engine.session.config import LOSS_LABELS, MODEL_LABELS, OPTIMIZER_LABELS, SessionConfig
 from engine.session.files import atomic_write, describe_os_error
 from engine.session.history import RunHistory
+from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 from engine.session.trainer import Trainer
 
 WEIGHT_FORMATS = ("safetensors", "npz", "json")
 WEIGHT_SUFFIXES = {"safetensors": ".safetensors", "npz": ".npz", "json": ".json"}
 _SUFFIX_FORMATS = {suffix: name for name, suffix in WEIGHT_SUFFIXES.items()}
-_NO_SAFETENSORS = "the safetensors package is not installed (pip install safetensors); .npz and JSON work without it"
+_NO_SAFETENSORS = QT_TRANSLATE_NOOP("files", "the safetensors package is not installed (pip install safetensors); "
+                                             ".npz and JSON work without it")
 DTYPES = ("float32", "float64")
 JSON_WEIGHTS_FORMAT = "gradstudio-weights"
 
@@ -38,7 +40,7 @@ class ExportError(Exception):
     def __init__(self, path: str | os.PathLike, reason: str) -> None:
         self.path = Path(path)
         self.reason = reason
-        super().__init__(f"Cannot write {self.path}: {reason}")
+        super().__init__(translate("files", "Cannot write {0}: {1}").format(self.path, reason))
 
 
 class WeightsError(Exception):
@@ -73,8 +75,9 @@ def weights_format(path: str | os.PathLike) -> str:
     for name, known in WEIGHT_SUFFIXES.items():
         if suffix == known:
             return name
-    raise WeightsError(f"{Path(path).name}: unknown weights format {suffix or '(no suffix)'!r}; "
-                       f"use one of: {', '.join(WEIGHT_SUFFIXES.values())}")
+    raise WeightsError(translate("files", "{0}: unknown weights format {1}; use one of: {2}").format(
+        Path(path).name, repr(suffix) if suffix else translate("files", "(no suffix)"),
+        ", ".join(WEIGHT_SUFFIXES.values())))
 
 
 def weights_bytes(weights: Mapping[str, np.ndarray], fmt: str, metadata: Mapping[str, str] | None = None) -> bytes:
@@ -112,11 +115,12 @@ def export_weights(path: str | os.PathLike, target: Trainer | nn.Module | Mappin
                if isinstance(target, Mapping) else model_weights(target, dtype))
     for name, values in weights.items():
         if not np.isfinite(values).all():
-            raise ExportError(path, f"parameter {name!r} holds NaN or Inf; there is nothing worth saving")
+            raise ExportError(path, translate("files", "parameter {0} holds NaN or Inf; there is nothing worth saving")
+                              .format(repr(name)))
     try:
         content = weights_bytes(weights, fmt, metadata)
     except ImportError:
-        raise ExportError(path, _NO_SAFETENSORS) from None
+        raise ExportError(path, translate("files", _NO_SAFETENSORS)) from None
     return _write(path, content)
 
 
@@ -138,25 +142,26 @@ def read_weights(path: str | os.PathLike, fmt: str | None = None) -> dict[str, n
     except WeightsError:
         raise
     except ImportError:
-        raise WeightsError(f"{name}: {_NO_SAFETENSORS}") from None
+        raise WeightsError(f"{name}: {translate('files', _NO_SAFETENSORS)}") from None
     except FileNotFoundError:
-        raise WeightsError(f"{name}: there is no such file") from None
+        raise WeightsError(translate("files", "{0}: there is no such file").format(name)) from None
     except OSError as error:
         raise WeightsError(f"{name}: {describe_os_error(error)}") from None
     except json.JSONDecodeError as error:
-        raise WeightsError(f"{name}: not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})") from None
+        raise WeightsError(translate("files", "{0}: not valid JSON ({1} at line {2}, column {3})")
+                           .format(name, error.msg, error.lineno, error.colno)) from None
     except (zipfile.BadZipFile, EOFError):
-        raise WeightsError(f"{name}: not a valid .npz file (damaged or cut short)") from None
+        raise WeightsError(translate("files", "{0}: not a valid .npz file (damaged or cut short)").format(name)) from None
     except ValueError as error:  # e.g. an object array that would need pickle
-        raise WeightsError(f"{name}: cannot be read safely: {error}") from None
+        raise WeightsError(translate("files", "{0}: cannot be read safely: {1}").format(name, error)) from None
     except Exception as error:  # safetensors raises its own SafetensorError for damaged files
-        raise WeightsError(f"{name}: not a valid {fmt} file ({error})") from None
+        raise WeightsError(translate("files", "{0}: not a valid {1} file ({2})").format(name, fmt, error)) from None
     raise ValueError(f"unknown weights format {fmt!r}; choose one of: {', '.join(WEIGHT_FORMATS)}")
 
 
 def _json_weights(document, name: str) -> dict[str, np.ndarray]:
     if not isinstance(document, dict) or not isinstance(document.get("tensors"), dict):
-        raise WeightsError(f'{name}: not a GradStudio weights file (no "tensors" object)')
+        raise WeightsError(translate("files", '{0}: not a GradStudio weights file (no "tensors" object)').format(name))
     dtype = document.get("dtype", "float32")
     dtype = dtype if dtype in DTYPES else "float64"
     weights = {}
@@ -164,7 +169,8 @@ def _json_weights(document, name: str) -> dict[str, np.ndarray]:
         try:
             weights[key] = np.asarray(values, dtype=dtype)
         except (ValueError, TypeError):
-            raise WeightsError(f"{name}: tensor {key!r} is not a number or nested lists of numbers") from None
+            raise WeightsError(translate("files", "{0}: tensor {1} is not a number or nested lists of numbers")
+                                   .format(name, repr(key))) from None
     return weights
 
 
@@ -180,18 +186,20 @@ def load_weights(path: str | os.PathLike, target: Trainer | nn.Module, fmt: str 
     problems = []
     for name, p in parameters.items():
         if name not in weights:
-            problems.append(f"it has no tensor {name!r}")
+            problems.append(translate("files", "it has no tensor {0}").format(repr(name)))
         elif tuple(weights[name].shape) != tuple(p.shape):
-            problems.append(f"{name!r} has shape {_shape(weights[name].shape)}, the model's has shape {_shape(p.shape)}")
+            problems.append(translate("files", "{0} has shape {1}, the model's has shape {2}")
+                            .format(repr(name), _shape(weights[name].shape), _shape(p.shape)))
         elif weights[name].dtype.kind not in "fiu":
-            problems.append(f"{name!r} holds {weights[name].dtype} values, not numbers")
+            problems.append(translate("files", "{0} holds {1} values, not numbers").format(repr(name), weights[name].dtype))
         elif not np.isfinite(weights[name]).all():
-            problems.append(f"{name!r} holds NaN or Inf")
-    problems += [f"the model has no parameter {name!r}" for name in weights if name not in parameters]
+            problems.append(translate("files", "{0} holds NaN or Inf").format(repr(name)))
+    problems += [translate("files", "the model has no parameter {0}").format(repr(name))
+                 for name in weights if name not in parameters]
     if problems:
         expected = ", ".join(f"{name} {_shape(p.shape)}" for name, p in parameters.items())
-        raise WeightsError(f"{path.name} does not fit the model: " + "; ".join(problems)
-                           + f". The model's parameters are: {expected}.")
+        raise WeightsError(translate("files", "{0} does not fit the model: {1}. The model's parameters are: {2}.")
+                           .format(path.name, translate("files", "; ").join(problems), expected))
     for name, p in parameters.items():
         storage = p.detach().numpy()
         np.copyto(storage, weights[name], casting="unsafe")
@@ -264,7 +272,7 @@ def prepare_folder(folder: str | os.PathLike) -> Path:
     except OSError as error:
         raise ExportError(folder, describe_os_error(error)) from None
     if not folder.is_dir():
-        raise ExportError(folder, "it is a file, not a folder")
+        raise ExportError(folder, translate("files", "it is a file, not a folder"))
     return folder
 
 

@@ -8,24 +8,27 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from engine.session.i18n import QT_TRANSLATE_NOOP, translate
+
 _REASONS = {
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the disk is read-only",
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.ENAMETOOLONG: "the name is too long",
-    errno.EINVAL: "the name is not allowed here",
-    errno.ENOENT: "the folder does not exist",
-    errno.ENOTDIR: "part of the path is a file, not a folder",
-    errno.EISDIR: "it is a folder",
-    errno.EEXIST: "something else already has that name",
+    errno.EACCES: QT_TRANSLATE_NOOP("files", "permission denied"),
+    errno.EPERM: QT_TRANSLATE_NOOP("files", "permission denied"),
+    errno.EROFS: QT_TRANSLATE_NOOP("files", "the disk is read-only"),
+    errno.ENOSPC: QT_TRANSLATE_NOOP("files", "the disk is full"),
+    errno.EDQUOT: QT_TRANSLATE_NOOP("files", "the disk quota is used up"),
+    errno.ENAMETOOLONG: QT_TRANSLATE_NOOP("files", "the name is too long"),
+    errno.EINVAL: QT_TRANSLATE_NOOP("files", "the name is not allowed here"),
+    errno.ENOENT: QT_TRANSLATE_NOOP("files", "the folder does not exist"),
+    errno.ENOTDIR: QT_TRANSLATE_NOOP("files", "part of the path is a file, not a folder"),
+    errno.EISDIR: QT_TRANSLATE_NOOP("files", "it is a folder"),
+    errno.EEXIST: QT_TRANSLATE_NOOP("files", "something else already has that name"),
 }
 
 
 def describe_os_error(error: OSError) -> str:
     """A short reason a user can act on: "permission denied", "the disk is full" …"""
-    return _REASONS.get(error.errno, error.strerror or str(error))
+    reason = _REASONS.get(error.errno)
+    return translate("files", reason) if reason is not None else (error.strerror or str(error))
 
 
 def _default_mode() -> int:

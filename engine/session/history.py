@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from engine.session.i18n import translate
+
 # Past this many rows the history keeps every other step, then every 4th, and so on: a million-step
 # run still fits in a few megabytes (and in a session file of a few more), the first steps and the
 # shape of the whole curve stay visible, and which steps are kept depends on the step numbers alone.
@@ -88,34 +90,35 @@ class RunHistory:
     def from_dict(cls, data: Any, row_cap: int = DEFAULT_ROW_CAP) -> RunHistory:
         """The history `to_dict` made; raises ValueError naming the bad part ("rows[3][2]: …")."""
         if not isinstance(data, Mapping):
-            raise ValueError("must be a JSON object with columns, stride and rows")
+            raise ValueError(translate("files", "must be a JSON object with columns, stride and rows"))
         columns = data.get("columns")
         if (not isinstance(columns, list) or tuple(columns[:3]) != FIXED_COLUMNS
                 or not all(isinstance(name, str) for name in columns)):
-            raise ValueError("columns: must be a list of names starting with step, wall_time, loss")
+            raise ValueError(translate("files", "columns: must be a list of names starting with step, wall_time, loss"))
         stride = data.get("stride", 1)
         if not _is_int(stride) or stride < 1 or stride & (stride - 1):
-            raise ValueError("stride: must be a power of two ≥ 1")
+            raise ValueError(translate("files", "stride: must be a power of two ≥ 1"))
         rows = data.get("rows")
         if not isinstance(rows, list):
-            raise ValueError("rows: must be a list of rows")
+            raise ValueError(translate("files", "rows: must be a list of rows"))
         history = cls(columns[3:], row_cap=max(row_cap, len(rows)))
         history.stride = stride
         history._data = np.empty((max(len(rows), 1), len(columns)))
         for index, row in enumerate(rows):
             if not isinstance(row, list) or len(row) != len(columns):
-                raise ValueError(f"rows[{index}]: must be a list of {len(columns)} numbers")
+                raise ValueError(translate("files", "rows[{0}]: must be a list of {1} numbers").format(index, len(columns)))
             for column, value in enumerate(row):
                 if value is None:
                     value = math.nan
                 elif isinstance(value, bool) or not isinstance(value, (int, float)):
-                    raise ValueError(f"rows[{index}][{column}]: {value!r} is not a number")
+                    raise ValueError(translate("files", "rows[{0}][{1}]: {2} is not a number").format(index, column, repr(value)))
                 history._data[index, column] = value
             step = row[0]
             if not _is_int(step) or step < 1 or step % stride:
-                raise ValueError(f"rows[{index}][0]: the step must be a whole number ≥ 1 and a multiple of the stride")
+                raise ValueError(translate("files", "rows[{0}][0]: the step must be a whole number ≥ 1 and a multiple of the "
+                                           "stride").format(index))
             if index and step <= rows[index - 1][0]:
-                raise ValueError(f"rows[{index}][0]: steps must increase from row to row")
+                raise ValueError(translate("files", "rows[{0}][0]: steps must increase from row to row").format(index))
         history._size = len(rows)
         return history
 

@@ -19,6 +19,7 @@ import numpy as np
 from engine.session.config import SCHEMA_VERSION, ConfigError, SessionConfig, validate
 from engine.session.files import atomic_write, describe_os_error
 from engine.session.history import RunHistory
+from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 from engine.session.trainer import Trainer
 
 _TOP_LEVEL = ("schema", "app", "name", "model", "data", "training", "state", "history", "scratchpad")
@@ -32,7 +33,9 @@ class SessionFileError(Exception):
     def __init__(self, path: str | os.PathLike, message: str, action: str = "open") -> None:
         self.path = Path(path)
         self.message = message
-        super().__init__(f"Cannot {action} {self.path}: {message}")
+        template = translate("files", "Cannot save {0}: {1}") if action == "save" else \
+            translate("files", "Cannot open {0}: {1}") if action == "open" else f"Cannot {action} {{0}}: {{1}}"
+        super().__init__(template.format(self.path, message))
 
 
 @dataclass
@@ -58,8 +61,9 @@ class SessionFile:
         if self.history is not None:
             if self.history.param_names != trainer.history.param_names:
                 raise SessionFileError(self.path or "session",
-                                       f"history.columns: the parameter columns {self.history.param_names} do not "
-                                       f"fit the model's scalar parameters {trainer.history.param_names}")
+                                       translate("files", "history.columns: the parameter columns {0} do not fit "
+                                                          "the model's scalar parameters {1}").format(
+                                           self.history.param_names, trainer.history.param_names))
             trainer.history = RunHistory.from_dict(self.history.to_dict(), row_cap=self.history.row_cap)
 
 
@@ -155,16 +159,16 @@ def read_session_file(path: str | os.PathLike, trainer_factory: Callable[[Sessio
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise SessionFileError(path, "there is no such file") from None
+        raise SessionFileError(path, translate("files", "there is no such file")) from None
     except IsADirectoryError:
-        raise SessionFileError(path, "it is a folder, not a session file") from None
+        raise SessionFileError(path, translate("files", "it is a folder, not a session file")) from None
     except OSError as error:
         raise SessionFileError(path, describe_os_error(error)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise SessionFileError(path, f"it is not a text file (byte {error.start} is not UTF-8); "
-                                     "session files are JSON") from None
+        raise SessionFileError(path, translate("files", "it is not a text file (byte {0} is not UTF-8); "
+                                                        "session files are JSON").format(error.start)) from None
     return session_from_text(text, path, trainer_factory)
 
 
@@ -173,20 +177,23 @@ def session_from_text(text: str, path: str | os.PathLike = "session",
     """A session from the text of a session file; `path` is used in messages and for relative CSV paths."""
     path = Path(path)
     if not text.strip():
-        raise SessionFileError(path, "the file is empty")
+        raise SessionFileError(path, translate("files", "the file is empty"))
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
+        where = translate("files", "line {0}, column {1}").format(error.lineno, error.colno)
         # A string left open runs to the end of the file: that too is a file cut short.
         if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
             end = len(text)
-            where = f"line {text.count(chr(10), 0, end) + 1}, column {end - text.rfind(chr(10), 0, end)}"
-            raise SessionFileError(path, f"the file ends too early ({where}): it was cut off, perhaps while "
-                                         "being copied or saved") from None
-        raise SessionFileError(path, f"it is not valid JSON: {error.msg} at {where}") from None
+            where = translate("files", "line {0}, column {1}").format(text.count(chr(10), 0, end) + 1,
+                                                                       end - text.rfind(chr(10), 0, end))
+            raise SessionFileError(path, translate("files", "the file ends too early ({0}): it was cut off, perhaps "
+                                                            "while being copied or saved").format(where)) from None
+        raise SessionFileError(path, translate("files", "it is not valid JSON: {0} at {1}").format(error.msg, where)) \
+            from None
     except RecursionError:
-        raise SessionFileError(path, "it is not a session file: its JSON is nested too deeply") from None
+        raise SessionFileError(path, translate("files", "it is not a session file: its JSON is nested too deeply")) \
+            from None
     return session_from_dict(document, path, trainer_factory)
 
 
@@ -199,26 +206,29 @@ def session_from_dict(document: Any, path: str | os.PathLike = "session",
         return SessionFileError(path, message)
 
     if not isinstance(document, dict):
-        raise fail(f"it is not a GradStudio session file: it holds a JSON {_json_type(document)}, not an object")
+        raise fail(translate("files", "it is not a GradStudio session file: it holds a JSON {0}, not an object")
+                   .format(_json_type(document)))
     if "schema" not in document:
-        raise fail('it is not a GradStudio session file: it has no "schema" field')
+        raise fail(translate("files", 'it is not a GradStudio session file: it has no "schema" field'))
     schema = document["schema"]
     if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
-        raise fail(f"schema: must be a whole number ≥ 1, not {schema!r}")
+        raise fail(translate("files", "schema: must be a whole number ≥ 1, not {0}").format(repr(schema)))
     if schema > SCHEMA_VERSION:
-        raise fail(f"it was made by a newer GradStudio: schema {schema}, this version reads up to "
-                   f"{SCHEMA_VERSION}. Update GradStudio to open it.")
+        raise fail(translate("files", "it was made by a newer GradStudio: schema {0}, this version reads up to {1}. "
+                                      "Update GradStudio to open it.").format(schema, SCHEMA_VERSION))
     for name in ("model", "data", "training"):
         if name not in document:
-            raise fail(f"{name}: missing (a session file holds model, data and training sections)")
+            raise fail(translate("files", "{0}: missing (a session file holds model, data and training sections)")
+                       .format(name))
     unknown = [key for key in document if key not in _TOP_LEVEL]
     if unknown:
-        raise fail(f"{unknown[0]}: unknown field; a session file has only {', '.join(_TOP_LEVEL)}")
+        raise fail(translate("files", "{0}: unknown field; a session file has only {1}")
+                   .format(unknown[0], ", ".join(_TOP_LEVEL)))
 
     config = _config(document, path, fail)
     scratchpad = document.get("scratchpad", "")
     if not isinstance(scratchpad, str):
-        raise fail(f"scratchpad: must be text, not a JSON {_json_type(scratchpad)}")
+        raise fail(translate("files", "{0}: must be text, not a JSON {1}").format("scratchpad", _json_type(scratchpad)))
     state = _state(document.get("state"), fail)
     history = None
     if document.get("history") is not None:
@@ -237,9 +247,9 @@ def session_from_dict(document: Any, path: str | os.PathLike = "session",
 
 
 def _config(document: dict, path: Path, fail) -> SessionConfig:
-    name = document.get("name", "Untitled session")
+    name = document.get("name", translate("files", "Untitled session"))
     if not isinstance(name, str):
-        raise fail(f"name: must be text, not a JSON {_json_type(name)}")
+        raise fail(translate("files", "{0}: must be text, not a JSON {1}").format("name", _json_type(name)))
     try:
         config = SessionConfig.from_dict(document)
     except ConfigError as error:
@@ -268,18 +278,18 @@ def _check_types(config: SessionConfig, fail) -> None:
             where = f"{section_name}.{item.name}"
             expected = str(item.type)
             if expected == "str" and not isinstance(value, str):
-                raise fail(f"{where}: must be text, not a JSON {_json_type(value)}")
+                raise fail(translate("files", "{0}: must be text, not a JSON {1}").format(where, _json_type(value)))
             if expected == "float" and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                raise fail(f"{where}: must be a number, not a JSON {_json_type(value)}")
+                raise fail(translate("files", "{0}: must be a number, not a JSON {1}").format(where, _json_type(value)))
             if expected == "int" and (isinstance(value, bool) or not isinstance(value, int)):
-                raise fail(f"{where}: must be a whole number, not {value!r}")
+                raise fail(translate("files", "{0}: must be a whole number, not {1}").format(where, repr(value)))
     hidden = config.model.hidden
     if not isinstance(hidden, tuple) or not all(isinstance(size, int) and not isinstance(size, bool) for size in hidden):
-        raise fail("model.hidden: must be a list of whole numbers, such as [16, 16]")
+        raise fail(translate("files", "model.hidden: must be a list of whole numbers, such as [16, 16]"))
     initial = config.model.initial
     if not isinstance(initial, dict) or not all(isinstance(value, (int, float)) and not isinstance(value, bool)
                                                 for value in initial.values()):
-        raise fail('model.initial: must map parameter names to numbers, such as {"a": 1.0}')
+        raise fail(translate("files", 'model.initial: must map parameter names to numbers, such as {"a": 1.0}'))
 
 
 def _state(data: Any, fail) -> dict[str, Any] | None:
@@ -288,15 +298,15 @@ def _state(data: Any, fail) -> dict[str, Any] | None:
     if data is None:
         return None
     if not isinstance(data, dict):
-        raise fail(f"state: must be an object or null, not a JSON {_json_type(data)}")
+        raise fail(translate("files", "state: must be an object or null, not a JSON {0}").format(_json_type(data)))
     for key in ("step", "parameters", "sampler"):
         if key not in data:
-            raise fail(f"state.{key}: missing")
+            raise fail(translate("files", "{0}: missing").format(f"state.{key}"))
     state = dict(data)
     state["last_loss"] = _decode_number(data.get("last_loss", math.nan), "state.last_loss", fail)
     for key in ("parameters", "gradients", "optimizer"):
         if not isinstance(data.get(key, {}), dict):
-            raise fail(f"state.{key}: must be an object keyed by parameter name")
+            raise fail(translate("files", "{0}: must be an object keyed by parameter name").format(f"state.{key}"))
     state["parameters"] = {name: _decode_array(value, f"state.parameters.{name}", fail, finite=True)
                            for name, value in data["parameters"].items()}
     state["gradients"] = {name: _decode_array(value, f"state.gradients.{name}", fail)
@@ -304,7 +314,7 @@ def _state(data: Any, fail) -> dict[str, Any] | None:
     optimizer = {}
     for name, entry in data.get("optimizer", {}).items():
         if not isinstance(entry, dict):
-            raise fail(f"state.optimizer.{name}: must be an object")
+            raise fail(translate("files", "{0}: must be an object").format(f"state.optimizer.{name}"))
         optimizer[name] = {key: value if key == "step" else _decode_array(value, f"state.optimizer.{name}.{key}", fail)
                            for key, value in entry.items()}
     state["optimizer"] = optimizer
@@ -315,7 +325,7 @@ def _decode_number(value: Any, where: str, fail) -> float:
     if isinstance(value, str) and value in _NON_FINITE:
         return _NON_FINITE[value]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise fail(f"{where}: must be a number, not {value!r}")
+        raise fail(translate("files", "{0}: must be a number, not {1}").format(where, repr(value)))
     return float(value)
 
 
@@ -328,14 +338,17 @@ def _decode_array(value: Any, where: str, fail, finite: bool = False) -> np.ndar
     try:
         array = np.asarray(numbers(value), dtype=np.float64)
     except ValueError:
-        raise fail(f"{where}: must be a number or nested lists of numbers with one length per level") from None
+        raise fail(translate("files", "{0}: must be a number or nested lists of numbers with one length per level")
+                   .format(where)) from None
     if finite and not np.isfinite(array).all():
-        raise fail(f"{where}: must be finite numbers")
+        raise fail(translate("files", "{0}: must be finite numbers").format(where))
     return array
 
 
 def _json_type(value: Any) -> str:
     if isinstance(value, bool):
-        return "true/false value"
-    return {dict: "object", list: "list", str: "text", int: "number", float: "number",
-            type(None): "null"}.get(type(value), type(value).__name__)
+        return translate("files", "true/false value")
+    name = {dict: QT_TRANSLATE_NOOP("files", "object"), list: QT_TRANSLATE_NOOP("files", "list"),
+            str: QT_TRANSLATE_NOOP("files", "text"), int: QT_TRANSLATE_NOOP("files", "number"),
+            float: QT_TRANSLATE_NOOP("files", "number"), type(None): "null"}.get(type(value))
+    return translate("files", name) if name is not None and name != "null" else (name or type(value).__name__)
