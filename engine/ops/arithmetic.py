@@ -38,13 +38,29 @@ def _binary(a, b, fn, node_cls, saved_a: bool, saved_b: bool):
     saved = (ta,) * keep_a + (tb,) * keep_b
     if saved_a != keep_a or saved_b != keep_b:
         # PyTorch saves a needed number too (x * 2 keeps the 2), so a second backward fails alike
-        saved += (_wrap(np.asarray(da if ta is None else db, dtype=out.dtype)),)
+        saved += (_constant(da if ta is None else db, out.dtype),)
     node = make_node(node_cls, (ta, tb), saved)
     node.shapes = (da.shape if ta is not None else (), db.shape if tb is not None else ())
     if saved_a or saved_b:
         node.consts = (da if ta is None else None, db if tb is None else None)
         node.kept = (keep_a, keep_b)
     return _result(out, node)
+
+
+_CONSTANTS: dict = {}
+
+
+def _constant(value, dtype) -> Tensor:
+    """The saved copy of a number operand, shared between ops (read-only: nothing may change it)."""
+    key = (type(value), value, dtype)
+    t = _CONSTANTS.get(key)
+    if t is None:
+        if len(_CONSTANTS) > 256:
+            _CONSTANTS.clear()
+        data = np.asarray(value, dtype=dtype)
+        data.flags.writeable = False
+        t = _CONSTANTS[key] = _wrap(data)
+    return t
 
 
 def _operand_values(node, saved):
