@@ -361,7 +361,7 @@ class Tensor:
     def __repr__(self) -> str:
         suffixes = []
         if self._fn is not None:
-            suffixes.append(f"grad_fn=<{self._fn.name()}>")
+            suffixes.append(f"grad_fn=<{type(self._fn).__name__}>")
         elif self._rg and _grad_state.enabled or self._rg and self._fn is None:
             suffixes.append("requires_grad=True")
         return tensor_repr(self._data, dtype_name=repr(self.dtype),

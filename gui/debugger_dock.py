@@ -354,7 +354,7 @@ class DebuggerPanel(QWidget):
             header.setFlags(Qt.ItemFlag.NoItemFlags)
             self.order.addItem(header)
             for node in pending:
-                item = QListWidgetItem(f"     {node.name()}")
+                item = QListWidgetItem(f"     {type(node).__name__}")
                 item.setForeground(PENDING)
                 item.setFlags(Qt.ItemFlag.NoItemFlags)
                 self.order.addItem(item)

@@ -339,7 +339,7 @@ def _steps(ready, buffers, deps, targets, input_nodes, tiebreak, F, retain_graph
                     tiebreak += 1
 
             if record:
-                yield BackwardStep(index, node, node.name(), grad, tuple(grads_out), list(acc), calls,
+                yield BackwardStep(index, node, type(node).__name__, grad, tuple(grads_out), list(acc), calls,
                                    list(retained), released, was_captured)
             else:
                 yield node

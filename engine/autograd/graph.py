@@ -36,7 +36,10 @@ class Node:
     saved_names = ()        # names of the saved tensors, for the inspector
 
     def name(self) -> str:
-        return type(self).__name__
+        """PyTorch's name for the node: the class name, qualified for the few nodes PyTorch writes
+        in C++ (torch::autograd::AccumulateGrad). Displays use the plain class name, as PyTorch's repr does."""
+        cls = type(self).__name__
+        return "torch::autograd::" + cls if cls in _CPP_NODES else cls
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {id(self):#x}>"
@@ -141,8 +144,8 @@ _CPP_NODES = {"CopySlices", "CopyBackwards", "AccumulateGrad"}  # PyTorch names 
 
 def _forward_op_name(name: str) -> str:
     """PyTorch's Node::forward_op_name: "MulBackward0" -> "Mul", "PowBackward1" -> "Pow1"."""
-    if name in _CPP_NODES:
-        return "torch::autograd::" + name
+    if name.startswith("torch::autograd::"):
+        return name
     pos = name.rfind("Backward")
     suffix = name[pos + 8:] if pos >= 0 else None
     if suffix is None or not suffix.isdigit() and suffix:

@@ -258,8 +258,8 @@ class BackwardDebugger:
 def _names(nodes) -> str:
     names = []
     for n in nodes:
-        if n.name() not in names:
-            names.append(n.name())
+        if type(n).__name__ not in names:
+            names.append(type(n).__name__)
     return ", ".join(names)
 
 

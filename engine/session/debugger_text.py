@@ -63,7 +63,7 @@ def record_rows(record, label, retain_graph: bool) -> list[tuple[str, str, list]
             elif isinstance(nxt, AccumulateGrad):
                 target = translate("debugger", "input {0} → AccumulateGrad ({1})").format(slot, label(nxt.variable))
             else:
-                target = translate("debugger", "input {0} → {1}").format(slot, nxt.name())
+                target = translate("debugger", "input {0} → {1}").format(slot, type(nxt).__name__)
             sent.append((target, translate("debugger", "no gradient (needs none)") if grad is None
                          else summary.describe(grad)))
         rows.append((translate("debugger", "gradients sent"),

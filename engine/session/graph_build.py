@@ -70,7 +70,7 @@ class _Builder:
             if max_operators is None or len(self.fns) < max_operators:
                 node_id = self._new_id("op")
                 role = "accumulate" if isinstance(fn, AccumulateGrad) else "operator"
-                self.nodes[node_id] = GraphNode(node_id, OPERATOR, fn.name(), role, fn=fn)
+                self.nodes[node_id] = GraphNode(node_id, OPERATOR, type(fn).__name__, role, fn=fn)
                 self.op_id[fn] = node_id
                 self.fns.append(fn)
             for nxt, _ in fn.next_functions:

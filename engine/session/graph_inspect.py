@@ -48,7 +48,7 @@ def node_details(model: GraphModel, node: GraphNode) -> list[tuple[str, str]]:
 def tensor_rows(t: Tensor) -> list[tuple[str, str]]:
     rows = [(translate("graph", "shape"), summary.shape_text(t._data.shape)), ("dtype", _dtype(t)),
             (translate("graph", "value"), summary.describe(t._data)), ("requires_grad", str(t._rg)),
-            ("is_leaf", str(t._fn is None)), ("grad_fn", "None" if t._fn is None else f"<{t._fn.name()}>")]
+            ("is_leaf", str(t._fn is None)), ("grad_fn", "None" if t._fn is None else f"<{type(t._fn).__name__}>")]
     if t._fn is not None:
         rows.append(("retains_grad", str(t._retains)))
     rows.append((".grad", _grad_text(t)))
@@ -101,7 +101,7 @@ def _inputs_text(model: GraphModel, node: GraphNode) -> str:
             parts.append(translate("graph", "{0} (via AccumulateGrad)").format(
                 leaf.label if leaf else translate("graph", "leaf")))
         else:
-            parts.append(nxt.name())
+            parts.append(type(nxt).__name__)
     return "\n".join(parts) or "—"
 
 

@@ -163,8 +163,22 @@ def test_the_history_moves_to_the_base_as_pytorch_draws_it():
     y = x * 1
     v = y[0:2]
     v.mul_(2)
-    assert y.grad_fn.name() == "CopySlices"
+    assert y.grad_fn.name() == "torch::autograd::CopySlices"
     assert v.grad_fn.name() == "AsStridedBackward0"
     assert v.grad_fn.next_functions[0][0] is y.grad_fn
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0, 1.0])
+
+
+def node_names(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    y[0] = 5.0
+    z = T.zeros(2)
+    z.copy_(x)
+    acc = (x * 2).grad_fn.next_functions[0][0]
+    return [y.grad_fn.name(), z.grad_fn.name(), acc.name(), (x * 2).grad_fn.name(), repr(y)[-30:]]
+
+
+def test_node_names_are_pytorchs():
+    compare_behaviour(node_names)

@@ -139,7 +139,7 @@ def test_nan_breakpoint_stops_at_the_node_that_produced_the_nan():
     assert stopped.name == "SqrtBackward0"
     assert "SqrtBackward0 produced a non-finite gradient" in debugger.stop_reason
     assert [r.name for r in debugger.records] == ["SumBackward0", "MulBackward0", "SqrtBackward0"]
-    assert not debugger.finished and [n.name() for n in debugger.pending] == ["AccumulateGrad"]
+    assert not debugger.finished and [type(n).__name__ for n in debugger.pending] == ["AccumulateGrad"]
 
 
 def test_breakpoints_on_a_node_type_and_on_a_named_tensor():
