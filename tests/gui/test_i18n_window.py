@@ -84,7 +84,7 @@ def test_switching_keeps_the_forms_and_the_choices(window, qtbot):
 def test_session_layer_messages_appear_translated_and_follow_the_language(window, qtbot):
     switch("zh_CN")
     type_into(qtbot, window.data_editor.truth, "2*x + q")
-    assert window.data_editor.errors_for("data.truth") == ["未知名称“q”（第 7 列）"]
+    assert window.data_editor.errors_for("data.truth") == ["第 7 列：未知名称“q”"]
     assert window.state_label.text() == "设置无效"
     type_into(qtbot, window.data_editor.noise, "abc")
     assert window.data_editor.errors_for("data.noise_std") == ["“abc”不是数字"]

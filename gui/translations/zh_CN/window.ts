@@ -570,7 +570,7 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     </message>
     <message>
         <source>&apos;{0}&apos; is a reserved name; rename this parameter at column {1}</source>
-        <translation>“{0}”是保留名称；请重命名第 {1} 列处的这个参数</translation>
+        <translation>第 {1} 列：“{0}”是保留名称，请给这个参数改名</translation>
     </message>
     <message>
         <source>initial values must map parameter names to numbers</source>
@@ -750,7 +750,7 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     </message>
     <message>
         <source>{0} at column {1}</source>
-        <translation>{0}（第 {1} 列）</translation>
+        <translation>第 {1} 列：{0}</translation>
     </message>
     <message>
         <source>the expression must be text</source>
@@ -881,7 +881,7 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <name>form_fields</name>
     <message>
         <source>{0} (column {1})</source>
-        <translation>{0}（第 {1} 列）</translation>
+        <translation>第 {1} 列：{0}</translation>
     </message>
     <message>
         <source>column</source>
