@@ -141,18 +141,18 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
 
 
 def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    data = random.uniform(_size(shape, size), generator=generator).astype(_default(dtype))
-    return _finish(data, None, requires_grad, device)
+    data = random.uniform(_size(shape, size), generator=generator, dtype=_default(dtype))
+    return _finish(data.astype(_default(dtype), copy=False), None, requires_grad, device)
 
 
 def randn(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    data = random.normal(_size(shape, size), generator=generator).astype(_default(dtype))
-    return _finish(data, None, requires_grad, device)
+    data = random.normal(_size(shape, size), generator=generator, dtype=_default(dtype))
+    return _finish(data.astype(_default(dtype), copy=False), None, requires_grad, device)
 
 
 def randint(low, high=None, size=(), generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    if high is None:
-        low, high = 0, low
+    if high is None or isinstance(high, (tuple, list)):  # randint(high, size) as well
+        low, high, size = 0, low, (size if high is None else high)
     data = random.integers(low, high, tuple(size), generator)
     return _finish(data, dtype, requires_grad, device)
 
@@ -163,26 +163,34 @@ def randperm(n, generator=None, dtype=None, device=None) -> Tensor:
 
 def normal(mean, std, size=None, generator=None) -> Tensor:
     if size is not None:
-        return _finish(random.normal(tuple(size), mean, std, generator).astype(np.float32))
+        return _finish(random.normal(tuple(size), mean, std, generator, np.float32))
+    # as ATen's normal_out: standard draws, then (tensor std) .mul_(std) and .add_(mean),
+    # or (float std, tensor mean) draws with that std, then .add_(mean)
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
+    dt = np.result_type(*[a.dtype for a in (m, s) if isinstance(a, np.ndarray)])
+    dt = dt if dt in (np.float32, np.float64) else np.dtype(np.float32)
     shape = np.broadcast_shapes(np.shape(m), np.shape(s))
-    return _finish((random.normal(shape, generator=generator) * s + m).astype(np.float32))
+    if isinstance(std, Tensor):
+        out = random.normal(shape, 0.0, 1.0, generator, dt) * np.asarray(s, dt)
+    else:
+        out = random.normal(shape, 0.0, float(s), generator, dt)
+    out = out + (np.asarray(m, dt) if isinstance(m, np.ndarray) else dt.type(m))
+    return _finish(out.astype(dt, copy=False))
 
 
 def multinomial(probs, num_samples, replacement=False, generator=None) -> Tensor:
     """Indices drawn from each row of `probs` (non-negative weights, not necessarily summing to 1)."""
-    p = np.atleast_2d(probs._data).astype(np.float64)
+    p = np.atleast_2d(probs._data)
+    if p.dtype not in (np.float32, np.float64):
+        p = p.astype(np.float32)
     if (p < 0).any() or not np.isfinite(p).all():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    rng = random._rng(generator)
-    rows = []
     for row in p:
         total = row.sum()
         if total <= 0:
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
         if not replacement and num_samples > np.count_nonzero(row):
             raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-        rows.append(rng.choice(len(row), size=num_samples, replace=replacement, p=row / total))
-    out = np.array(rows, dtype=np.int64)
+    out = random.multinomial(p, int(num_samples), replacement, generator)
     return _wrap(out if probs._data.ndim == 2 else out[0])

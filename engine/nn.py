@@ -254,10 +254,16 @@ class Linear(Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None, device=None) -> None:
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
-        bound = 1.0 / math.sqrt(in_features) if in_features else 0.0
         np_dtype = np.float32 if dtype is None else creation.dtypes.to_numpy(dtype)
-        self.weight = Parameter(random.uniform((out_features, in_features), -bound, bound).astype(np_dtype))
-        self.bias = Parameter(random.uniform((out_features,), -bound, bound).astype(np_dtype)) if bias else None
+        # reset_parameters: kaiming_uniform_(weight, a=sqrt(5)), then bias.uniform_(±1/sqrt(fan_in)),
+        # with PyTorch's arithmetic for the bounds so the same seed gives the same weights
+        gain = math.sqrt(2.0 / (1 + math.sqrt(5) ** 2))
+        w_bound = math.sqrt(3.0) * (gain / math.sqrt(in_features)) if in_features else 0.0
+        b_bound = 1.0 / math.sqrt(in_features) if in_features else 0.0
+        self.weight = Parameter(creation._finish(random.uniform(
+            (out_features, in_features), -w_bound, w_bound, dtype=np_dtype).astype(np_dtype, copy=False)))
+        self.bias = Parameter(creation._finish(random.uniform(
+            (out_features,), -b_bound, b_bound, dtype=np_dtype).astype(np_dtype, copy=False))) if bias else None
         if not bias:
             self._parameters["bias"] = None
 

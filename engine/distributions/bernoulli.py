@@ -65,7 +65,7 @@ class Bernoulli(Distribution):
     def sample(self, sample_shape=Size()) -> Tensor:
         shape = tuple(self._extended_shape(sample_shape))
         p = self.probs._data
-        return _wrap((_rng().random(shape) < p).astype(p.dtype))
+        return _wrap(_rng().bernoulli(np.broadcast_to(p, shape)))
 
     def log_prob(self, value) -> Tensor:
         if self._validate_args:

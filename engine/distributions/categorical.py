@@ -63,14 +63,13 @@ class Categorical(Distribution):
         return self.probs.argmax(dim=-1)
 
     def sample(self, sample_shape=Size()) -> Tensor:
-        """Class indices (int64) of shape sample_shape + batch_shape, by inverting the CDF."""
-        shape = self._extended_shape(sample_shape)
-        p = self.probs._data.astype(np.float64)
-        cdf = np.cumsum(p, axis=-1)
-        cdf /= cdf[..., -1:]
-        u = _rng().random(tuple(shape))
-        idx = (u[..., None] >= cdf).sum(-1)
-        return _wrap(np.minimum(idx, self._num_events - 1).astype(np.int64))
+        """Class indices (int64) of shape sample_shape + batch_shape: as PyTorch,
+        multinomial(probs.reshape(-1, K), sample_shape.numel(), replacement=True).T."""
+        shape = tuple(self._extended_shape(sample_shape))
+        probs_2d = self.probs._data.reshape(-1, self._num_events)
+        n = int(np.prod(tuple(sample_shape), dtype=np.int64))
+        samples_2d = _rng().multinomial(probs_2d, n, True).T
+        return _wrap(np.ascontiguousarray(samples_2d).reshape(shape))
 
     def log_prob(self, value: Tensor) -> Tensor:
         if self._validate_args:

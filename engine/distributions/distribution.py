@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
-
 from engine.autograd.grad_mode import no_grad
 from engine.distributions import constraints
 from engine.distributions.constraints import _fmt
@@ -24,9 +22,10 @@ def _shown(value) -> str:
     return repr(value) if value._data.size == 1 else repr(Size(value._data.shape))
 
 
-def _rng(generator=None) -> np.random.Generator:
+def _rng():
+    """The engine's random module (PyTorch's CPU generator; `engine.manual_seed` seeds it)."""
     from engine import random
-    return random._rng(generator)
+    return random
 
 
 class Distribution:

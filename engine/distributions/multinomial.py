@@ -5,7 +5,7 @@ import numpy as np
 
 from engine.distributions import constraints
 from engine.distributions.categorical import Categorical
-from engine.distributions.distribution import Distribution, _rng
+from engine.distributions.distribution import Distribution
 from engine.distributions.utils import lgamma
 from engine.tensor import Size, Tensor, _wrap
 
@@ -52,11 +52,14 @@ class Multinomial(Distribution):
         return self._categorical.param_shape
 
     def sample(self, sample_shape=Size()) -> Tensor:
-        shape = self._extended_shape(sample_shape)
-        p = self.probs._data.astype(np.float64)
-        p = p / p.sum(-1, keepdims=True)
-        counts = _rng().multinomial(self.total_count, p, size=tuple(shape[:-1]))
-        return _wrap(counts.astype(self.probs._data.dtype))
+        # as PyTorch: total_count categorical draws per sample, counted per category
+        shape = tuple(self._extended_shape(sample_shape))
+        k = shape[-1]
+        samples = self._categorical.sample((self.total_count,) + tuple(sample_shape))._data
+        samples = np.moveaxis(samples, 0, -1).reshape(-1, self.total_count)
+        counts = np.zeros((samples.shape[0], k), dtype=np.int64)
+        np.add.at(counts, (np.arange(samples.shape[0])[:, None], samples), 1)
+        return _wrap(counts.reshape(shape).astype(self.probs._data.dtype))
 
     def log_prob(self, value: Tensor) -> Tensor:
         """log(n! / Π xᵢ!) + Σ xᵢ·logitsᵢ (the counts are constants; gradients reach the logits)."""

@@ -43,7 +43,7 @@ class Normal(Distribution):
 
     def rsample(self, sample_shape=Size()) -> Tensor:
         shape = tuple(self._extended_shape(sample_shape))
-        eps = _wrap(_rng().standard_normal(shape).astype(self.loc._data.dtype))
+        eps = _wrap(_rng().normal(shape, dtype=self.loc._data.dtype).astype(self.loc._data.dtype, copy=False))
         return self.loc + eps * self.scale
 
     def log_prob(self, value) -> Tensor:

@@ -47,7 +47,7 @@ class Uniform(Distribution):
 
     def rsample(self, sample_shape=Size()) -> Tensor:
         shape = tuple(self._extended_shape(sample_shape))
-        u = _wrap(_rng().random(shape).astype(self.low._data.dtype))
+        u = _wrap(_rng().uniform(shape, dtype=self.low._data.dtype).astype(self.low._data.dtype, copy=False))
         return self.low + u * (self.high - self.low)
 
     def log_prob(self, value) -> Tensor:

@@ -186,11 +186,11 @@ def clamp_(x, min=None, max=None):  # noqa: A002
 
 def uniform_(x, a=0.0, b=1.0, generator=None):
     from engine import random
-    return _overwrite(x, lambda d: d.__setitem__(Ellipsis, random.uniform(d.shape, a, b, generator)),
+    return _overwrite(x, lambda d: d.__setitem__(Ellipsis, random.uniform(d.shape, a, b, generator, d.dtype)),
                       UniformBackward0)
 
 
 def normal_(x, mean=0.0, std=1.0, generator=None):
     from engine import random
-    return _overwrite(x, lambda d: d.__setitem__(Ellipsis, random.normal(d.shape, mean, std, generator)),
+    return _overwrite(x, lambda d: d.__setitem__(Ellipsis, random.normal(d.shape, mean, std, generator, d.dtype)),
                       NormalBackward0)
