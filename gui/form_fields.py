@@ -167,7 +167,12 @@ class ConfigForm(QWidget):
             caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def caption_width(self) -> int:
-        return max((caption.sizeHint().width() for caption in self.captions), default=0)
+        """The width of the widest caption's text (not sizeHint: a label caches it, minimum width included)."""
+        def width(caption: QLabel) -> int:
+            margins = caption.contentsMargins()
+            return (caption.fontMetrics().horizontalAdvance(caption.text()) + margins.left() + margins.right()
+                    + 2 * caption.margin())
+        return max((width(caption) for caption in self.captions), default=0)
 
     def register(self, path: str, cell: FieldCell, widget: QWidget) -> None:
         """Route errors for `path` to `widget` inside `cell`, and watch the widget for edits."""

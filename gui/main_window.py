@@ -119,6 +119,8 @@ class MainWindow(QMainWindow):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
+            # The forms get their own LanguageChange, maybe after this one: measure their new captions then.
+            QTimer.singleShot(0, self._fit_setup_width)
         super().changeEvent(event)
 
     def retranslate_ui(self) -> None:
@@ -172,6 +174,8 @@ class MainWindow(QMainWindow):
             editor.align_captions(caption_width)
         scroll = self.setup_dock.widget()
         sections = scroll.widget()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)  # the forms' layouts, updated now
+        sections.layout().activate()
         scroll.setMinimumWidth(sections.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width())
 
     # ----- construction -------------------------------------------------------------------
