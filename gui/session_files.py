@@ -103,8 +103,7 @@ class SessionFiles(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self.window and event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
-            # The window's own texts are reset after this filter returns: the title follows once it has.
-            QTimer.singleShot(0, self, self._update_title)
+            self._update_title()  # the window leaves its title to this controller
         return False
 
     def _filter(self, description: str, patterns: str) -> str:
@@ -152,7 +151,7 @@ class SessionFiles(QObject):
             self.window.setWindowModified(modified)
 
     def _update_title(self) -> None:
-        name = self.window._session_name
+        name = self.window.session_display_name()
         if self.path is not None:
             title = self.tr("{0} — {1}[*] — GradStudio").format(name, self.path.name)
         else:
@@ -166,7 +165,7 @@ class SessionFiles(QObject):
         if not self.has_unsaved_changes():
             return True
         step = self.window.trainer.step if self.window.trainer is not None else 0
-        name = self.window._session_name
+        name = self.window.session_display_name()
         if step:
             changes = self.tr("“{0}” (trained to step {1}) has changes that are not saved.").format(name, f"{step:,}")
         else:

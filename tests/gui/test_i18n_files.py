@@ -90,12 +90,13 @@ def test_file_menu_entries_and_plot_menus_follow_the_language(window):
     assert [text for text in ours if english_words(text)] == []
     files._fill_recent_menu()
     assert [action.text() for action in files.recent_menu.actions() if action.text()] == ["没有最近的会话", "清空菜单"]
-    assert "[*]" in window.windowTitle()  # the unsaved-changes mark survives the new title
+    assert window.windowTitle() == f"{window.session_display_name()}[*] — GradStudio"  # keeps the unsaved mark
 
     switch("en")
     assert files.save_as_action.text() == "Save As…" and files.recent_menu.title() == "Open &Recent"
     assert "Save Loss plot as PNG…" in menu_texts(window)
     assert "View All" in menu_texts(window) and "Plot Options" in plot_menu_titles(window)
+    assert window.windowTitle() == "Linear regression[*] — GradStudio"
 
 
 def test_unsaved_changes_question_is_asked_in_chinese(window, monkeypatch):
