@@ -234,7 +234,8 @@ class DiceView(_Translated):
 class LandscapeView(_Translated):
     """Contours of the loss over a model's two parameters (the lesson's linear model unless
     `set_config` gives another); the optimizers' paths drawn step by step from one start, with the
-    negative gradient at SGD's current point. "Use the Setup's model" emits `config_wanted`."""
+    negative gradient at SGD's current point. While the window trains the same model, `follow_run`
+    draws that run's path live and the arrow follows it. "Use the Setup's model" emits `config_wanted`."""
 
     config_wanted = Signal()
 
@@ -258,6 +259,7 @@ class LandscapeView(_Translated):
         self.paths: dict[str, np.ndarray] = {}
         self.shown = 0
         self.landscape = None
+        self.live: list[tuple[int, float, float]] = []   # (step, first, second) of the window's run
         self.failed: tuple | None = None   # (config, start) of the last landscape that could not be drawn
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._advance)
@@ -281,8 +283,11 @@ class LandscapeView(_Translated):
         names = self.optimizer_names()
         for name, curve in self.curves.items():
             rename_curve(self.plot, curve, names[name])
+        rename_curve(self.plot, self.live_curve, self.tr("your run"))
         if self.failed is not None:
             self.set_config(*self.failed)   # fails again at once, saying why in the new language
+        elif self.live:
+            self._draw_live()
         else:
             self.draw(self.shown)
 
@@ -302,6 +307,7 @@ class LandscapeView(_Translated):
             return False
         self.failed = None
         self.timer.stop()
+        self.live = []
         self.config, self.paths, self.landscape = config, paths, landscape
         linear = config.model.kind == "linear"
         self.minimum = least_squares_minimum(config) if linear else landscape_minimum(landscape)
@@ -331,10 +337,12 @@ class LandscapeView(_Translated):
         names = self.optimizer_names()
         self.curves = {name: self.plot.plot(pen=pg.mkPen(PATH_COLOURS[name], width=2), name=names[name])
                        for name in self.paths}
+        self.live_curve = self.plot.plot(pen=pg.mkPen("k", width=2, style=Qt.PenStyle.DashLine), symbol="o",
+                                         symbolSize=4, symbolBrush="k", name=self.tr("your run"))
         self.arrow = pg.ArrowItem(pen=pg.mkPen("k"), brush="k", headLen=12)
         self.arrow_line = self.plot.plot(pen=pg.mkPen("k", width=1.5))
         self.plot.addItem(self.arrow)
-        self._items = [image, marker, *self.curves.values(), self.arrow, self.arrow_line]
+        self._items = [image, marker, *self.curves.values(), self.live_curve, self.arrow, self.arrow_line]
         self.plot.setRange(xRange=(first[0], first[-1]), yRange=(second[0], second[-1]), padding=0)
 
     def replay(self) -> None:
@@ -358,20 +366,55 @@ class LandscapeView(_Translated):
     def draw(self, steps: int) -> None:
         for name, path in self.paths.items():
             self.curves[name].setData(path[:steps + 1, 0], path[:steps + 1, 1])
-        point = self.paths["sgd"][min(steps, len(self.paths["sgd"]) - 1)]
-        gradient = landscape_gradient(point, self.config)
-        norm = float(np.hypot(*gradient))
-        direction = -gradient / norm if norm > 0 else np.zeros(2)
-        size = 0.1 * min(np.ptp(self.landscape.first), np.ptp(self.landscape.second))
-        tip = point + size * min(1.0, norm / 5.0) * direction   # shrinks as the gradient vanishes
-        self.arrow_line.setData([point[0], tip[0]], [point[1], tip[1]])
-        self.arrow.setPos(*tip)
-        self.arrow.setVisible(norm > 0.05)
+        self._show_gradient(self.paths["sgd"][min(steps, len(self.paths["sgd"]) - 1)])
         names = self.optimizer_names()
         ends = "   ".join(f"{names[name]}: ({path[min(steps, len(path) - 1), 0]:.2f}, "
                            f"{path[min(steps, len(path) - 1), 1]:.2f})" for name, path in self.paths.items())
         self.message.setText(self.tr("step {0}   {1}   minimum ({2:.2f}, {3:.2f})").format(
             steps, ends, *self.minimum))
+
+
+    def _show_gradient(self, point) -> None:
+        """The negative gradient of the loss at `point`, as an arrow that shrinks as the gradient vanishes."""
+        point = np.asarray(point, dtype=float)
+        gradient = landscape_gradient(point, self.config)
+        norm = float(np.hypot(*gradient))
+        direction = -gradient / norm if norm > 0 else np.zeros(2)
+        size = 0.1 * min(np.ptp(self.landscape.first), np.ptp(self.landscape.second))
+        tip = point + size * min(1.0, norm / 5.0) * direction
+        self.arrow_line.setData([point[0], tip[0]], [point[1], tip[1]])
+        self.arrow.setPos(*tip)
+        self.arrow.setVisible(norm > 0.05)
+
+    def follow_run(self, samples) -> None:
+        """The window's training run, as it trains: its parameters after each sampled step (Snapshots)
+        join the dashed path, and the arrow moves to its latest point. A run that starts over (its step
+        goes back) starts a new path."""
+        if self.landscape is None or self.failed is not None:
+            return
+        first, second = self.landscape.names
+        added = False
+        for sample in samples:
+            values = sample.params
+            if first not in values or second not in values:
+                return
+            if self.live and sample.step <= self.live[-1][0]:
+                self.live = []  # reset, or another run
+            self.live.append((sample.step, float(np.ravel(values[first])[0]), float(np.ravel(values[second])[0])))
+            added = True
+        if added:
+            if self.timer.isActive():
+                self.finish()   # the optimizers' paths in full: the arrow now belongs to the live run
+            self._draw_live()
+
+    def _draw_live(self) -> None:
+        steps, first, second = zip(*self.live)
+        self.live_curve.setData(first, second)
+        point = (first[-1], second[-1])
+        if all(np.isfinite(point)):
+            self._show_gradient(point)
+        self.message.setText(self.tr("your run: step {0} at ({1:.2f}, {2:.2f})   minimum ({3:.2f}, {4:.2f})")
+                             .format(steps[-1], *point, *self.minimum))
 
 
 VIEW_CLASSES = {"derivative": DerivativeView, "dice": DiceView, "landscape": LandscapeView}

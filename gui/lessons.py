@@ -34,6 +34,7 @@ class Lessons(QObject):
         self.current: Lesson | None = None
         self.views: dict[str, QWidget] = {}   # the lessons' own views, made when first opened
         self.view: QWidget | None = None      # the one in the tabs now
+        self._surface_tried = None            # the last surface on_training_update tried to draw
         self.gallery = LessonGallery()
         self.gallery.lesson_chosen.connect(self.open_lesson)
         window.tabs.addTab(self.gallery, "")
@@ -123,6 +124,22 @@ class Lessons(QObject):
         bench.scratchpad_dock.show()
         bench.scratchpad_dock.raise_()
 
+    def on_training_update(self, samples) -> None:
+        """The loss-landscape lesson follows the window's training run live. When the run trains
+        another surface (model, data or loss changed in Setup) that surface is drawn first, once."""
+        view = self.views.get("landscape")
+        trainer = self.window.trainer
+        if view is None or view is not self.view or trainer is None or not samples:
+            return
+        key = _surface(trainer.config)
+        if _surface(view.config) != key:
+            if self._surface_tried == key:
+                return  # it could not be drawn (the view says why): do not retry on every update
+            self._surface_tried = key
+            if not view.set_config(trainer.config):
+                return
+        view.follow_run(samples)
+
     def _landscape_of_setup(self) -> None:
         config, errors = self.window._read_forms()
         view = self.views["landscape"]
@@ -130,3 +147,8 @@ class Lessons(QObject):
             view.message.setText(self.tr("Fix the marked fields in Setup first."))
             return
         view.set_config(config)
+
+
+def _surface(config):
+    """What the loss surface depends on: the model, the data and the loss (not the optimizer)."""
+    return config.model, config.data, config.training.loss, config.training.seed

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
@@ -445,6 +446,8 @@ class MainWindow(QMainWindow):
         snapshot = self.trainer.snapshot()
         self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
         self._show_numbers(snapshot.step, None)
+        if hasattr(self, "lessons"):  # (not yet while the window is being built)
+            self.lessons.on_training_update([snapshot])  # a reset restarts the landscape's live path
 
     def _forms_differ_from_trainer(self, config: SessionConfig) -> bool:
         return self.trainer_config is None or without_live_settings(config) != without_live_settings(self.trainer_config)
@@ -576,6 +579,7 @@ class MainWindow(QMainWindow):
         self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
         self.params_plot.append(update.samples)
         self.workbench.on_training_update(update.samples)  # while the worker waits: safe to read the trainer
+        self.lessons.on_training_update(update.samples)
         self._measure_rate(snapshot.step)
         self._show_numbers(snapshot.step, snapshot.loss)
         self._draw_in_turn(self.run.control, self._live_widgets())
@@ -592,7 +596,7 @@ class MainWindow(QMainWindow):
         interpreter's switch interval. Painting now, while the worker waits for this update,
         avoids that; one widget per pass keeps input and timers flowing between them.
         """
-        if not widgets:
+        if not widgets or not shiboken6.isValid(widgets[0]):  # done, or the window was closed meanwhile
             control.mark_delivered()
             return
         widget, rest = widgets[0], widgets[1:]

@@ -115,7 +115,7 @@ def test_lesson_views_in_chinese_and_back(window):
     assert "momentum: (" in landscape.message.text()
     assert landscape.plot.getPlotItem().titleLabel.text == "Loss over (w, b)"
     legend = [label.text for _, label in landscape.plot.getPlotItem().legend.items]
-    assert legend == ["minimum", "SGD", "momentum", "Adam"]
+    assert legend == ["minimum", "SGD", "momentum", "Adam", "your run"]
     assert dice.roll_button.text() == "Roll" and dice.message.text().startswith("after 5,000 rolls:")
     assert [label.text for _, label in dice.plot.getPlotItem().legend.items][0] == "face 1"
     lessons.open_lesson("05-derivative-as-limit")

@@ -70,3 +70,51 @@ def test_landscape_view_draws_the_setup_model_when_it_has_two_parameters(qtbot, 
     qtbot.mouseClick(view.setup_button, Qt.MouseButton.LeftButton)
     assert "two scalar parameters" in view.message.text()
     assert view.landscape.names == ("a", "c")   # the last good landscape stays
+
+
+def test_landscape_follows_the_windows_training_run_live(qtbot, window):
+    import numpy as np
+
+    window.lessons.open_lesson("11-loss-landscape")
+    view = window.lessons.view
+    start = (view.arrow.pos().x(), view.arrow.pos().y())
+    window.training_editor.until_stopped.setChecked(False)
+    window.training_editor.steps.setValue(60)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.run is None, timeout=20000)
+    qtbot.waitUntil(lambda: view.live and view.live[-1][0] == 60, timeout=5000)
+    steps, first, second = zip(*view.live)
+    assert steps[0] <= 1 and list(steps) == sorted(steps)
+    w, b = (float(p.detach().numpy().ravel()[0]) for _, p in window.trainer.model.named_parameters())
+    assert (first[-1], second[-1]) == pytest.approx((w, b), abs=1e-6)   # the path ends where the model is
+    x, y = view.live_curve.getData()
+    assert len(x) == len(view.live) and x[-1] == pytest.approx(w)
+    assert (view.arrow.pos().x(), view.arrow.pos().y()) != start                    # the arrow left SGD's replay for the live run
+    # the arrow points down the gradient at the run's latest point
+    tip = np.array([view.arrow.pos().x(), view.arrow.pos().y()]) - np.array([w, b])
+    from engine.session.lessons import landscape_gradient
+    gradient = landscape_gradient((w, b), view.config)
+    if np.hypot(*gradient) > 0.05:
+        assert np.dot(tip, -gradient) > 0
+    assert "60" in view.message.text()
+    window.reset()                                              # a reset starts a new path at step 0
+    assert [step for step, *_ in view.live] == [0]
+    window.step_once()
+    qtbot.waitUntil(lambda: view.live[-1][0] == 1, timeout=5000)
+    assert [step for step, *_ in view.live] == [0, 1]
+
+
+def test_landscape_redraws_for_the_setup_surface_when_training_another_model(qtbot, window):
+    from engine.session import DataConfig, ModelConfig, SessionConfig, TrainingConfig
+
+    window.lessons.open_lesson("11-loss-landscape")
+    view = window.lessons.view
+    window.load_session(SessionConfig(
+        model=ModelConfig(kind="expression", expression="a * x + c", initial={"a": 0.5, "c": 0.0}),
+        data=DataConfig(truth="3*x - 1", noise_std=0.1, batch_size=100),
+        training=TrainingConfig(optimizer="adam", lr=0.05, steps=30), name="two parameters"))
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.run is None, timeout=20000)
+    qtbot.waitUntil(lambda: view.live and view.live[-1][0] == 30, timeout=5000)
+    assert view.landscape.names == ("a", "c")
+    assert view.live[0][1:] == pytest.approx((0.5, 0.0), abs=0.06)   # from the model's own start

@@ -110,12 +110,20 @@
         <translation>最小值</translation>
     </message>
     <message>
+        <source>your run</source>
+        <translation>你的训练</translation>
+    </message>
+    <message>
         <source>Cannot draw this landscape: {0}</source>
         <translation>无法绘制该损失曲面：{0}</translation>
     </message>
     <message>
         <source>step {0}   {1}   minimum ({2:.2f}, {3:.2f})</source>
         <translation>第 {0} 步   最小值 ({2:.2f}, {3:.2f})   {1}</translation>
+    </message>
+    <message>
+        <source>your run: step {0} at ({1:.2f}, {2:.2f})   minimum ({3:.2f}, {4:.2f})</source>
+        <translation>你的训练：第 {0} 步，位于 ({1:.2f}, {2:.2f})   最小值 ({3:.2f}, {4:.2f})</translation>
     </message>
 </context>
 <context>
