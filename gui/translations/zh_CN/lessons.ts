@@ -123,7 +123,7 @@
     </message>
     <message>
         <source>your run: step {0} at ({1:.2f}, {2:.2f})   minimum ({3:.2f}, {4:.2f})</source>
-        <translation>你的训练：第 {0} 步，位于 ({1:.2f}, {2:.2f})   最小值 ({3:.2f}, {4:.2f})</translation>
+        <translation>最小值 ({3:.2f}, {4:.2f})   你的训练：第 {0} 步，位于 ({1:.2f}, {2:.2f})</translation>
     </message>
 </context>
 <context>
