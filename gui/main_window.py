@@ -163,8 +163,9 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(self.tr("{0} — GradStudio").format(self.session_display_name()))
 
     def session_display_name(self) -> str:
-        """The session's name in the interface language (the built-in examples' names are translated)."""
-        return QCoreApplication.translate("examples", self._session_name)
+        """The session's name in the interface language (the built-in examples' and lessons' names are translated)."""
+        name = QCoreApplication.translate("examples", self._session_name)
+        return name if name != self._session_name else QCoreApplication.translate("lessons", self._session_name)
 
     def _fit_setup_width(self) -> None:
         """Captions of the three forms share one width; the dock never cuts the fields off at the right."""

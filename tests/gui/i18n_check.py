@@ -154,7 +154,7 @@ def _widget_texts(widget) -> list[tuple[str, str]]:
         texts.append((where + ".title", widget.title()))
     if isinstance(widget, QMenu):
         texts.append((where + ".title", widget.title()))
-    if isinstance(widget, QTabBar):
+    if isinstance(widget, QTabBar) and not widget.isHidden():  # (Qt keeps spare, hidden bars for docks)
         texts += [(f"{where}.tab{i}", widget.tabText(i)) for i in range(widget.count())]
         texts += [(f"{where}.tabToolTip{i}", widget.tabToolTip(i)) for i in range(widget.count())]
     if isinstance(widget, QComboBox):

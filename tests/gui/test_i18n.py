@@ -71,3 +71,36 @@ def test_the_checks_catch_untranslated_text(tmp_path):
     assert [line.split(":")[1] for line in raw_strings(source)] == ["1", "3", "6"]
     assert english_words("学习率 (learning rate)") == ["learning", "rate"]
     assert english_words("<b>损失</b> MSELoss, x.grad = 7, Ctrl+S") == []
+
+
+def test_every_gui_file_is_checked_and_every_group_translated():
+    gui_files = sorted(f"gui/{path.name}" for path in (ROOT / "gui").glob("*.py") if path.name != "__init__.py")
+    grouped = {name for _, name in GROUPED}
+    assert [name for name in gui_files if name not in grouped] == []
+    assert [(language, group) for language in update.LANGUAGES for group in update.GROUPS
+            if not update.ts_path(language, group).exists()] == []
+    assert set(GUI_FILES) == set(gui_files)
+
+
+def test_the_whole_window_speaks_chinese(qtbot):
+    """Every tab, dock, menu and lesson view of the main window, walked after switching to Chinese."""
+    from PySide6.QtWidgets import QApplication
+
+    from gui import i18n
+    from tests.gui.conftest import shown_window
+    from tests.gui.i18n_check import visible_english
+
+    windows = shown_window(qtbot)
+    window = next(windows)
+    for lesson in ("05-derivative-as-limit", "10-dice", "11-loss-landscape"):
+        window.lessons.open_lesson(lesson)
+    i18n.set_language("zh_CN")
+    QApplication.processEvents()
+    # names of the user's own things and code words that stay as they are
+    keep = ("MLP", "tan", "while", "detach", "Python", "backward", "NaN", "Inf", "TensorBoard", "dpi",
+            "loss", "prediction")  # the training graph's tensor names
+    try:
+        assert visible_english(window, keep=keep) == []
+        assert window.menuBar().actions()[0].text() == "文件(&F)"
+    finally:
+        windows.close()
