@@ -39,6 +39,7 @@ class Lessons(QObject):
         self.gallery.lesson_chosen.connect(self.open_lesson)
         window.tabs.addTab(self.gallery, "")
         self.panel = LessonPanel()
+        self.panel.setMinimumWidth(240)  # readable: Chinese text would otherwise let the dock shrink to a column
         self.dock = QDockWidget(window)
         self.dock.setObjectName("lessonDock")
         self.dock.setWidget(self.panel)
