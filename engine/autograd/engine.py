@@ -350,7 +350,8 @@ def _steps(ready, buffers, deps, targets, input_nodes, tiebreak, F, retain_graph
 
 def _plain_steps(ready, buffers, deps, retain_graph: bool):
     """The loop of `backward_steps` for the common `loss.backward()`: every node reachable, numpy
-    gradients, no records. The same order and checks as the general loop, with fewer branches."""
+    gradients, no records. The same order and checks as the general loop (`_steps`), without the
+    branches for records, inputs= and create_graph that cost every node of every training step."""
     state = _grad_state
     outer_mode = state.enabled
     pop, push = heapq.heappop, heapq.heappush
@@ -365,14 +366,7 @@ def _plain_steps(ready, buffers, deps, retain_graph: bool):
                     state.enabled = False
                     grad = _before_node(node, True, grad, False, None)[0]
                     state.enabled = outer_mode
-                current = leaf._grad
-                if current is None:
-                    dtype = leaf._data.dtype
-                    leaf._grad = _wrap(grad.copy() if type(grad) is np.ndarray and grad.dtype == dtype
-                                       else np.array(grad, dtype=dtype))
-                else:
-                    current._data += grad
-                    current._vc[0] += 1
+                _accumulate(leaf, grad, False)
                 yield node
                 continue
             if node._hooked:
