@@ -104,3 +104,24 @@ def test_the_whole_window_speaks_chinese(qtbot):
         assert window.menuBar().actions()[0].text() == "文件(&F)"
     finally:
         windows.close()
+
+
+@pytest.mark.parametrize("locale, expected", [("zh_CN.UTF-8", "zh_CN"), ("zh_TW.UTF-8", "zh_CN"),
+                                              ("en_US.UTF-8", "en"), ("de_DE.UTF-8", "en"), ("C.UTF-8", "en")])
+def test_the_first_start_follows_the_system_locale(locale, expected, tmp_path):
+    """With no saved choice the language is the system's (any Chinese locale: Simplified Chinese)."""
+    import os
+    import subprocess
+    import sys
+
+    program = ("from PySide6.QtCore import QCoreApplication, QSettings\n"
+               "app = QCoreApplication([])\n"
+               f"QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, {str(tmp_path)!r})\n"
+               "QSettings.setDefaultFormat(QSettings.Format.IniFormat)\n"
+               "from gui import i18n\n"
+               "print(i18n.system_language(), i18n.saved_language())\n")
+    env = {**os.environ, "LANG": locale, "LC_ALL": locale, "LANGUAGE": ""}
+    out = subprocess.run([sys.executable, "-c", program], env=env, cwd=ROOT, capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == [expected, expected]
