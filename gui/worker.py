@@ -21,6 +21,12 @@ SNAPSHOT_INTERVAL_S = 1 / 30
 # and the event loop starved), the worker sleeps while the GUI draws, and spaces updates
 # so that drawing gets at most this share of the time.
 GUI_SHARE = 0.2
+# Between updates the GUI still has events to handle (timers, input, Qt's own repaints),
+# and each call from Qt into a Python object needs the GIL, which a worker that never
+# blocks hands over only after OS wake-ups that took tens of ms here (event-loop p99
+# 65-100 ms). So training also pauses briefly this often: a window for those events.
+GIL_BREAK_EVERY_S = 0.01
+GIL_BREAK_S = 0.0002
 # A safety net only: the GUI always marks an update delivered (a modal dialog runs its own
 # event loop, closing sets it), and the window reads the trainer while the worker waits.
 DELIVERY_TIMEOUT_S = 5.0
@@ -171,6 +177,7 @@ class TrainingWorker(QObject):
         self._samples: list[Snapshot] = []
         self._emitted_step = -1  # the step the GUI last saw, so pausing twice does not resend it
         self._next_update = 0.0  # monotonic time of the next update while running
+        self._next_break = 0.0   # monotonic time of the next pause for the GUI's events
 
     def _sample(self) -> Snapshot:
         snapshot = self.trainer.snapshot()
@@ -232,8 +239,13 @@ class TrainingWorker(QObject):
                     self._sample()
                 if command == "step":
                     self._flush()
-                elif time.monotonic() >= self._next_update:
+                    continue
+                now = time.monotonic()
+                if now >= self._next_update:
                     self._flush_and_wait()
+                elif now >= self._next_break:
+                    time.sleep(GIL_BREAK_S)
+                    self._next_break = now + GIL_BREAK_EVERY_S
         except Exception as exc:  # a bug or an engine error must reach the user, not end the thread silently
             end = RunEnd(self.run_id, "error",
                          self.tr("Training failed: {0}").format(f"{type(exc).__name__}: {exc}"))
