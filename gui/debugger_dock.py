@@ -4,7 +4,7 @@ received and sent, leaves' `.grad` before and after, hooks and what they returne
 gradients kept or dropped, freed buffers, breakpoints, and PyTorch's errors explained."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QGroupBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
@@ -15,6 +15,7 @@ from engine.session.debugger import BackwardDebugger, DebuggerError
 from engine.session.debugger_text import record_rows, retranslated, short_values
 from engine.session.graph_model import VARIABLE, GraphModel
 from engine.session.scratchpad import BackwardRequest
+from gui.i18n import Retranslatable
 
 PENDING = QColor("#94a3b8")
 CURRENT_BACKGROUND = QColor("#ffedd5")
@@ -23,7 +24,7 @@ RETAIN_GRAPH = "retain_graph"   # the checkbox is named as the argument it sets:
 STOP_STYLE = "background: #fff7ed; color: #9a3412; border: 1px solid #fed7aa; border-radius: 4px; padding: 6px;"
 
 
-class DebuggerPanel(QWidget):
+class DebuggerPanel(Retranslatable, QWidget):
     """Steps a backward pass of the graph it was given (`set_target`) or that a scratchpad
     program asked for (`start_request`)."""
 
@@ -73,11 +74,6 @@ class DebuggerPanel(QWidget):
         d.stop_reason, d.abandoned, d.explanation = (retranslated(d.stop_reason), retranslated(d.abandoned),
                                                      retranslated(d.explanation))
         self._update()
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     # -- building --------------------------------------------------------------------
     def _build(self) -> None:
@@ -412,7 +408,7 @@ class DebuggerPanel(QWidget):
         return "\n".join(lines)
 
 
-class DebuggerDock(QDockWidget):
+class DebuggerDock(Retranslatable, QDockWidget):
     """The debugger panel in a bottom dock."""
 
     def __init__(self, parent=None) -> None:
@@ -424,11 +420,6 @@ class DebuggerDock(QDockWidget):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.tr("Backward debugger"))
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
 
 def _titled(label: QLabel, widget: QWidget) -> QWidget:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSettings, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.session.export import DTYPES, WEIGHT_FORMATS
+from gui.i18n import Retranslatable
 
 # English names, translated where shown: plot_label(name).
 PLOT_CHOICES = {"loss": QT_TRANSLATE_NOOP("ExportDialog", "Loss"), "fit": QT_TRANSLATE_NOOP("ExportDialog", "Fit"),
@@ -73,7 +74,7 @@ def _spin(low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
     return spin
 
 
-class ExportDialog(QDialog):
+class ExportDialog(Retranslatable, QDialog):
     """Choices are remembered between exports (QSettings); the folder defaults to a fresh one per session."""
 
     def __init__(self, parent: QWidget | None, settings: QSettings, default_folder: Path) -> None:
@@ -180,11 +181,6 @@ class ExportDialog(QDialog):
         self.run_folder.setText(self.tr("Everything: a run folder"))
         self.run_folder.setToolTip(self.tr("Check every item"))
         self.export_button.setText(self.tr("Export"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def check_everything(self) -> None:
         for box in (self.weights, self.plots, self.png, self.svg, self.history, self.session, self.readme,

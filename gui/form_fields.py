@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from gui.i18n import Retranslatable
 
 
 @dataclass
@@ -101,7 +102,7 @@ def row_of(*widgets: QWidget) -> QHBoxLayout:
     return row
 
 
-class ConfigForm(QWidget):
+class ConfigForm(Retranslatable, QWidget):
     """A QFormLayout whose fields are addressed by config path and mark their own errors.
 
     `edited` fires on every change (for live validation); `committed` when the user has
@@ -153,11 +154,6 @@ class ConfigForm(QWidget):
 
     def retranslate_ui(self) -> None:
         """Set every static text in the current language (overridden by each form)."""
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def align_captions(self, width: int) -> None:
         """Give the labels a common width, so the fields of forms stacked one above the other line up

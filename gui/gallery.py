@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from engine.session.lessons import LESSONS, Lesson
+from gui.i18n import Retranslatable
 
 COLUMNS = 3
 
@@ -20,7 +21,7 @@ def lesson_description(lesson: Lesson) -> str:
     return QCoreApplication.translate("lessons", lesson.description)
 
 
-class LessonCard(QFrame):
+class LessonCard(Retranslatable, QFrame):
     """One lesson: its number and title in bold, the description beneath; the whole card is clickable."""
 
     clicked = Signal(str)   # the lesson id
@@ -49,18 +50,13 @@ class LessonCard(QFrame):
         self.title.setText(f"<b>{self.number}. {html.escape(lesson_title(self.lesson))}</b>")
         self.description.setText(lesson_description(self.lesson))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
-
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
             self.clicked.emit(self.lesson.id)
         super().mouseReleaseEvent(event)
 
 
-class LessonGallery(QScrollArea):
+class LessonGallery(Retranslatable, QScrollArea):
     """All lessons as cards, in lesson order; emits `lesson_chosen(id)` when one is clicked."""
 
     lesson_chosen = Signal(str)
@@ -92,7 +88,3 @@ class LessonGallery(QScrollArea):
                                      "Click one to open it: its program goes into the scratchpad (press Run), "
                                      "its explanation beside the views.</p>"))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)

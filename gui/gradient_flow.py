@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engine.session import Snapshot
 from gui.history import HistoryBuffer
+from gui.i18n import Retranslatable
 from gui.plots import PALETTE
 
 VANISHING = 1e-6     # below this a layer effectively stops learning
@@ -29,7 +29,7 @@ def layer_norms(grad_norms: dict[str, float]) -> dict[str, float]:
     return {layer: float(np.sqrt(s)) for layer, s in squares.items()}
 
 
-class GradientFlowPlot(QWidget):
+class GradientFlowPlot(Retranslatable, QWidget):
     """Appends Snapshot.grad_norms as they arrive; `per_layer` groups parameters by module."""
 
     def __init__(self) -> None:
@@ -69,11 +69,6 @@ class GradientFlowPlot(QWidget):
         self.layer_check.setText(self.tr("one curve per layer"))
         self.layer_check.setToolTip(self.tr("Combine each module's parameters (weight and bias) into one norm"))
         self._show_latest()
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _bands(self, item: pg.PlotItem) -> None:
         # log mode: the y axis is log10 of the value

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QFontDatabase
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
                                QToolBar, QVBoxLayout, QWidget)
@@ -17,6 +17,7 @@ from engine.session.graph_inspect import node_details
 from engine.session.graph_build import build_graph
 from engine.session.graph_model import MODULE, VARIABLE, GraphModel
 from gui.graph_canvas import GraphCanvas
+from gui.i18n import Retranslatable
 
 EXPANDED_NODES = 20         # graphs with more nodes start with their innermost modules collapsed
 MAX_OPERATORS = 400         # a bigger graph is cut to the operators nearest its root (layout stays quick)
@@ -76,7 +77,7 @@ class Inspector(QWidget):
         return {self.table.item(i, 0).text(): self.table.item(i, 1).text() for i in range(self.table.rowCount())}
 
 
-class GraphPanel(QWidget):
+class GraphPanel(Retranslatable, QWidget):
     """The graph view with its toolbar and inspector."""
 
     graph_changed = Signal()   # a different graph (not just new values) is shown
@@ -154,11 +155,6 @@ class GraphPanel(QWidget):
         self._show_source()
         self._redraw(fit=False)   # node captions and the legend change size with the language
         self._refresh_inspector()
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _show_source(self) -> None:
         hidden = self.model.hidden if self.model is not None else 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from engine.session import i18n as session_i18n
 
@@ -21,6 +21,16 @@ SETTING = "view/language"
 
 _installed: list[QTranslator] = []
 _current = DEFAULT
+
+
+class Retranslatable:
+    """Mixed into a widget class, before its Qt base: `retranslate_ui()` runs again whenever the
+    interface language changes (the class sets its texts there)."""
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
 
 def system_language() -> str:

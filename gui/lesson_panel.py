@@ -4,11 +4,12 @@ from __future__ import annotations
 import html
 import re
 
-from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from engine.session.lessons import Lesson
 from gui.gallery import lesson_title
+from gui.i18n import Retranslatable
 
 # A line break inside a paragraph is a space in English, nothing between two Chinese characters.
 _WIDE = r"[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]"
@@ -25,7 +26,7 @@ def paragraphs_html(text: str) -> str:
     return "".join(f"<p>{html.escape(' '.join(p.split()))}</p>" for p in paragraphs)
 
 
-class LessonPanel(QWidget):
+class LessonPanel(Retranslatable, QWidget):
     """Shows one lesson's explanation; empty until a lesson is opened."""
 
     def __init__(self) -> None:
@@ -43,11 +44,6 @@ class LessonPanel(QWidget):
 
     def retranslate_ui(self) -> None:
         self.show_lesson(self.lesson)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def show_lesson(self, lesson: Lesson | None) -> None:
         self.lesson = lesson

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -16,7 +16,8 @@ from engine.session.lessons import (DEFAULT_STEPS, LANDSCAPE_CONFIG, LANDSCAPE_O
                                     autograd_derivative, dice_frequencies, difference_quotients, function_values,
                                     initial_point, landscape_gradient, landscape_minimum, least_squares_minimum,
                                     loss_landscape, optimizer_path, paths_window, tangent_line)
-from gui.plots import legend, plot_widget
+from gui.i18n import Retranslatable
+from gui.plots import legend, plot_widget, rename_curve
 
 FACE_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 PATH_COLOURS = {"sgd": "#d62728", "momentum": "#1f77b4", "adam": "#2ca02c"}
@@ -30,28 +31,7 @@ def _plot(x_label: str = "", y_label: str = "") -> pg.PlotWidget:
     return widget
 
 
-def rename_curve(plot: pg.PlotWidget, curve: pg.PlotDataItem, name: str) -> None:
-    """Give `curve` a new name, in its legend too (pyqtgraph has no call for it)."""
-    curve.opts["name"] = name
-    item_legend = plot.getPlotItem().legend
-    for sample, label in item_legend.items if item_legend is not None else ():
-        if sample.item is curve:
-            label.setText(name)
-
-
-class _Translated(QWidget):
-    """A view whose texts are set in `retranslate_ui`, again when the language changes."""
-
-    def retranslate_ui(self) -> None:
-        raise NotImplementedError
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
-
-
-class DerivativeView(_Translated):
+class DerivativeView(Retranslatable, QWidget):
     """f with its tangent at x, and the table of difference quotients next to autograd's value."""
 
     def __init__(self) -> None:
@@ -94,7 +74,7 @@ class DerivativeView(_Translated):
         self.h_label.setText(self.tr("first h ="))
         self.table.setHorizontalHeaderLabels(["h", "(f(x+h) − f(x)) / h", self.tr("− autograd")])
         self.plot.getPlotItem().setTitle(self.tr("f and its tangent"), size="11pt")
-        rename_curve(self.plot, self.tangent_curve, self.tr("tangent"))
+        rename_curve(self.plot.getPlotItem(), self.tangent_curve, self.tr("tangent"))
         self.refresh()   # the message under the table
 
     def refresh(self) -> None:
@@ -126,7 +106,7 @@ class DerivativeView(_Translated):
         self.point.setData([x], [float(function_values(f, np.array([x]))[0])])
 
 
-class DiceView(_Translated):
+class DiceView(Retranslatable, QWidget):
     """Relative frequencies of each face, drawn group by group, with the probabilities dashed."""
 
     def __init__(self) -> None:
@@ -170,7 +150,7 @@ class DiceView(_Translated):
         item.getAxis("bottom").setLabel(self.tr("groups of 10 rolls"))
         item.getAxis("left").setLabel(self.tr("estimated probability"))
         for face, curve in enumerate(self.curves):
-            rename_curve(self.plot, curve, self.tr("face {0}").format(face + 1))
+            rename_curve(self.plot.getPlotItem(), curve, self.tr("face {0}").format(face + 1))
         if self.failed:
             self.roll()   # fails again at once, saying why in the new language
         elif self.shown:
@@ -231,7 +211,7 @@ class DiceView(_Translated):
             self.message.setText(self.tr("after {0:,} rolls: {1}").format(groups * 10, last))
 
 
-class LandscapeView(_Translated):
+class LandscapeView(Retranslatable, QWidget):
     """Contours of the loss over a model's two parameters (the lesson's linear model unless
     `set_config` gives another); the optimizers' paths drawn step by step from one start, with the
     negative gradient at SGD's current point. While the window trains the same model, `follow_run`
@@ -279,11 +259,11 @@ class LandscapeView(_Translated):
             item.setTitle(self.tr("Loss landscape"), size="11pt")
             return
         item.setTitle(self.tr("Loss over ({0}, {1})").format(*self.landscape.names), size="11pt")
-        rename_curve(self.plot, self.marker, self.tr("minimum"))
+        rename_curve(self.plot.getPlotItem(), self.marker, self.tr("minimum"))
         names = self.optimizer_names()
         for name, curve in self.curves.items():
-            rename_curve(self.plot, curve, names[name])
-        rename_curve(self.plot, self.live_curve, self.tr("your run"))
+            rename_curve(self.plot.getPlotItem(), curve, names[name])
+        rename_curve(self.plot.getPlotItem(), self.live_curve, self.tr("your run"))
         if self.failed is not None:
             self.set_config(*self.failed)   # fails again at once, saying why in the new language
         elif self.live:
@@ -372,7 +352,6 @@ class LandscapeView(_Translated):
                            f"{path[min(steps, len(path) - 1), 1]:.2f})" for name, path in self.paths.items())
         self.message.setText(self.tr("step {0}   {1}   minimum ({2:.2f}, {3:.2f})").format(
             steps, ends, *self.minimum))
-
 
     def _show_gradient(self, point) -> None:
         """The negative gradient of the loss at `point`, as an arrow that shrinks as the gradient vanishes."""

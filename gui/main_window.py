@@ -32,7 +32,6 @@ from engine.session import ConfigError, SessionConfig, Trainer
 
 from gui import i18n
 from gui.editors import (
-    LOSSES,
     DataEditor,
     ModelEditor,
     TrainingEditor,

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from engine.session import Snapshot
 
 from gui.history import DebiasedEMA, HistoryBuffer
+from gui.i18n import Retranslatable
 
 # Tableau's ten colours: distinct, print well, and familiar from matplotlib.
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -207,7 +208,7 @@ def _color(index: int, alpha: int = 255) -> pg.QtGui.QColor:
     return color
 
 
-class LossPlot(QWidget):
+class LossPlot(Retranslatable, QWidget):
     """Training loss per step: the raw curve faint behind its debiased EMA, with a log-scale toggle."""
 
     def __init__(self) -> None:
@@ -258,11 +259,6 @@ class LossPlot(QWidget):
         self.log_scale.setText(self.tr("Log scale"))
         self.log_scale.setToolTip(self.tr("Show the loss on a logarithmic axis."))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
-
     def set_loss_name(self, name: str) -> None:
         self._loss_name = name
         self.plot.getPlotItem().setLabel(axis="left", text=self.tr("loss ({0})").format(name))
@@ -300,7 +296,7 @@ class LossPlot(QWidget):
         self.follower.follow([steps], [self.buffer.column(1)])
 
 
-class FitPlot(QWidget):
+class FitPlot(Retranslatable, QWidget):
     """The data points, the true function (dashed) when known, and the model's current prediction."""
 
     def __init__(self) -> None:
@@ -324,11 +320,6 @@ class FitPlot(QWidget):
         rename_curve(item, self.points, self.tr("data"))
         rename_curve(item, self.truth, self.tr("true function"))
         rename_curve(item, self.fit, self.tr("model"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def set_data(self, x: np.ndarray, y: np.ndarray, truth_x: np.ndarray | None, truth_y: np.ndarray | None,
                  labels: tuple[str, str] = ("x", "y")) -> None:
@@ -361,7 +352,7 @@ class FitPlot(QWidget):
         self.fit.setData([], [])
 
 
-class ParametersPlot(QWidget):
+class ParametersPlot(Retranslatable, QWidget):
     """Each scalar parameter over steps (or each layer's weight norm for an MLP), and gradient norms on a log axis."""
 
     def __init__(self) -> None:
@@ -390,11 +381,6 @@ class ParametersPlot(QWidget):
         set_titles(self.grads_plot, self.tr("Gradient norms"), self.tr("step"), self.tr("‖∂loss/∂θ‖"))
         for plot in (self.values_plot, self.grads_plot):
             retranslate_plot_menu(plot)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def configure(self, model_kind: str) -> None:
         """Start over for a model: MLPs show per-layer norms, the others every scalar parameter."""

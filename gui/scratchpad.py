@@ -4,7 +4,7 @@ shows any of the program's tensors as a graph, and "debug backward", which hands
 `backward()` the program calls to the debugger."""
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter,
                                QVBoxLayout, QWidget)
@@ -13,6 +13,7 @@ from engine.session.debugger_text import Message
 from engine.session.i18n import QT_TRANSLATE_NOOP
 from engine.session.scratchpad import BackwardRequest, RunResult, Scratchpad
 from gui.code_editor import CodeEditor
+from gui.i18n import Retranslatable
 
 EXAMPLE = """\
 import torch
@@ -47,7 +48,7 @@ class ScratchpadWorker(QObject):
         self.finished.emit(result)
 
 
-class ScratchpadPanel(QWidget):
+class ScratchpadPanel(Retranslatable, QWidget):
     # descriptions are str (a Message, translated again when the language changes)
     graph_requested = Signal(object, object, object)  # root tensor, {name: tensor}, description
     backward_requested = Signal(object, object)       # BackwardRequest, description
@@ -116,11 +117,6 @@ class ScratchpadPanel(QWidget):
         self.graph_button.setText(self.tr("Show graph"))
         self.graph_of_label.setText(self.tr("graph of"))
         self.state_label.setText(self._state())
-
-    def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _set_state(self, text) -> None:
         """The state line; `text()` gives it in the current language (called again on a switch)."""
