@@ -48,6 +48,7 @@ class SessionFiles(QObject):
         self._saved_config: dict | None = None
         self._saved_trainer = None
         self._saved_step = 0
+        self._saved_scratchpad = ""
         self._forms_edited = False
         self._weights_loaded = False
         self._quitting = False
@@ -78,6 +79,7 @@ class SessionFiles(QObject):
 
         for editor in w.editors():
             editor.edited.connect(self._on_forms_edited)
+        w.workbench.scratchpad.edited.connect(self._refresh_modified)
         self._plot_actions: list[tuple[QAction, str, str]] = []  # (action, plot name, format)
         self._add_plot_menus()
         self.retranslate_ui()
@@ -118,6 +120,7 @@ class SessionFiles(QObject):
         self._saved_config = config.to_dict()
         self._saved_trainer = self.window.trainer
         self._saved_step = self.window.trainer.step if self.window.trainer is not None else 0
+        self._saved_scratchpad = self._scratchpad_text()
         self._forms_edited = self._weights_loaded = False
         self._update_title()
 
@@ -128,7 +131,7 @@ class SessionFiles(QObject):
 
     def has_unsaved_changes(self) -> bool:
         trainer = self.window.trainer
-        if self._weights_loaded:
+        if self._weights_loaded or self._scratchpad_text() != self._saved_scratchpad:
             return True
         if trainer is not None and trainer.step > 0 and (trainer is not self._saved_trainer
                                                          or trainer.step != self._saved_step):
@@ -146,7 +149,8 @@ class SessionFiles(QObject):
         trainer = self.window.trainer
         progressed = trainer is not None and trainer.step > 0 and (trainer is not self._saved_trainer
                                                                    or trainer.step != self._saved_step)
-        modified = self._forms_edited or self._weights_loaded or progressed
+        modified = (self._forms_edited or self._weights_loaded or progressed
+                    or self._scratchpad_text() != self._saved_scratchpad)
         if "[*]" in self.window.windowTitle():
             self.window.setWindowModified(modified)
 
@@ -260,7 +264,8 @@ class SessionFiles(QObject):
         except SessionFileError as error:  # checked already; only a factory that differs could get here
             window._notify(str(error), warning=True)
             return False
-        window.workbench.scratchpad.set_text(session.scratchpad)  # shown, never run until Run is pressed
+        # shown as the file's, never run until Run is pressed
+        window.workbench.scratchpad.set_text(session.scratchpad, origin=path.name if session.scratchpad.strip() else "")
         self._show_restored_run()
         self.path = path.resolve()
         if remember:
