@@ -51,7 +51,7 @@ def generate_data(truth: ParsedExpression, x_min: float, x_max: float, n_points:
         raise ConfigError("data.truth", translate("config", "the ground truth is not a finite number at x = {0}; "
                                                             "change the expression or the x range")
                           .format(f"{x[bad][0]:.4g}"))
-    return x, clean + rng.normal(0.0, noise_std, n_points)
+    return x, clean + rng.normal(0.0, abs(noise_std), n_points)   # abs: -0.0 is valid, numpy refuses it
 
 
 def csv_columns(path: str) -> list[str]:

@@ -159,3 +159,13 @@ def test_full_batch_serves_the_data_itself():
     sampler = MinibatchSampler((values,), batch_size=5, seed=0)
     np.testing.assert_array_equal(sampler.next_batch()[0], values)
     np.testing.assert_array_equal(sampler.next_batch()[0], values)
+
+
+def test_a_noise_std_of_minus_zero_is_zero_noise():
+    from engine.session.config import DataConfig, validate, SessionConfig
+    from engine.session.data import make_dataset
+
+    config = SessionConfig(data=DataConfig(noise_std=-0.0, truth="2*x + 3"))
+    assert list(validate(config)) == []
+    data = make_dataset(config.data)
+    np.testing.assert_allclose(data.y, 2 * data.x + 3)

@@ -873,6 +873,26 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>参数名不能以“_”开头（“{0}”）</translation>
     </message>
     <message>
+        <source>division by zero</source>
+        <translation>除以零</translation>
+    </message>
+    <message>
+        <source>too large for a floating-point number</source>
+        <translation>超出浮点数的表示范围</translation>
+    </message>
+    <message>
+        <source>not a real number</source>
+        <translation>不是实数</translation>
+    </message>
+    <message>
+        <source>not a finite number</source>
+        <translation>不是有限数</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; has no finite value: {1}</source>
+        <translation>“{0}”没有有限值：{1}</translation>
+    </message>
+    <message>
         <source>{0} is not allowed</source>
         <translation>不允许使用 {0}</translation>
     </message>
