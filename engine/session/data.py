@@ -143,6 +143,7 @@ def _read_rows_slowly(file, delimiter: str, header_lines: int, columns: list[int
 
 class MinibatchSampler:
     """Batches of `batch_size` rows of the given arrays; each epoch visits the rows in a new seeded order.
+    Epoch k's order is a function of (seed, k) alone, so restoring a place is O(1) at any epoch.
 
     A batch is a view into buffers that the next epoch's shuffle overwrites: use it before then.
     An epoch has n // batch_size batches; the leftover rows wait for a later epoch's order.
@@ -153,8 +154,6 @@ class MinibatchSampler:
         self._n = len(arrays[0])
         self._batch_size = batch_size
         self._seed = seed
-        self._rng = np.random.default_rng(seed)
-        self._order = np.arange(self._n)
         # With one batch per epoch the order does not matter: serve the arrays themselves.
         self._shuffled = arrays if batch_size >= self._n else tuple(np.empty_like(a) for a in arrays)
         self._start = self._n  # the first call starts an epoch
@@ -179,8 +178,8 @@ class MinibatchSampler:
     def load_state_dict(self, state: dict[str, int]) -> None:
         """Continue from `state_dict()` of a sampler over the same arrays, batch size and seed.
 
-        The order is rebuilt by replaying the epochs' shuffles from the seed (one cheap shuffle
-        per epoch) rather than stored, so a session file stays small whatever the data's size.
+        The order is rebuilt from (seed, epoch) rather than stored, so a session file stays small
+        whatever the data's size, and loading costs one shuffle whatever the epoch.
         """
         epoch, position = state.get("epoch"), state.get("position")
         for name, value in (("epoch", epoch), ("position", position)):
@@ -188,20 +187,19 @@ class MinibatchSampler:
                 raise ValueError(f"{name}: must be a whole number ≥ 0")
         if position > self._n or (epoch == 0 and position != self._n):
             raise ValueError(f"position: {position} does not fit {self._n} rows in epoch {epoch}")
-        self._rng = np.random.default_rng(self._seed)
-        self._order = np.arange(self._n)
-        if self._shuffled is not self._arrays:
-            for _ in range(epoch):
-                self._rng.shuffle(self._order)
-            for source, target in zip(self._arrays, self._shuffled):
-                np.take(source, self._order, axis=0, out=target)
         self.epoch, self._start = int(epoch), int(position)
+        if epoch > 0:
+            self._shuffle()
 
     def _new_epoch(self) -> None:
         self.epoch += 1
         self._start = 0
+        self._shuffle()
+
+    def _shuffle(self) -> None:
+        """Fill the buffers in this epoch's order."""
         if self._shuffled is self._arrays:
             return
-        self._rng.shuffle(self._order)
+        order = np.random.default_rng([self._seed, self.epoch]).permutation(self._n)
         for source, target in zip(self._arrays, self._shuffled):
-            np.take(source, self._order, axis=0, out=target)
+            np.take(source, order, axis=0, out=target)

@@ -169,3 +169,24 @@ def test_a_noise_std_of_minus_zero_is_zero_noise():
     assert list(validate(config)) == []
     data = make_dataset(config.data)
     np.testing.assert_allclose(data.y, 2 * data.x + 3)
+
+
+def test_restoring_the_sampler_at_any_epoch_is_immediate_and_continues_the_same_batches():
+    import threading
+
+    values = np.arange(10.0)
+    original = MinibatchSampler((values,), batch_size=3, seed=5)
+    for _ in range(8):
+        original.next_batch()
+    restored = MinibatchSampler((values,), batch_size=3, seed=5)
+    restored.load_state_dict(original.state_dict())
+    for _ in range(7):
+        np.testing.assert_array_equal(restored.next_batch()[0], original.next_batch()[0])
+
+    far = MinibatchSampler((values,), batch_size=3, seed=5)
+    loader = threading.Thread(target=far.load_state_dict, args=({"epoch": 10**18, "position": 3},), daemon=True)
+    loader.start()
+    loader.join(2.0)   # the old sampler replayed every epoch's shuffle: this never finished
+    assert not loader.is_alive()
+    batch = far.next_batch()[0]
+    assert far.epoch == 10**18 and len(set(batch.tolist())) == 3 and set(batch.tolist()) <= set(values.tolist())
