@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
 )
@@ -30,9 +29,10 @@ from engine.session import (
     parse_expression,
     validate,
 )
+from engine.session.config import MAX_SEED, MAX_STEPS
 from engine.session.i18n import QT_TRANSLATE_NOOP
 
-from gui.form_fields import ConfigForm, FieldError, float_text, row_of
+from gui.form_fields import ConfigForm, FieldError, WholeNumberBox, float_text, row_of
 
 # The choices of the combo boxes, in English; shown through translate("editors", text).
 MODEL_KINDS = {
@@ -76,11 +76,8 @@ def _set_combo(combo: QComboBox, key: str) -> None:
     combo.setCurrentIndex(max(index, 0))
 
 
-def _spin(low: int, high: int) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(low, high)
-    spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-    return spin
+def _spin(low: int, high: int) -> WholeNumberBox:
+    return WholeNumberBox(low, high)
 
 
 def _line() -> QLineEdit:
@@ -228,7 +225,7 @@ class DataEditor(ConfigForm):
         self.register("data.x_max", x_range, self.x_max)
         self.n_points = _spin(1, 10_000_000)
         self.register("data.n_points", self.add_row(self.n_points), self.n_points)
-        self.seed = _spin(0, 2_147_483_647)
+        self.seed = _spin(0, MAX_SEED)
         self.register("data.seed", self.add_row(self.seed), self.seed)
 
         self.csv_path = _line()
@@ -351,7 +348,7 @@ class TrainingEditor(ConfigForm):
         self.momentum = _line()
         self.momentum.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.register("training.momentum", self.add_row(self.momentum), self.momentum)
-        self.steps = _spin(1, 2_000_000_000)
+        self.steps = _spin(1, MAX_STEPS)
         self.steps.setGroupSeparatorShown(True)
         self.until_stopped = QCheckBox()
         self.until_stopped.toggled.connect(lambda on: self.steps.setEnabled(not on))
@@ -360,7 +357,7 @@ class TrainingEditor(ConfigForm):
         self.watch(self.until_stopped)
         self.loss = _combo(LOSSES)
         self.register("training.loss", self.add_row(self.loss), self.loss)
-        self.seed = _spin(0, 2_147_483_647)
+        self.seed = _spin(0, MAX_SEED)
         self.register("training.seed", self.add_row(self.seed), self.seed)
         self.form.addRow(self.form_message)
         self.retranslate_ui()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.session.config import ConfigError, DataConfig
+from engine.session.files import MAX_CSV_BYTES, open_regular
 from engine.session.expression import ExpressionError, ParsedExpression, parse_expression
 from engine.session.i18n import translate
 
@@ -82,7 +83,7 @@ def read_csv_columns(path: str, x_column: str, y_column: str) -> tuple[np.ndarra
         except ValueError:
             # The fast reader only says that something is wrong; read again to say where.
             file.seek(0)
-            values = _read_rows_slowly(file, delimiter, header_lines, columns, (x_column, y_column))
+            values = _read_rows_slowly(file, delimiter, header_lines, columns, (x_column, y_column), path)
     if len(values) < 2:
         raise ConfigError("data.csv_path", translate("data", "{0} has {1} data rows; at least 2 are needed")
                           .format(path, len(values)))
@@ -90,8 +91,8 @@ def read_csv_columns(path: str, x_column: str, y_column: str) -> tuple[np.ndarra
 
 
 def _open_csv(path: str):
-    try:
-        return open(path, newline="", encoding="utf-8-sig")
+    try:   # a FIFO or /dev/zero is refused, not read forever
+        return open_regular(path, MAX_CSV_BYTES, text=True, newline="", encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError("data.csv_path", translate("config", "no file at {0}").format(path)) from None
     except IsADirectoryError:
@@ -110,15 +111,26 @@ def _read_header(file, path: str) -> tuple[list[str], str, int]:
                 return names, delimiter, line_number
     except UnicodeDecodeError:
         raise ConfigError("data.csv_path", translate("data", "{0} is not a UTF-8 text file").format(path)) from None
+    except csv.Error as error:
+        raise _csv_error(path, 1, error) from None
     raise ConfigError("data.csv_path", translate("data", "{0} is empty; it needs a header line and data rows").format(path))
 
 
+def _csv_error(path: str, line: int, error: csv.Error) -> ConfigError:
+    """What the csv module refused (a field longer than its limit, a NUL byte), with the line."""
+    if "field larger than field limit" in str(error):
+        return ConfigError("data.csv_path", translate("data", "{0}, line {1}: a value is longer than {2} KiB; this "
+                                                              "is not a table of numbers").format(
+            path, line, csv.field_size_limit() // 1024))
+    return ConfigError("data.csv_path", translate("data", "{0}, line {1}: {2}").format(path, line, error))
+
+
 def _read_rows_slowly(file, delimiter: str, header_lines: int, columns: list[int],
-                      names: tuple[str, str]) -> np.ndarray:
+                      names: tuple[str, str], path: str) -> np.ndarray:
     reader = csv.reader(file, delimiter=delimiter)
     rows = []
     fields = ("data.x_column", "data.y_column")
-    for row in reader:
+    for row in _rows(reader, path):
         if reader.line_num <= header_lines or not any(cell.strip() for cell in row):
             continue
         values = []
@@ -139,6 +151,13 @@ def _read_rows_slowly(file, delimiter: str, header_lines: int, columns: list[int
             values.append(value)
         rows.append(values)
     return np.array(rows, dtype=np.float64).reshape(-1, 2)
+
+
+def _rows(reader, path):
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise _csv_error(str(path), reader.line_num, error) from None
 
 
 class MinibatchSampler:
