@@ -476,6 +476,14 @@
         <translation>{0}：不是有效的 {1} 文件（{2}）</translation>
     </message>
     <message>
+        <source>{0}: {1} in the archive is not an array</source>
+        <translation>{0}：压缩包中的 {1} 不是数组</translation>
+    </message>
+    <message>
+        <source>{0}: its arrays would take more than {1} MB</source>
+        <translation>{0}：其中的数组解压后会超过 {1} MB</translation>
+    </message>
+    <message>
         <source>{0}: not a GradStudio weights file (no &quot;tensors&quot; object)</source>
         <translation>{0}：不是 GradStudio 权重文件（没有 &quot;tensors&quot; 对象）</translation>
     </message>
