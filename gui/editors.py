@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,10 +28,13 @@ from engine.session import (
     parse_expression,
     validate,
 )
-from engine.session.config import MAX_SEED, MAX_STEPS
+from engine.session.config import MAX_SEED, MAX_STEPS, ConfigError
+from engine.session.data import csv_columns
 from engine.session.i18n import QT_TRANSLATE_NOOP
 
 from gui.form_fields import ConfigForm, FieldError, WholeNumberBox, float_text, row_of
+
+CSV_TYPING_PAUSE_MS = 300
 
 # The choices of the combo boxes, in English; shown through translate("editors", text).
 MODEL_KINDS = {
@@ -234,6 +236,11 @@ class DataEditor(ConfigForm):
         csv_cell = self.add_row(row_of(self.csv_path, self.browse))
         self.csv_path.editingFinished.connect(self._load_columns)  # before register(): columns first, then validation
         self.register("data.csv_path", csv_cell, self.csv_path)
+        # a path typed key by key is checked once typing pauses, not at each key
+        self.csv_path.textEdited.disconnect(self._on_edited)
+        self._csv_typing = QTimer(self, singleShot=True, interval=CSV_TYPING_PAUSE_MS)
+        self._csv_typing.timeout.connect(self._on_edited)
+        self.csv_path.textEdited.connect(self._csv_typing.start)
         self.x_column, self.y_column = QComboBox(), QComboBox()
         self.register("data.x_column", self.add_row(self.x_column), self.x_column)
         self.register("data.y_column", self.add_row(self.y_column), self.y_column)
@@ -299,10 +306,9 @@ class DataEditor(ConfigForm):
         names: list[str] = []
         path = self.csv_path.text().strip()
         if path:
-            try:
-                with open(path, newline="") as f:
-                    names = next(csv.reader(f), [])
-            except (OSError, UnicodeDecodeError, csv.Error):
+            try:   # as the engine reads it: `;` and tabs too, and never a FIFO or a device
+                names = csv_columns(path)
+            except ConfigError:
                 names = []  # the config validation names the problem at the field
         with self.loading():
             for combo, wanted, default in ((self.x_column, keep[0], 0), (self.y_column, keep[1], 1)):
