@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
 )
@@ -31,9 +29,13 @@ from engine.session import (
     parse_expression,
     validate,
 )
+from engine.session.config import MAX_SEED, MAX_STEPS, ConfigError
+from engine.session.data import csv_columns
 from engine.session.i18n import QT_TRANSLATE_NOOP
 
-from gui.form_fields import ConfigForm, FieldError, float_text, row_of
+from gui.form_fields import ConfigForm, FieldError, WholeNumberBox, float_text, row_of
+
+CSV_TYPING_PAUSE_MS = 300
 
 # The choices of the combo boxes, in English; shown through translate("editors", text).
 MODEL_KINDS = {
@@ -74,11 +76,8 @@ def _set_combo(combo: QComboBox, key: str) -> None:
     combo.setCurrentIndex(max(index, 0))
 
 
-def _spin(low: int, high: int) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(low, high)
-    spin.setAlignment(Qt.AlignmentFlag.AlignRight)
-    return spin
+def _spin(low: int, high: int) -> WholeNumberBox:
+    return WholeNumberBox(low, high)
 
 
 def _line() -> QLineEdit:
@@ -226,7 +225,7 @@ class DataEditor(ConfigForm):
         self.register("data.x_max", x_range, self.x_max)
         self.n_points = _spin(1, 10_000_000)
         self.register("data.n_points", self.add_row(self.n_points), self.n_points)
-        self.seed = _spin(0, 2_147_483_647)
+        self.seed = _spin(0, MAX_SEED)
         self.register("data.seed", self.add_row(self.seed), self.seed)
 
         self.csv_path = _line()
@@ -235,6 +234,11 @@ class DataEditor(ConfigForm):
         csv_cell = self.add_row(row_of(self.csv_path, self.browse))
         self.csv_path.editingFinished.connect(self._load_columns)  # before register(): columns first, then validation
         self.register("data.csv_path", csv_cell, self.csv_path)
+        # a path typed key by key is checked once typing pauses, not at each key
+        self.csv_path.textEdited.disconnect(self._on_edited)
+        self._csv_typing = QTimer(self, singleShot=True, interval=CSV_TYPING_PAUSE_MS)
+        self._csv_typing.timeout.connect(self._on_edited)
+        self.csv_path.textEdited.connect(self._csv_typing.start)
         self.x_column, self.y_column = QComboBox(), QComboBox()
         self.register("data.x_column", self.add_row(self.x_column), self.x_column)
         self.register("data.y_column", self.add_row(self.y_column), self.y_column)
@@ -300,10 +304,9 @@ class DataEditor(ConfigForm):
         names: list[str] = []
         path = self.csv_path.text().strip()
         if path:
-            try:
-                with open(path, newline="") as f:
-                    names = next(csv.reader(f), [])
-            except (OSError, UnicodeDecodeError, csv.Error):
+            try:   # as the engine reads it: `;` and tabs too, and never a FIFO or a device
+                names = csv_columns(path)
+            except ConfigError:
                 names = []  # the config validation names the problem at the field
         with self.loading():
             for combo, wanted, default in ((self.x_column, keep[0], 0), (self.y_column, keep[1], 1)):
@@ -349,7 +352,7 @@ class TrainingEditor(ConfigForm):
         self.momentum = _line()
         self.momentum.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.register("training.momentum", self.add_row(self.momentum), self.momentum)
-        self.steps = _spin(1, 2_000_000_000)
+        self.steps = _spin(1, MAX_STEPS)
         self.steps.setGroupSeparatorShown(True)
         self.until_stopped = QCheckBox()
         self.until_stopped.toggled.connect(lambda on: self.steps.setEnabled(not on))
@@ -358,7 +361,7 @@ class TrainingEditor(ConfigForm):
         self.watch(self.until_stopped)
         self.loss = _combo(LOSSES)
         self.register("training.loss", self.add_row(self.loss), self.loss)
-        self.seed = _spin(0, 2_147_483_647)
+        self.seed = _spin(0, MAX_SEED)
         self.register("training.seed", self.add_row(self.seed), self.seed)
         self.form.addRow(self.form_message)
         self.retranslate_ui()

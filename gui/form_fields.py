@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -22,6 +23,29 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from gui.i18n import Retranslatable
+
+
+class WholeNumberBox(QDoubleSpinBox):
+    """A spin box of whole numbers up to 2⁵³ (QSpinBox stops at 2³¹−1; seeds go to 2³²−1). A value
+    it cannot hold (a field the chosen model does not use, loaded from a file) leaves it unchanged
+    instead of raising half-way through filling a form."""
+
+    def __init__(self, low: int, high: int) -> None:
+        super().__init__()
+        self.setDecimals(0)
+        self.setRange(low, high)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def value(self) -> int:
+        return int(super().value())
+
+    def setValue(self, value) -> None:  # noqa: N802 - Qt's name
+        if self.fits(value):
+            super().setValue(float(value))
+
+    def fits(self, value) -> bool:
+        return (isinstance(value, int) and not isinstance(value, bool)
+                and self.minimum() <= value <= self.maximum())
 
 
 @dataclass

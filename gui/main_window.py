@@ -370,15 +370,16 @@ class MainWindow(QMainWindow):
 
     # ----- sessions and the trainer ---------------------------------------------------------
 
-    def load_session(self, config: SessionConfig) -> None:
-        """Put a session into the forms and build its trainer (the current run, if any, is dropped)."""
+    def load_session(self, config: SessionConfig, trainer: Trainer | None = None) -> None:
+        """Put a session into the forms and build its trainer, or take `trainer`, built from `config`
+        already (the current run, if any, is dropped)."""
         self._session_name = config.name
         self.setWindowTitle(self.tr("{0} — GradStudio").format(self.session_display_name()))
         self.model_editor.load(config.model)
         self.data_editor.load(config.data)
         self.training_editor.load(config.training)
         self._revalidate()
-        self._rebuild_trainer()
+        self._rebuild_trainer(trainer)
 
     def open_example(self, config: SessionConfig) -> None:
         name = QCoreApplication.translate("examples", config.name)
@@ -407,8 +408,9 @@ class MainWindow(QMainWindow):
     def _read_forms(self) -> tuple[SessionConfig, list[FieldError]]:
         return read_session(*self.editors(), name=self._session_name)
 
-    def _rebuild_trainer(self) -> bool:
-        """Build a fresh trainer from the forms; False (and the fields marked) when they are invalid."""
+    def _rebuild_trainer(self, prebuilt: Trainer | None = None) -> bool:
+        """Build a fresh trainer from the forms (or take `prebuilt`); False (and the fields marked) when
+        they are invalid."""
         self._end_run()
         config, errors = self._read_forms()
         self.loss_plot.clear()
@@ -422,7 +424,8 @@ class MainWindow(QMainWindow):
             return False
         try:
             # The worker enforces the step limit itself, so that it can be raised mid-run.
-            trainer = self.trainer_factory(replace(config, training=replace(config.training, steps=None)))
+            trainer = prebuilt if prebuilt is not None else self.trainer_factory(
+                replace(config, training=replace(config.training, steps=None)))
         except ConfigError as error:
             self._show_errors([FieldError.from_config_error(error)])
             self.trainer, self.trainer_config = None, None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,11 +20,12 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from engine.session import SessionConfig, Snapshot
+from engine.session import SessionConfig, Snapshot, Trainer
 from engine.session.export import (ExportError, WeightsError, export_history_csv, export_readme, export_run_session,
                                    export_run_weights, load_weights, prepare_folder)
 from engine.session.session_file import SessionFileError, read_session_file, write_session_file
 
+from gui.editors import DataEditor, ModelEditor, TrainingEditor, read_session
 from gui.export_dialog import ExportOptions, ask_export_options, plot_label
 from gui.plot_export import export_plot, save_picture, widget_png, widget_svg
 
@@ -48,6 +49,7 @@ class SessionFiles(QObject):
         self._saved_config: dict | None = None
         self._saved_trainer = None
         self._saved_step = 0
+        self._saved_scratchpad = ""
         self._forms_edited = False
         self._weights_loaded = False
         self._quitting = False
@@ -78,6 +80,7 @@ class SessionFiles(QObject):
 
         for editor in w.editors():
             editor.edited.connect(self._on_forms_edited)
+        w.workbench.scratchpad.edited.connect(self._refresh_modified)
         self._plot_actions: list[tuple[QAction, str, str]] = []  # (action, plot name, format)
         self._add_plot_menus()
         self.retranslate_ui()
@@ -118,6 +121,7 @@ class SessionFiles(QObject):
         self._saved_config = config.to_dict()
         self._saved_trainer = self.window.trainer
         self._saved_step = self.window.trainer.step if self.window.trainer is not None else 0
+        self._saved_scratchpad = self._scratchpad_text()
         self._forms_edited = self._weights_loaded = False
         self._update_title()
 
@@ -128,7 +132,7 @@ class SessionFiles(QObject):
 
     def has_unsaved_changes(self) -> bool:
         trainer = self.window.trainer
-        if self._weights_loaded:
+        if self._weights_loaded or self._scratchpad_text() != self._saved_scratchpad:
             return True
         if trainer is not None and trainer.step > 0 and (trainer is not self._saved_trainer
                                                          or trainer.step != self._saved_step):
@@ -146,7 +150,8 @@ class SessionFiles(QObject):
         trainer = self.window.trainer
         progressed = trainer is not None and trainer.step > 0 and (trainer is not self._saved_trainer
                                                                    or trainer.step != self._saved_step)
-        modified = self._forms_edited or self._weights_loaded or progressed
+        modified = (self._forms_edited or self._weights_loaded or progressed
+                    or self._scratchpad_text() != self._saved_scratchpad)
         if "[*]" in self.window.windowTitle():
             self.window.setWindowModified(modified)
 
@@ -244,23 +249,26 @@ class SessionFiles(QObject):
         if ask and not self.ask_to_save("open"):
             return False
         path = Path(path)
-        try:
-            session = read_session_file(path)  # everything is checked before the window changes
-        except SessionFileError as error:
-            self.window._notify(str(error), warning=True)
-            return False
         window = self.window
-        window.load_session(session.config)
-        if window.trainer is None:
+
+        def build(config: SessionConfig) -> Trainer:   # as the window builds: the worker enforces the step limit
+            return window.trainer_factory(replace(config, training=replace(config.training, steps=None)))
+
+        try:
+            # all or nothing: the whole file is checked, the trainer built and restored, and the forms
+            # tried, off to the side; only then does the open session give way
+            session = read_session_file(path, build)
+            _check_fits_forms(session.config, path)
+        except SessionFileError as error:
+            window._notify(str(error), warning=True)
+            return False
+        window.load_session(session.config, session.trainer)
+        if window.trainer is None:   # the forms were tried: only a bug gets here
             window._notify(self.tr("Cannot open {0}: {1}").format(
                 path, window.last_message or self.tr("the settings are invalid")), warning=True)
             return False
-        try:
-            session.restore(window.trainer)
-        except SessionFileError as error:  # checked already; only a factory that differs could get here
-            window._notify(str(error), warning=True)
-            return False
-        window.workbench.scratchpad.set_text(session.scratchpad)  # shown, never run until Run is pressed
+        # shown as the file's, never run until Run is pressed
+        window.workbench.scratchpad.set_text(session.scratchpad, origin=path.name if session.scratchpad.strip() else "")
         self._show_restored_run()
         self.path = path.resolve()
         if remember:
@@ -507,6 +515,26 @@ class SessionFiles(QObject):
         self.settings.setValue("export/picture_folder", str(path.parent))
         self.window.statusBar().showMessage(self.tr("Saved {0}").format(written), 5000)
         return written
+
+
+def _check_fits_forms(config: SessionConfig, path: Path) -> None:
+    """Fill a spare set of forms with `config` and read it back: what the window's forms will do,
+    so a value they cannot hold is found before the open session is touched."""
+    forms = (ModelEditor(), DataEditor(), TrainingEditor())
+    try:
+        with ExitStack() as stack:
+            for form in forms:
+                stack.enter_context(form.loading())
+            for form, section in zip(forms, (config.model, config.data, config.training)):
+                form.load(section)
+        _, errors = read_session(*forms, name=config.name)
+    except (OverflowError, ValueError, TypeError) as error:
+        raise SessionFileError(path, str(error)) from None
+    finally:
+        for form in forms:
+            form.deleteLater()
+    if errors:
+        raise SessionFileError(path, f"{errors[0].field}: {errors[0].text()}")
 
 
 def _slug(name: str) -> str:

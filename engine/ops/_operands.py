@@ -60,12 +60,13 @@ def as_tensor(x) -> Tensor:
 
 
 def fix_float(result, *datas):
-    """numpy makes float64 from integer tensors and Python floats; PyTorch makes float32."""
+    """numpy makes float64 from integer tensors and Python floats; PyTorch keeps the float operand's
+    type (int64 + float16 is float16) or makes float32."""
     if result.dtype == _f64:
-        for d in datas:
-            if isinstance(d, (np.ndarray, np.float64)) and d.dtype == _f64:
-                return result
-        return result.astype(np.float32)
+        floats = [d.dtype for d in datas if isinstance(d, (np.ndarray, np.floating)) and d.dtype.kind == "f"]
+        if _f64 in floats:
+            return result
+        return result.astype(max(floats, key=lambda f: f.itemsize, default=_f32))
     return result
 
 

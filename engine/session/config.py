@@ -34,6 +34,7 @@ MAX_HIDDEN_LAYERS = 6
 MAX_LAYER_WIDTH = 1024
 MIN_POINTS, MAX_POINTS = 2, 1_000_000
 MAX_SEED = 2**32 - 1
+MAX_STEPS = 2_000_000_000   # the Steps field's range: every value the validator accepts fits the form
 # Words of the validation messages, translated where they are used.
 _SEED = QT_TRANSLATE_NOOP("config", "the seed")
 _BATCH_SIZE = QT_TRANSLATE_NOOP("config", "the batch size")
@@ -284,8 +285,9 @@ def _check_training(training: TrainingConfig) -> Iterator[ConfigError]:
         yield ConfigError("training.lr", translate("config", LR_MUST_BE_POSITIVE))
     if training.optimizer == "momentum" and (not _is_finite(training.momentum) or not 0 <= training.momentum < 1):
         yield ConfigError("training.momentum", translate("config", "momentum must be at least 0 and less than 1"))
-    if training.steps is not None and (not _is_int(training.steps) or training.steps < 1):
-        yield ConfigError("training.steps", translate("config", "the number of steps must be a whole number ≥ 1 "
-                                                                   "(or none, to run until stopped)"))
+    if training.steps is not None and (not _is_int(training.steps) or not 1 <= training.steps <= MAX_STEPS):
+        yield ConfigError("training.steps", translate("config", "the number of steps must be a whole number from 1 "
+                                                                   "to {0} (or none, to run until stopped)")
+                          .format(f"{MAX_STEPS:,}"))
     yield from _choice("training.loss", training.loss, LOSSES, QT_TRANSLATE_NOOP("config", "loss"))
     yield from _int_in_range("training.seed", training.seed, 0, MAX_SEED, _SEED)

@@ -3,11 +3,13 @@ read from two columns of a CSV file; and the seeded minibatch order training dra
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 
 import numpy as np
 
 from engine.session.config import ConfigError, DataConfig
+from engine.session.files import MAX_CSV_BYTES, open_regular
 from engine.session.expression import ExpressionError, ParsedExpression, parse_expression
 from engine.session.i18n import translate
 
@@ -51,7 +53,7 @@ def generate_data(truth: ParsedExpression, x_min: float, x_max: float, n_points:
         raise ConfigError("data.truth", translate("config", "the ground truth is not a finite number at x = {0}; "
                                                             "change the expression or the x range")
                           .format(f"{x[bad][0]:.4g}"))
-    return x, clean + rng.normal(0.0, noise_std, n_points)
+    return x, clean + rng.normal(0.0, abs(noise_std), n_points)   # abs: -0.0 is valid, numpy refuses it
 
 
 def csv_columns(path: str) -> list[str]:
@@ -65,7 +67,28 @@ def read_csv_columns(path: str, x_column: str, y_column: str) -> tuple[np.ndarra
     """Columns `x_column` and `y_column` of a CSV file with a header, as float64 arrays.
 
     Errors name the file line and column of a bad value, so the user can find it in an editor.
+    The last files read are kept while they are unchanged on disk: the window validates its
+    forms on every keystroke, and a million-row file takes 0.4 s to read.
     """
+    try:
+        info = os.stat(path)
+        key = (os.path.realpath(path), info.st_mtime_ns, info.st_size, info.st_ino, x_column, y_column)
+    except (OSError, ValueError, TypeError):
+        key = None
+    if key is not None and key in _recent_csv:
+        x, y = _recent_csv[key]
+        return x.copy(), y.copy()
+    x, y = _read_csv_columns(path, x_column, y_column)
+    if key is not None:
+        _recent_csv.clear()   # one file: the one being edited
+        _recent_csv[key] = (x.copy(), y.copy())
+    return x, y
+
+
+_recent_csv: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _read_csv_columns(path: str, x_column: str, y_column: str) -> tuple[np.ndarray, np.ndarray]:
     with _open_csv(path) as file:
         names, delimiter, header_lines = _read_header(file, path)
         columns = []
@@ -82,7 +105,7 @@ def read_csv_columns(path: str, x_column: str, y_column: str) -> tuple[np.ndarra
         except ValueError:
             # The fast reader only says that something is wrong; read again to say where.
             file.seek(0)
-            values = _read_rows_slowly(file, delimiter, header_lines, columns, (x_column, y_column))
+            values = _read_rows_slowly(file, delimiter, header_lines, columns, (x_column, y_column), path)
     if len(values) < 2:
         raise ConfigError("data.csv_path", translate("data", "{0} has {1} data rows; at least 2 are needed")
                           .format(path, len(values)))
@@ -90,8 +113,8 @@ def read_csv_columns(path: str, x_column: str, y_column: str) -> tuple[np.ndarra
 
 
 def _open_csv(path: str):
-    try:
-        return open(path, newline="", encoding="utf-8-sig")
+    try:   # a FIFO or /dev/zero is refused, not read forever
+        return open_regular(path, MAX_CSV_BYTES, text=True, newline="", encoding="utf-8-sig")
     except FileNotFoundError:
         raise ConfigError("data.csv_path", translate("config", "no file at {0}").format(path)) from None
     except IsADirectoryError:
@@ -110,15 +133,26 @@ def _read_header(file, path: str) -> tuple[list[str], str, int]:
                 return names, delimiter, line_number
     except UnicodeDecodeError:
         raise ConfigError("data.csv_path", translate("data", "{0} is not a UTF-8 text file").format(path)) from None
+    except csv.Error as error:
+        raise _csv_error(path, 1, error) from None
     raise ConfigError("data.csv_path", translate("data", "{0} is empty; it needs a header line and data rows").format(path))
 
 
+def _csv_error(path: str, line: int, error: csv.Error) -> ConfigError:
+    """What the csv module refused (a field longer than its limit, a NUL byte), with the line."""
+    if "field larger than field limit" in str(error):
+        return ConfigError("data.csv_path", translate("data", "{0}, line {1}: a value is longer than {2} KiB; this "
+                                                              "is not a table of numbers").format(
+            path, line, csv.field_size_limit() // 1024))
+    return ConfigError("data.csv_path", translate("data", "{0}, line {1}: {2}").format(path, line, error))
+
+
 def _read_rows_slowly(file, delimiter: str, header_lines: int, columns: list[int],
-                      names: tuple[str, str]) -> np.ndarray:
+                      names: tuple[str, str], path: str) -> np.ndarray:
     reader = csv.reader(file, delimiter=delimiter)
     rows = []
     fields = ("data.x_column", "data.y_column")
-    for row in reader:
+    for row in _rows(reader, path):
         if reader.line_num <= header_lines or not any(cell.strip() for cell in row):
             continue
         values = []
@@ -141,8 +175,16 @@ def _read_rows_slowly(file, delimiter: str, header_lines: int, columns: list[int
     return np.array(rows, dtype=np.float64).reshape(-1, 2)
 
 
+def _rows(reader, path):
+    try:
+        yield from reader
+    except csv.Error as error:
+        raise _csv_error(str(path), reader.line_num, error) from None
+
+
 class MinibatchSampler:
     """Batches of `batch_size` rows of the given arrays; each epoch visits the rows in a new seeded order.
+    Epoch k's order is a function of (seed, k) alone, so restoring a place is O(1) at any epoch.
 
     A batch is a view into buffers that the next epoch's shuffle overwrites: use it before then.
     An epoch has n // batch_size batches; the leftover rows wait for a later epoch's order.
@@ -153,8 +195,6 @@ class MinibatchSampler:
         self._n = len(arrays[0])
         self._batch_size = batch_size
         self._seed = seed
-        self._rng = np.random.default_rng(seed)
-        self._order = np.arange(self._n)
         # With one batch per epoch the order does not matter: serve the arrays themselves.
         self._shuffled = arrays if batch_size >= self._n else tuple(np.empty_like(a) for a in arrays)
         self._start = self._n  # the first call starts an epoch
@@ -179,8 +219,8 @@ class MinibatchSampler:
     def load_state_dict(self, state: dict[str, int]) -> None:
         """Continue from `state_dict()` of a sampler over the same arrays, batch size and seed.
 
-        The order is rebuilt by replaying the epochs' shuffles from the seed (one cheap shuffle
-        per epoch) rather than stored, so a session file stays small whatever the data's size.
+        The order is rebuilt from (seed, epoch) rather than stored, so a session file stays small
+        whatever the data's size, and loading costs one shuffle whatever the epoch.
         """
         epoch, position = state.get("epoch"), state.get("position")
         for name, value in (("epoch", epoch), ("position", position)):
@@ -188,20 +228,19 @@ class MinibatchSampler:
                 raise ValueError(f"{name}: must be a whole number ≥ 0")
         if position > self._n or (epoch == 0 and position != self._n):
             raise ValueError(f"position: {position} does not fit {self._n} rows in epoch {epoch}")
-        self._rng = np.random.default_rng(self._seed)
-        self._order = np.arange(self._n)
-        if self._shuffled is not self._arrays:
-            for _ in range(epoch):
-                self._rng.shuffle(self._order)
-            for source, target in zip(self._arrays, self._shuffled):
-                np.take(source, self._order, axis=0, out=target)
         self.epoch, self._start = int(epoch), int(position)
+        if epoch > 0:
+            self._shuffle()
 
     def _new_epoch(self) -> None:
         self.epoch += 1
         self._start = 0
+        self._shuffle()
+
+    def _shuffle(self) -> None:
+        """Fill the buffers in this epoch's order."""
         if self._shuffled is self._arrays:
             return
-        self._rng.shuffle(self._order)
+        order = np.random.default_rng([self._seed, self.epoch]).permutation(self._n)
         for source, target in zip(self._arrays, self._shuffled):
-            np.take(source, self._order, axis=0, out=target)
+            np.take(source, order, axis=0, out=target)

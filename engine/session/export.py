@@ -17,7 +17,7 @@ import numpy as np
 
 from engine import nn
 from engine.session.config import LOSS_LABELS, MODEL_LABELS, OPTIMIZER_LABELS, SessionConfig
-from engine.session.files import atomic_write, describe_os_error
+from engine.session.files import MAX_WEIGHTS_BYTES, atomic_write, describe_os_error, open_regular
 from engine.session.history import RunHistory
 from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 from engine.session.trainer import Trainer
@@ -124,19 +124,24 @@ def export_weights(path: str | os.PathLike, target: Trainer | nn.Module | Mappin
     return _write(path, content)
 
 
-def read_weights(path: str | os.PathLike, fmt: str | None = None) -> dict[str, np.ndarray]:
-    """The tensors in a weights file by name; WeightsError says why a file cannot be read."""
+def read_weights(path: str | os.PathLike, fmt: str | None = None,
+                 shapes: Mapping[str, tuple] | None = None) -> dict[str, np.ndarray]:
+    """The tensors in a weights file by name; WeightsError says why a file cannot be read. With
+    `shapes`, an .npz whose headers declare other shapes is refused before anything is inflated."""
     path = Path(path)
     fmt = fmt or weights_format(path)
     name = path.name
     try:
+        open_regular(path, MAX_WEIGHTS_BYTES).close()   # a FIFO or /dev/zero is refused, not read
         if fmt == "safetensors":
             from safetensors.numpy import load_file
 
             return dict(load_file(str(path)))
         if fmt == "npz":
+            wanted = _npz_members_to_inflate(path, name, shapes)
             with np.load(path, allow_pickle=False) as archive:
-                return {key: archive[key] for key in archive.files}
+                return {key: archive[key] if inflate else _stand_in(*declared)
+                        for key, (inflate, declared) in wanted.items()}
         if fmt == "json":
             return _json_weights(json.loads(path.read_text(encoding="utf-8")), name)
     except WeightsError:
@@ -157,6 +162,38 @@ def read_weights(path: str | os.PathLike, fmt: str | None = None) -> dict[str, n
     except Exception as error:  # safetensors raises its own SafetensorError for damaged files
         raise WeightsError(translate("files", "{0}: not a valid {1} file ({2})").format(name, fmt, error)) from None
     raise ValueError(f"unknown weights format {fmt!r}; choose one of: {', '.join(WEIGHT_FORMATS)}")
+
+
+def _npz_members_to_inflate(path: Path, name: str, shapes: Mapping[str, tuple] | None) -> dict:
+    """key -> (inflate?, (shape, dtype)) from the .npy headers alone: every member must be an array;
+    with `shapes`, only members the model has, of its shapes, are inflated; and what is inflated
+    must fit the size limit (2 MB of zeros inflate to 2 GB)."""
+    members, total = {}, 0
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            if not member.filename.endswith(".npy"):
+                raise WeightsError(translate("files", "{0}: {1} in the archive is not an array").format(
+                    name, repr(member.filename)))
+            with archive.open(member) as file:
+                version = np.lib.format.read_magic(file)
+                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)
+                shape, _, dtype = read_header(file)
+            if dtype.hasobject:
+                raise ValueError("Object arrays cannot be loaded when allow_pickle=False")
+            key = member.filename[:-4]
+            inflate = shapes is None or tuple(shapes.get(key, ())) == tuple(shape) and key in shapes
+            total += int(np.prod(shape, dtype=object)) * dtype.itemsize if inflate else 0
+            if total > MAX_WEIGHTS_BYTES:
+                raise WeightsError(translate("files", "{0}: its arrays would take more than {1} MB").format(
+                    name, MAX_WEIGHTS_BYTES >> 20))
+            members[key] = (inflate, (tuple(shape), dtype))
+    return members
+
+
+def _stand_in(shape: tuple, dtype: np.dtype) -> np.ndarray:
+    """An array of `shape` that takes no memory: enough for the shape checks that will refuse it."""
+    return np.lib.stride_tricks.as_strided(np.zeros(1, dtype=dtype), shape, (0,) * len(shape), writeable=False)
 
 
 def _json_weights(document, name: str) -> dict[str, np.ndarray]:
@@ -181,8 +218,8 @@ def load_weights(path: str | os.PathLike, target: Trainer | nn.Module, fmt: str 
     each problem beside the model's own parameters.
     """
     path = Path(path)
-    weights = read_weights(path, fmt)
     parameters = dict(_model(target).named_parameters())
+    weights = read_weights(path, fmt, {name: tuple(p.shape) for name, p in parameters.items()})
     problems = []
     for name, p in parameters.items():
         if name not in weights:

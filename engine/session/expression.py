@@ -60,8 +60,10 @@ def parse_expression(text: str, variables: Collection[str] = ("x",), allow_param
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         # The token check accepts only what this parse accepts; this is the last line of defence.
         raise ExpressionError(translate("expression", "the expression could not be understood")) from None
-    _check_depth(tree.body, offset=len(text) - len(text.lstrip()))
-    return ParsedExpression(text, _convert(tree.body, offset=len(text) - len(text.lstrip())), variables, params)
+    offset = len(text) - len(text.lstrip())
+    _check_depth(tree.body, offset)
+    _check_constant_parts(tree.body, text, offset)
+    return ParsedExpression(text, _convert(tree.body, offset), variables, params)
 
 
 # Characters that can never start a valid token, with what to tell the user instead.
@@ -259,13 +261,60 @@ _AST_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow:
 _AST_UNARY = {ast.USub: "-", ast.UAdd: "+"}
 
 
+_SAME_LEVEL = ({ast.Add, ast.Sub}, {ast.Mult, ast.Div})
+
+
 def _check_depth(root: ast.AST, offset: int) -> None:
+    # a chain like 1 + 2 + … + 100 is one level, as it reads, though ast nests it to the left
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise ExpressionError(_too_deep(), getattr(node, "col_offset", 0) + offset)
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+        for child in ast.iter_child_nodes(node):
+            chained = (isinstance(node, ast.BinOp) and child is node.left and isinstance(child, ast.BinOp)
+                       and any({type(node.op), type(child.op)} <= ops for ops in _SAME_LEVEL))
+            stack.append((child, depth if chained else depth + 1))
+
+
+# Why a constant part has no finite value, from numpy's floating-point error message.
+_NOT_FINITE_REASONS = (("divide by zero", QT_TRANSLATE_NOOP("expression", "division by zero")),
+                       ("overflow", QT_TRANSLATE_NOOP("expression", "too large for a floating-point number")),
+                       ("invalid", QT_TRANSLATE_NOOP("expression", "not a real number")))
+
+
+def _check_constant_parts(root: ast.AST, text: str, offset: int) -> None:
+    """A part without names (1/0, 10**400, (-8)**0.5, 0**-1) is folded to one number with numpy's
+    float semantics; one that has no finite value is an error pointing at its innermost culprit."""
+    stack, culprit = [root], None
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Constant):
+            continue
+        if not _ast_has_names(node):
+            value = _compile(_convert(node, offset), _NUMPY_FUNCTIONS)({})
+            if np.isfinite(value):
+                continue
+            culprit = node
+            stack = []   # look only inside the culprit for a smaller one
+        stack.extend(child for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)
+                     and not (isinstance(node, ast.Call) and child is node.func))
+    if culprit is None:
+        return
+    reason = QT_TRANSLATE_NOOP("expression", "not a finite number")
+    try:
+        with np.errstate(all="raise"):
+            _compile(_convert(culprit, offset), _NUMPY_FUNCTIONS, fold=False)({})
+    except FloatingPointError as error:
+        reason = next((why for key, why in _NOT_FINITE_REASONS if key in str(error)), reason)
+    part = ast.get_source_segment(text.strip(), culprit) or ""
+    raise ExpressionError(translate("expression", "'{0}' has no finite value: {1}").format(
+        _shorten(part), translate("expression", reason)), culprit.col_offset + offset)
+
+
+def _ast_has_names(node: ast.AST) -> bool:
+    functions = {id(call.func) for call in ast.walk(node) if isinstance(call, ast.Call)}
+    return any(isinstance(n, ast.Name) and id(n) not in functions for n in ast.walk(node))
 
 
 def _convert(node: ast.AST, offset: int):
@@ -347,9 +396,10 @@ _BINARY_OPS: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def _compile(node, functions: dict[str, Callable], fold: bool = True) -> Callable[[dict], Any]:
-    """Turn the tree into nested closures; constant subtrees are folded to one number."""
+    """Turn the tree into nested closures; constant subtrees are folded to one number, with numpy's
+    float semantics (1/0 is inf, (-8)**0.5 is nan: never a Python exception)."""
     if isinstance(node, _Number):
-        value = node.value
+        value = node.value if fold else np.float64(node.value)
         return lambda env: value
     if isinstance(node, _Name):
         name = node.name

@@ -3,20 +3,23 @@
 are. This is user code execution by design — it runs only when the user presses Run.
 
 Printed output and warnings are captured (through the program's own `print` and the warnings
-machinery, not by redirecting sys.stdout, so other threads keep their output); errors come back as
-a message and a line number; `stop()` ends a running program at its next line. In "debug
-backward" mode a `backward()` the program calls is handed to a callback (the debugger) instead
-of running through; the program waits until that walk is over, then goes on.
+machinery, not by redirecting sys.stdout, so other threads keep their output), throttled and capped
+to the last lines (`Transcript`); errors come back as a message and a line number; `stop()` ends a
+running program at its next line. In "debug backward" mode a `backward()` the program calls is
+handed to a callback (the debugger) instead of running through; the program waits until that walk
+is over, then goes on. Normal runs go through `scratchpad_process`, which runs this in a child
+process that Stop can kill whatever the program is doing.
 """
 from __future__ import annotations
 
 import builtins
 import importlib
-import io
 import sys
 import threading
+import time
 import traceback
 import warnings
+from collections import deque
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,6 +29,9 @@ import engine.autograd as _autograd
 from engine.tensor import Tensor
 
 FILENAME = "<scratchpad>"
+MAX_LINES = 2000          # the output keeps this many last lines; older ones are counted as dropped
+MAX_LINE_CHARS = 4000     # a longer line is cut (a program printing one endless line)
+OUTPUT_INTERVAL_S = 0.1   # printed text is handed on at most this often
 
 
 class ScratchpadStopped(BaseException):
@@ -43,12 +49,76 @@ class ScratchpadError:
     traceback: str = ""
 
 
+class Transcript:
+    """The last `max_lines` lines of printed text (a partial last line included), counting the
+    lines that fell off the top, so a program printing in an endless loop costs bounded memory."""
+
+    def __init__(self, max_lines: int = MAX_LINES) -> None:
+        self.lines: deque[str] = deque(maxlen=max_lines)
+        self.partial = ""
+        self.dropped = 0
+
+    def write(self, text: str) -> None:
+        *complete, self.partial = (self.partial + text).split("\n")
+        if len(self.partial) > MAX_LINE_CHARS:
+            self.partial = self.partial[:MAX_LINE_CHARS] + "…"
+        skip = max(0, len(complete) - self.lines.maxlen)   # would fall off the top anyway
+        self.dropped += skip
+        for line in complete[skip:]:
+            if len(self.lines) == self.lines.maxlen:
+                self.dropped += 1
+            self.lines.append(line if len(line) <= MAX_LINE_CHARS else line[:MAX_LINE_CHARS] + "…")
+
+    def text(self) -> str:
+        return "".join(line + "\n" for line in self.lines) + self.partial
+
+    def take(self) -> tuple[str, int]:
+        """The text so far and the lines dropped, emptying the transcript."""
+        text, dropped = self.text(), self.dropped
+        self.lines.clear()
+        self.partial, self.dropped = "", 0
+        return text, dropped
+
+
+class ThrottledOutput:
+    """Hands printed text to `send(text, dropped)` at most every OUTPUT_INTERVAL_S (and on
+    `flush()`), capped as a Transcript: the receiver never sees more than MAX_LINES per batch."""
+
+    def __init__(self, send: Callable[[str, int], None]) -> None:
+        self._send = send
+        self._pending = Transcript()
+        self._lock = threading.Lock()
+        self._last = time.monotonic()
+
+    def write(self, text: str) -> None:
+        with self._lock:
+            self._pending.write(text)
+            due = time.monotonic() - self._last >= OUTPUT_INTERVAL_S
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            self._last = time.monotonic()
+            text, dropped = self._pending.take()
+        if text or dropped:
+            self._send(text, dropped)
+
+    def flush_while(self, running: threading.Event) -> None:
+        """Flush every interval until `running` is cleared: text printed before a long sleep or a
+        long computation still shows (run on a daemon thread)."""
+        while running.is_set():
+            time.sleep(OUTPUT_INTERVAL_S)
+            self.flush()
+
+
 @dataclass
 class RunResult:
     output: str
     error: ScratchpadError | None
     namespace: dict
     stopped: bool = False
+    dropped: int = 0          # lines of output that were not kept (see Transcript)
 
     def tensors(self) -> dict[str, Tensor]:
         """The program's tensor variables, by name: what can be picked as a graph root."""
@@ -129,6 +199,7 @@ class Scratchpad:
 
     def __init__(self) -> None:
         self._stop = threading.Event()
+        self._flush: Callable[[], None] = lambda: None
 
     def stop(self) -> None:
         self._stop.set()
@@ -138,32 +209,46 @@ class Scratchpad:
         return self._stop.is_set()
 
     def run(self, code: str, on_output: Callable[[str], None] | None = None,
-            on_backward: BackwardHandler | None = None) -> RunResult:
-        """Run `code` in a fresh namespace. `on_output` receives printed text as it appears;
-        with `on_backward` set, backward() calls go to it (see `intercept_backward`).
+            on_backward: BackwardHandler | None = None,
+            on_dropped: Callable[[int], None] | None = None) -> RunResult:
+        """Run `code` in a fresh namespace. `on_output` receives printed text as it appears
+        (throttled; `on_dropped` hears how many lines it never saw); with `on_backward` set,
+        backward() calls go to it (see `intercept_backward`).
 
         Stop is reset when a run ends, not when it begins: a Stop pressed while the worker thread
         is still starting is not lost."""
         try:
-            return self._run(code, on_output, on_backward)
+            return self._run(code, on_output, on_backward, on_dropped)
         finally:
             self._stop.clear()
 
-    def _run(self, code: str, on_output, on_backward) -> RunResult:
-        out = io.StringIO()
+    def _run(self, code: str, on_output, on_backward, on_dropped) -> RunResult:
+        out = Transcript()
+
+        def send(text: str, dropped: int) -> None:
+            if dropped and on_dropped is not None:
+                on_dropped(dropped)
+            on_output(text)
+
+        throttled = ThrottledOutput(send) if on_output is not None else None
 
         def write(text: str) -> None:
             out.write(text)
-            if on_output is not None:
-                on_output(text)
+            if throttled is not None:
+                throttled.write(text)
 
+        self._flush = throttled.flush if throttled is not None else (lambda: None)
         namespace = _fresh_namespace(write)
         try:
             program = compile(code, FILENAME, "exec")
         except SyntaxError as exc:
-            return RunResult(out.getvalue(), _syntax_error(exc), namespace)
+            return RunResult(out.text(), _syntax_error(exc), namespace)
 
         error, stopped = None, False
+        running = threading.Event()
+        running.set()
+        if throttled is not None:
+            threading.Thread(target=throttled.flush_while, args=(running,), daemon=True).start()
         previous_trace = sys.gettrace()
         with warnings.catch_warnings():
             warnings.simplefilter("always")
@@ -180,9 +265,12 @@ class Scratchpad:
                 error = _runtime_error(exc, code)
             finally:
                 sys.settrace(previous_trace)
-        return RunResult(out.getvalue(), error, namespace, stopped)
+                running.clear()
+                self._flush()
+        return RunResult(out.text(), error, namespace, stopped, out.dropped)
 
     def _hand_over(self, request: BackwardRequest, on_backward: BackwardHandler) -> None:
+        self._flush()   # what the program printed before backward() shows before the walk
         on_backward(request)
         request.wait(self._stop)
 

@@ -17,7 +17,7 @@ from typing import Any, Callable
 import numpy as np
 
 from engine.session.config import SCHEMA_VERSION, ConfigError, SessionConfig, validate
-from engine.session.files import atomic_write, describe_os_error
+from engine.session.files import MAX_SESSION_BYTES, atomic_write, describe_os_error, read_regular
 from engine.session.history import RunHistory
 from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 from engine.session.trainer import Trainer
@@ -157,7 +157,7 @@ def read_session_file(path: str | os.PathLike, trainer_factory: Callable[[Sessio
     """
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, MAX_SESSION_BYTES)
     except FileNotFoundError:
         raise SessionFileError(path, translate("files", "there is no such file")) from None
     except IsADirectoryError:
@@ -179,7 +179,11 @@ def session_from_text(text: str, path: str | os.PathLike = "session",
     if not text.strip():
         raise SessionFileError(path, translate("files", "the file is empty"))
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_int=_parse_int)
+    except _HugeNumber as error:
+        raise SessionFileError(path, translate("files", "the number {0} has {1} digits: numbers in a session file "
+                                                        "must fit in 64 bits").format(error.args[0], error.args[1])) \
+            from None
     except json.JSONDecodeError as error:
         where = translate("files", "line {0}, column {1}").format(error.lineno, error.colno)
         # A string left open runs to the end of the file: that too is a file cut short.
@@ -195,6 +199,17 @@ def session_from_text(text: str, path: str | os.PathLike = "session",
         raise SessionFileError(path, translate("files", "it is not a session file: its JSON is nested too deeply")) \
             from None
     return session_from_dict(document, path, trainer_factory)
+
+
+class _HugeNumber(ValueError):
+    pass
+
+
+def _parse_int(text: str) -> int:
+    # 10**400 in a file would otherwise overflow later, far from where it is, as "int too large to convert"
+    if len(text.lstrip("-")) > 19:
+        raise _HugeNumber(text[:12] + "…", len(text.lstrip("-")))
+    return int(text)
 
 
 def session_from_dict(document: Any, path: str | os.PathLike = "session",

@@ -126,3 +126,49 @@ def test_default_forms_describe_the_default_session(qtbot):
     model, data, training = editors(qtbot)
     config, errors = read_session(model, data, training, "Linear regression")
     assert errors == [] and config == SessionConfig(ModelConfig(), DataConfig(), TrainingConfig(), "Linear regression")
+
+
+def test_the_column_picker_reads_semicolons_and_tabs_as_the_engine_does(qtbot, tmp_path):
+    _, data, _ = editors(qtbot)
+    for name, text in (("semi.csv", "time;height;weight\n1;2;3\n4;5;6\n"), ("tabs.tsv", "time\theight\tweight\n1\t2\t3\n")):
+        path = tmp_path / name
+        path.write_text(text)
+        data.load(DataConfig(source="csv", csv_path=str(path), x_column="height", y_column="weight"))
+        assert [data.x_column.itemText(i) for i in range(data.x_column.count())] == ["time", "height", "weight"]
+        assert (data.x_column.currentText(), data.y_column.currentText()) == ("height", "weight")
+
+
+def test_a_fifo_as_the_csv_path_does_not_hang_the_form(qtbot, tmp_path):
+    import os
+    import time
+
+    _, data, _ = editors(qtbot)
+    fifo = tmp_path / "points.csv"
+    os.mkfifo(fifo)
+    started = time.perf_counter()
+    data.load(DataConfig(source="csv", csv_path=str(fifo), x_column="x", y_column="y"))
+    errors = []
+    data.read(errors)
+    assert time.perf_counter() - started < 1.0 and data.x_column.count() == 0
+
+
+def test_typing_a_csv_path_validates_once_typing_pauses_and_the_file_is_read_once(qtbot, tmp_path, monkeypatch):
+    from engine.session import data as data_module
+
+    _, data, _ = editors(qtbot)
+    path = tmp_path / "points.csv"
+    path.write_text("x,y\n" + "".join(f"{i},{2 * i}\n" for i in range(1000)))
+    data.load(DataConfig(source="csv", csv_path="", x_column="", y_column=""))
+    reads, edits = [], []
+    original = data_module._read_csv_columns
+    monkeypatch.setattr(data_module, "_read_csv_columns", lambda *a: (reads.append(a), original(*a))[1])
+    data.edited.connect(lambda: edits.append(1))
+    data.csv_path.setFocus()
+    qtbot.keyClicks(data.csv_path, str(path))
+    assert edits == []                                    # nothing per key
+    qtbot.waitUntil(lambda: len(edits) == 1, timeout=2000)   # once typing pauses
+    data.csv_path.editingFinished.emit()                  # Enter: the columns are offered
+    assert [data.x_column.itemText(i) for i in range(data.x_column.count())] == ["x", "y"]
+    for _ in range(5):                                    # validations after that reuse the file read
+        data_module.read_csv_columns(str(path), "x", "y")
+    assert len(reads) <= 1

@@ -97,6 +97,12 @@ def test_learning_rate_change_mid_run_reaches_the_trainer(qtbot, window):
         assert optimizer.param_groups[0]["lr"] == 0.005
 
 
+def test_a_typed_ground_truth_dividing_by_zero_says_so_at_the_field(qtbot, window):
+    type_into(qtbot, window.data_editor.truth, "x + 1/0", commit=False)
+    assert not window.train_action.isEnabled()
+    assert window.data_editor.errors_for("data.truth") == ["'1/0' has no finite value: division by zero at column 5"]
+
+
 def test_invalid_expression_blocks_train_with_its_message_and_keeps_the_text(qtbot, window):
     type_into(qtbot, window.data_editor.truth, "2*x + q", commit=False)
     assert not window.train_action.isEnabled()

@@ -330,3 +330,70 @@ def test_scratchpad_text_is_saved_and_reopened_without_running(qtbot, window, se
     pad = second_window.workbench.scratchpad
     assert pad.text() == program
     assert not pad.running  # opening shows the program; only Run runs it
+
+
+# -- opening is all or nothing: a file the forms cannot take leaves the open session untouched -------
+def session_document(**changes) -> str:
+    document = json.loads(json.dumps({"schema": 1, **SessionConfig().to_dict(), "state": None, "history": None}))
+    for dotted, value in changes.items():
+        section, name = dotted.split(".")
+        document[section][name] = value
+    return json.dumps(document)
+
+
+def assert_untouched(window, trainer, forms, title) -> None:
+    assert window.trainer is trainer and window._read_forms()[0] == forms and window.windowTitle() == title
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"training.steps": 10**10}, "training.steps: the number of steps must be a whole number from 1 to 2,000,000,000"),
+    ({"data.seed": 2**32}, "data.seed: the seed must be a whole number from 0 to 4,294,967,295"),
+    ({"data.noise_std": "1e400"}, "data.noise_std"),
+])
+def test_a_file_the_session_cannot_take_is_refused_whole(qtbot, window, tmp_path, changes, expected):
+    trainer, forms, title = window.trainer, window._read_forms()[0], window.windowTitle()
+    path = tmp_path / "bad.json"
+    path.write_text(session_document(**changes))
+    assert not window.session_files.open_path(path, ask=False)
+    assert expected in window.last_message
+    assert_untouched(window, trainer, forms, title)
+
+
+def test_every_value_the_validator_accepts_fits_the_forms(qtbot, window, tmp_path):
+    from engine.session.config import MAX_SEED, MAX_STEPS
+
+    path = tmp_path / "edge.json"
+    # at the validator's limits, and a huge degree the linear model does not use
+    path.write_text(session_document(**{"data.seed": MAX_SEED, "training.seed": MAX_SEED, "training.steps": MAX_STEPS,
+                                        "model.degree": 10**30}))
+    assert window.session_files.open_path(path, ask=False), window.last_message
+    config = window._read_forms()[0]
+    assert config.data.seed == MAX_SEED and config.training.seed == MAX_SEED and config.training.steps == MAX_STEPS
+    assert window.trainer is not None and window.trainer.config.data.seed == MAX_SEED
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FIELDS = ["model.kind", "model.degree", "model.hidden", "data.seed", "data.n_points", "data.batch_size",
+           "data.noise_std", "data.x_min", "data.truth", "training.steps", "training.seed", "training.lr",
+           "training.optimizer", "data.source"]
+_VALUES = st.one_of(st.integers(min_value=-2**70, max_value=2**70), st.floats(allow_nan=False),
+                    st.sampled_from([0, 1, 2, 3, 12, 2**31, 2**32 - 1, 2**32, 10**10, "", "x", "csv", "mlp", [],
+                                     [16], [0], None, True, "1/0"]),
+                    st.text(max_size=8))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(_FIELDS), _VALUES, min_size=1, max_size=3))
+def test_opening_any_session_document_is_all_or_nothing(qtbot, window, tmp_path, changes):
+    trainer, forms, title = window.trainer, window._read_forms()[0], window.windowTitle()
+    path = tmp_path / "fuzzed.json"
+    path.write_text(session_document(**changes))
+    if window.session_files.open_path(path, ask=False):
+        assert window.trainer is not None and window.trainer is not trainer and window._read_forms()[1] == []
+        window.session_files.open_path(tmp_path / "missing.json", ask=False)   # (a failure changes nothing)
+    else:
+        assert window.last_message and "Traceback" not in window.last_message
+        assert_untouched(window, trainer, forms, title)

@@ -133,6 +133,10 @@ def test_a_diverging_session_exits_1_and_still_writes_its_folder(tmp_path):
     ('{"schema": 1, "model": {', "ends too early"),
     ('{"schema": 3, "model": {}, "data": {}, "training": {}}', "made by a newer GradStudio: schema 3"),
     ('{"schema": 1, "model": {}, "data": {"noise_std": -1}, "training": {}}', "data.noise_std"),
+    ('{"schema": 1, "model": {}, "data": {"truth": "x + 1/0"}, "training": {}}',
+     "'1/0' has no finite value: division by zero at column 5"),
+    ('{"schema": 1, "model": {"kind": "expression", "expression": "a*x + 10**400"}, "data": {}, "training": {}}',
+     "'10**400' has no finite value"),
 ])
 def test_a_bad_session_file_exits_2_with_its_message(tmp_path, content, expected):
     path = tmp_path / "bad.json"

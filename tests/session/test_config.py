@@ -73,7 +73,8 @@ INVALID = [
     ({"training.lr": math.inf}, "training.lr", "finite"),
     ({"training.lr": "0.1"}, "training.lr", "finite"),
     ({"training.optimizer": "momentum", "training.momentum": 1.0}, "training.momentum", "less than 1"),
-    ({"training.steps": 0}, "training.steps", "≥ 1"),
+    ({"training.steps": 0}, "training.steps", "from 1 to 2,000,000,000"),
+    ({"training.steps": 10**10}, "training.steps", "from 1 to 2,000,000,000"),
     ({"training.loss": "l1"}, "training.loss", "unknown loss 'l1'"),
     ({"training.seed": True}, "training.seed", "whole number"),
 ]

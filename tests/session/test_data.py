@@ -159,3 +159,79 @@ def test_full_batch_serves_the_data_itself():
     sampler = MinibatchSampler((values,), batch_size=5, seed=0)
     np.testing.assert_array_equal(sampler.next_batch()[0], values)
     np.testing.assert_array_equal(sampler.next_batch()[0], values)
+
+
+def test_a_noise_std_of_minus_zero_is_zero_noise():
+    from engine.session.config import DataConfig, validate, SessionConfig
+    from engine.session.data import make_dataset
+
+    config = SessionConfig(data=DataConfig(noise_std=-0.0, truth="2*x + 3"))
+    assert list(validate(config)) == []
+    data = make_dataset(config.data)
+    np.testing.assert_allclose(data.y, 2 * data.x + 3)
+
+
+def test_restoring_the_sampler_at_any_epoch_is_immediate_and_continues_the_same_batches():
+    import threading
+
+    values = np.arange(10.0)
+    original = MinibatchSampler((values,), batch_size=3, seed=5)
+    for _ in range(8):
+        original.next_batch()
+    restored = MinibatchSampler((values,), batch_size=3, seed=5)
+    restored.load_state_dict(original.state_dict())
+    for _ in range(7):
+        np.testing.assert_array_equal(restored.next_batch()[0], original.next_batch()[0])
+
+    far = MinibatchSampler((values,), batch_size=3, seed=5)
+    loader = threading.Thread(target=far.load_state_dict, args=({"epoch": 10**18, "position": 3},), daemon=True)
+    loader.start()
+    loader.join(2.0)   # the old sampler replayed every epoch's shuffle: this never finished
+    assert not loader.is_alive()
+    batch = far.next_batch()[0]
+    assert far.epoch == 10**18 and len(set(batch.tolist())) == 3 and set(batch.tolist()) <= set(values.tolist())
+
+
+def _columns_or_message(path) -> str:
+    try:
+        return repr(csv_columns(str(path)))
+    except ConfigError as error:
+        return error.message
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_csv_path_that_is_not_a_regular_file_is_refused_at_once(tmp_path, special):
+    import os
+    import threading
+
+    path = tmp_path / "data.csv"
+    if special == "fifo":
+        os.mkfifo(path)
+    else:
+        path = special
+    for read in (lambda: _columns_or_message(path),
+                 lambda: make_dataset(DataConfig(source="csv", csv_path=str(path), x_column="x", y_column="y"))):
+        outcome = []
+        worker = threading.Thread(target=lambda: outcome.append(_call(read)), daemon=True)
+        worker.start()
+        worker.join(5)
+        assert outcome and "it is not a regular file (a pipe, device or socket)" in outcome[0]
+
+
+def _call(read) -> str:
+    try:
+        return str(read())
+    except ConfigError as error:
+        return error.message
+
+
+def test_a_csv_field_longer_than_128_kib_is_a_clear_error(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text("x,y\n1,2\n3," + "4" * (200 * 1024) + "\n5,6\n")
+    with pytest.raises(ConfigError) as raised:
+        read_csv_columns(str(path), "x", "y")
+    assert raised.value.message == f"{path}, line 3: a value is longer than 128 KiB; this is not a table of numbers"
+    header = tmp_path / "wide-header.csv"
+    header.write_text("x," + "y" * (200 * 1024) + "\n1,2\n")
+    assert _columns_or_message(header) == f"{header}, line 1: a value is longer than 128 KiB; this is not a table " \
+                                          f"of numbers"

@@ -212,3 +212,55 @@ def test_tensor_evaluation_records_engine_ops():
     parsed = parse_expression("a * sin(x)", allow_params=True)
     result = parsed.evaluate_tensor(_tensor([1.0]), {"a": _tensor(2.0, requires_grad=True)})
     assert type(result.grad_fn).__name__ == "MulBackward0"
+
+
+# -- constant parts: folded with numpy's float semantics; one without a finite value is an error there
+@pytest.mark.parametrize("text, reason, position", [
+    ("1/0", "'1/0' has no finite value: division by zero", 0),
+    ("x + 1/0", "'1/0' has no finite value: division by zero", 4),
+    ("x * 10**400", "'10**400' has no finite value: too large for a floating-point number", 4),
+    ("(-8)**0.5 + x", "'(-8)**0.5' has no finite value: not a real number", 0),
+    ("x - 0**-1", "'0**-1' has no finite value: division by zero", 4),
+    ("x + log(0)", "'log(0)' has no finite value: division by zero", 4),
+])
+def test_a_constant_part_without_a_finite_value_is_an_error_at_its_position(text, reason, position):
+    with pytest.raises(ExpressionError) as raised:
+        parse_expression(text)
+    assert str(raised.value) == f"{reason} at column {position + 1}" and raised.value.position == position
+
+
+def test_constant_parts_with_finite_values_fold_as_numpy_does():
+    assert parse_expression("x + 1/(1/0)").evaluate_numpy(2.0) == 2.0     # inf inside, finite outside
+    assert parse_expression("x * 2**-1074").evaluate_numpy(1.0) == 5e-324
+
+
+def test_a_flat_sum_of_a_hundred_terms_is_not_too_deep():
+    text = " + ".join(["x"] * 100)
+    assert parse_expression(text).evaluate_numpy(1.0) == 100.0
+    assert parse_expression("*".join(["x"] * 100)).evaluate_numpy(1.0) == 1.0
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ATOMS = st.sampled_from(["x", "0", "1", "-1", "2", "0.5", "1e308", "1e-320", "10", "400", "-8", "a"])
+
+
+def _expressions():
+    return st.recursive(_ATOMS, lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["+", "-", "*", "/", "**"]), inner).map(lambda t: f"({t[0]}){t[1]}({t[2]})"),
+        st.tuples(st.sampled_from(["sin", "exp", "log", "sqrt", "tanh", "abs", "-"]), inner).map(
+            lambda t: f"{t[0]}({t[1]})")), max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_expressions() | st.text(alphabet="x0123456789+-*/().e ,_absinlogqrt", max_size=40))
+def test_any_text_parses_and_evaluates_or_raises_the_parsers_own_error(text):
+    try:
+        parsed = parse_expression(text, allow_params=True)
+    except ExpressionError as error:
+        assert str(error)
+        return
+    values = parsed.evaluate_numpy(np.linspace(-2, 2, 5), {name: 1.5 for name in parsed.params})
+    assert values.shape == (5,)

@@ -348,3 +348,92 @@ def test_the_linear_example_is_the_classic_first_exercise():
     data, training = config.data, config.training
     assert (data.truth, data.noise_std, data.x_min, data.x_max, data.batch_size) == ("2*x + 3", 1.0, 0.0, 5.0, 4)
     assert (training.optimizer, training.lr, training.steps) == ("sgd", 0.02, 500)
+
+
+# -- special and huge files: refused before reading, never a hang or a stray exception ------------------
+def test_a_fifo_or_a_device_is_refused_at_once(tmp_path):
+    import threading
+
+    fifo = tmp_path / "session.json"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        outcome = []
+        reader = threading.Thread(target=lambda: outcome.append(_message(path)), daemon=True)
+        reader.start()
+        reader.join(5)
+        assert outcome == [f"Cannot open {path}: it is not a regular file (a pipe, device or socket); only files can "
+                           f"be opened"]
+
+
+def _message(path) -> str:
+    try:
+        read_session_file(path)
+    except SessionFileError as error:
+        return str(error)
+    return "opened"
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from engine.session import files
+
+    path = tmp_path / "big.json"
+    path.write_bytes(b" " * 2048)
+    monkeypatch.setattr(files, "MiB", 1024)   # limits are in MiB: make one 1 KiB
+    monkeypatch.setattr("engine.session.session_file.MAX_SESSION_BYTES", 1024)
+    assert _message(path) == f"Cannot open {path}: it is too large (2 MB; the limit is 1 MB)"
+
+
+def test_a_huge_integer_is_refused_with_its_size(saved):
+    text = saved.read_text().replace('"seed": 0', '"seed": 1' + "0" * 400, 1)
+    with pytest.raises(SessionFileError, match=r"the number 100000000000… has 401 digits: numbers in a session "
+                                               r"file must fit in 64 bits"):
+        session_from_text(text)
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_JSON = st.recursive(st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers(-2**64, 2**64)
+                     | st.text(max_size=6) | st.sampled_from([10**19, -1, 0, 2**32, 1e308]),
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+                     max_leaves=8)
+
+
+def _paths(document, prefix=()):
+    """Every (path) to a value in a JSON document."""
+    yield prefix
+    if isinstance(document, dict):
+        for key, value in document.items():
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(document, list):
+        for index, value in enumerate(document[:3]):
+            yield from _paths(value, (*prefix, index))
+
+
+def _replaced(document, path, value):
+    if not path:
+        return value
+    copy = json.loads(json.dumps(document))
+    target = copy
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return copy
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_damaged_session_document_opens_or_gives_a_session_file_error(saved, data):
+    document = json.loads(saved.read_text())
+    paths = list(_paths(document))
+    path = data.draw(st.sampled_from(paths))
+    value = data.draw(_JSON | st.sampled_from(["[" * 900 + "]" * 900, "[" * 5000 + "]" * 5000]))
+    text = json.dumps(_replaced(document, path, value if not isinstance(value, str) or not value.startswith("[")
+                                else "@DEEP@"))
+    if isinstance(value, str) and value.startswith("["):
+        text = text.replace('"@DEEP@"', value)
+    try:
+        session_from_text(text)
+    except SessionFileError as error:
+        assert str(error).startswith("Cannot open session: ")

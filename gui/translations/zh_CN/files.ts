@@ -476,6 +476,14 @@
         <translation>{0}：不是有效的 {1} 文件（{2}）</translation>
     </message>
     <message>
+        <source>{0}: {1} in the archive is not an array</source>
+        <translation>{0}：压缩包中的 {1} 不是数组</translation>
+    </message>
+    <message>
+        <source>{0}: its arrays would take more than {1} MB</source>
+        <translation>{0}：其中的数组解压后会超过 {1} MB</translation>
+    </message>
+    <message>
         <source>{0}: not a GradStudio weights file (no &quot;tensors&quot; object)</source>
         <translation>{0}：不是 GradStudio 权重文件（没有 &quot;tensors&quot; 对象）</translation>
     </message>
@@ -556,6 +564,18 @@
         <translation>已有其他项目使用该名称</translation>
     </message>
     <message>
+        <source>it is not a regular file (a pipe, device or socket); only files can be opened</source>
+        <translation>它不是普通文件（而是管道、设备或套接字）；只能打开普通文件</translation>
+    </message>
+    <message>
+        <source>it is too large ({0} MB; the limit is {1} MB)</source>
+        <translation>文件太大（{0} MB；上限为 {1} MB）</translation>
+    </message>
+    <message>
+        <source>it is too large (more than {0} MB)</source>
+        <translation>文件太大（超过 {0} MB）</translation>
+    </message>
+    <message>
         <source>Cannot save {0}: {1}</source>
         <translation>无法保存 {0}：{1}</translation>
     </message>
@@ -582,6 +602,10 @@
     <message>
         <source>the file is empty</source>
         <translation>文件为空</translation>
+    </message>
+    <message>
+        <source>the number {0} has {1} digits: numbers in a session file must fit in 64 bits</source>
+        <translation>数字 {0} 有 {1} 位：会话文件中的数字必须能用 64 位表示</translation>
     </message>
     <message>
         <source>line {0}, column {1}</source>

@@ -278,8 +278,8 @@
         <translation>停止</translation>
     </message>
     <message>
-        <source>Stop the program at its next line</source>
-        <translation>让程序在下一行停止</translation>
+        <source>Stop the program now</source>
+        <translation>立即停止程序</translation>
     </message>
     <message>
         <source>debug backward</source>
@@ -302,6 +302,14 @@
         <translation>根张量</translation>
     </message>
     <message>
+        <source>The scratchpad runs your program as ordinary Python with your user&apos;s rights: it can read, change and delete your files. Run only code you trust.</source>
+        <translation>草稿本像普通程序一样运行你的代码，拥有你的用户权限：它可以读取、修改和删除你的文件。请只运行你信任的代码。</translation>
+    </message>
+    <message>
+        <source>This program was loaded from {0} and has not run. Read it, then press Run to run it.</source>
+        <translation>此程序从 {0} 载入，尚未运行。请先阅读，再按“运行”来运行它。</translation>
+    </message>
+    <message>
         <source>Line {0}: backward() is waiting for the debugger</source>
         <translation>第 {0} 行：backward() 正在等待调试器</translation>
     </message>
@@ -320,6 +328,10 @@
     <message>
         <source>Finished</source>
         <translation>已完成</translation>
+    </message>
+    <message>
+        <source>{0} · {1} earlier lines of output dropped (the last {2} are kept)</source>
+        <translation>{0} · 丢弃了较早的 {1} 行输出（保留最后 {2} 行）</translation>
     </message>
     <message>
         <source>Running…</source>
@@ -720,6 +732,14 @@
 </context>
 <context>
     <name>scratchpad</name>
+    <message>
+        <source>The program ended the process it ran in (exit code {0})</source>
+        <translation>程序结束了运行它的进程（退出码 {0}）</translation>
+    </message>
+    <message>
+        <source>Stopped.</source>
+        <translation>已停止。</translation>
+    </message>
     <message>
         <source>Internal error: {0}</source>
         <translation>内部错误：{0}</translation>

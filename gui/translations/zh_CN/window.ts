@@ -625,8 +625,8 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>动量必须大于等于 0 且小于 1</translation>
     </message>
     <message>
-        <source>the number of steps must be a whole number ≥ 1 (or none, to run until stopped)</source>
-        <translation>步数必须是 ≥ 1 的整数（或不设，一直训练到停止）</translation>
+        <source>the number of steps must be a whole number from 1 to {0} (or none, to run until stopped)</source>
+        <translation>步数必须是 1 到 {0} 之间的整数（或留空，表示一直训练到停止）</translation>
     </message>
     <message>
         <source>loss</source>
@@ -658,6 +658,14 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>{0} is empty; it needs a header line and data rows</source>
         <translation>{0} 是空的；需要一个表头行和若干数据行</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: a value is longer than {2} KiB; this is not a table of numbers</source>
+        <translation>{0} 第 {1} 行：有一个值超过 {2} KiB；这不是数字表格</translation>
+    </message>
+    <message>
+        <source>{0}, line {1}: {2}</source>
+        <translation>{0} 第 {1} 行：{2}</translation>
     </message>
     <message>
         <source>line {0} has {1} values; column {2} is missing</source>
@@ -871,6 +879,26 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>parameter names cannot start with &apos;_&apos; (&apos;{0}&apos;)</source>
         <translation>参数名不能以“_”开头（“{0}”）</translation>
+    </message>
+    <message>
+        <source>division by zero</source>
+        <translation>除以零</translation>
+    </message>
+    <message>
+        <source>too large for a floating-point number</source>
+        <translation>超出浮点数的表示范围</translation>
+    </message>
+    <message>
+        <source>not a real number</source>
+        <translation>不是实数</translation>
+    </message>
+    <message>
+        <source>not a finite number</source>
+        <translation>不是有限数</translation>
+    </message>
+    <message>
+        <source>&apos;{0}&apos; has no finite value: {1}</source>
+        <translation>“{0}”没有有限值：{1}</translation>
     </message>
     <message>
         <source>{0} is not allowed</source>
