@@ -441,7 +441,7 @@ class SessionFiles(QObject):
         files: list[Path] = []
         try:
             with self._trainer_at_rest():
-                prepare_folder(folder)
+                prepare_folder(folder, force=True)  # a folder the user chose in the dialog
                 if options.weights:
                     files.append(export_run_weights(folder, config, trainer, options.weights_format, options.dtype))
                 if options.history:

@@ -249,12 +249,12 @@ class RunFolder:
 
 def export_run_folder(folder: str | os.PathLike, config: SessionConfig, trainer: Trainer,
                       weights_format: str = "safetensors", plot_renderer: PlotRenderer | None = None,
-                      scratchpad: str = "", dtype: str = "float32") -> RunFolder:
+                      scratchpad: str = "", dtype: str = "float32", force: bool = False) -> RunFolder:
     """Weights, history CSV, the session file (reopens the run where it stopped), the plots when a
-    renderer is given, and a README of the settings, into `folder` (made if needed)."""
+    renderer is given, and a README of the settings, into `folder` (made if needed; see prepare_folder)."""
     if weights_format not in WEIGHT_FORMATS:
         raise ValueError(f"unknown weights format {weights_format!r}; choose one of: {', '.join(WEIGHT_FORMATS)}")
-    folder = prepare_folder(folder)
+    folder = prepare_folder(folder, force)
     weights = export_run_weights(folder, config, trainer, weights_format, dtype)
     history = export_history_csv(folder / "history.csv", trainer.history)
     session = export_run_session(folder, _config_as_trained(config, trainer), trainer, scratchpad)
@@ -264,15 +264,37 @@ def export_run_folder(folder: str | os.PathLike, config: SessionConfig, trainer:
     return result
 
 
-def prepare_folder(folder: str | os.PathLike) -> Path:
-    """The run folder, made if needed; ExportError when it cannot be."""
+RUN_MARKER = ".gradstudio-run"  # in every run folder: the files beside it may be replaced by the next run
+_MARKER_TEXT = ("GradStudio wrote this run folder. Writing another run into it replaces the files of the same "
+                "name (weights, history.csv, session.json, plots, README.md).\n")
+
+
+def is_run_folder(folder: str | os.PathLike) -> bool:
+    return (Path(folder) / RUN_MARKER).is_file()
+
+
+def check_run_folder(folder: str | os.PathLike, force: bool = False) -> None:
+    """ExportError unless `folder` is new, empty or a run folder (or `force`): checked before training too."""
     folder = Path(folder)
+    if folder.is_dir() and not force and not is_run_folder(folder) and any(folder.iterdir()):
+        raise ExportError(folder, translate("files", "the folder is not empty and is not a GradStudio run folder, "
+                                                     "so its files could be replaced; choose a new or empty folder "
+                                                     "(or use --force to write into it anyway)"))
+
+
+def prepare_folder(folder: str | os.PathLike, force: bool = False) -> Path:
+    """The run folder, made if needed and marked as one; ExportError when it cannot be, or when it is a
+    non-empty folder GradStudio did not write (its README.md is someone's) unless `force`."""
+    folder = Path(folder)
+    check_run_folder(folder, force)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ExportError(folder, describe_os_error(error)) from None
     if not folder.is_dir():
         raise ExportError(folder, translate("files", "it is a file, not a folder"))
+    if not is_run_folder(folder):
+        _write(folder / RUN_MARKER, _MARKER_TEXT.encode("utf-8"))
     return folder
 
 

@@ -202,7 +202,7 @@ def test_export_dialog_writes_every_file_it_lists(qtbot, window, tmp_path):
     QTimer.singleShot(100, fill_and_accept)
     window.export_action.trigger()  # Ctrl+E
     names = {path.name for path in folder.iterdir()}
-    expected = {"weights.npz", "history.csv", "session.json", "README.md",
+    expected = {".gradstudio-run", "weights.npz", "history.csv", "session.json", "README.md",
                 *(f"{plot}.{fmt}" for plot in ("loss", "fit", "parameters", "gradient_norms", "window")
                   for fmt in ("png", "svg"))}
     assert names == expected

@@ -232,7 +232,7 @@ def test_run_folder_holds_weights_history_session_and_readme(tmp_path, fmt):
     trainer = trained("polynomial", 40)
     run = export_run_folder(tmp_path / "run", CONFIGS["polynomial"], trainer, weights_format=fmt)
     names = sorted(path.name for path in (tmp_path / "run").iterdir())
-    assert names == sorted(["README.md", "history.csv", "session.json", f"weights.{fmt}"])
+    assert names == sorted([".gradstudio-run", "README.md", "history.csv", "session.json", f"weights.{fmt}"])
     assert run.files() == [run.weights, run.history, run.session, run.readme]
     for name, values in params(trainer).items():
         np.testing.assert_array_equal(standard_read(run.weights)[name], values)
@@ -314,7 +314,7 @@ def test_an_unwritable_export_folder_says_permission_denied_and_keeps_existing_f
         with pytest.raises(ExportError, match="permission denied"):
             export_history_csv(folder / "history.csv", trainer)
     assert {path.name: path.read_bytes() for path in first.files()} == before
-    assert sorted(os.listdir(folder)) == sorted(before)
+    assert sorted(os.listdir(folder)) == sorted([*before, ".gradstudio-run"])
 
 
 def test_a_new_folder_inside_an_unwritable_one_says_permission_denied(tmp_path):
