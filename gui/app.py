@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from engine import kernels
 from engine.session.assets import asset
 from engine.session.cli import COMMANDS_HELP
+from engine.session.lessons import bundled_sessions
 from gui import i18n
 from gui.examples import default_session
 from gui.main_window import APPLICATION, ORGANIZATION, MainWindow, app_icon
@@ -22,8 +23,9 @@ CATCH_UP_MS = 400  # after a scripted run: time for queued snapshots to be drawn
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="gradstudio", description="See gradient-based training, live.",
                                      epilog=COMMANDS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("session", nargs="?", help="a session file to open, as File → Save writes it "
-                                                   "(default: the linear regression example)")
+    parser.add_argument("session", nargs="?", help="a session file to open, as File → Save writes it, or the name "
+                                                   "of a lesson or example that comes with GradStudio, such as "
+                                                   "derivative-as-limit (default: the linear regression example)")
     parser.add_argument("--run-steps", type=int, metavar="N", help="train N steps as soon as the window opens")
     parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
                         help="after --run-steps, save a screenshot of the window and quit")
@@ -85,7 +87,10 @@ def run_app(argv: list[str]) -> int:
     window = MainWindow(default_session())
     window.show()
     if args.session:  # a file that cannot be opened is shown in a message box over the default example
-        window.session_files.open_path(args.session, ask=False)
+        bundled = bundled_sessions().get(args.session) if not Path(args.session).exists() else None
+        window.session_files.open_path(bundled or args.session, ask=False, remember=bundled is None)
+        if bundled is not None:
+            window.session_files.forget_file()   # Save asks where: never over the installed asset
     scripted = None
     if args.run_steps is not None:
         scripted = ScriptedRun(app, window, args.run_steps, args.screenshot)

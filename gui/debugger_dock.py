@@ -235,6 +235,16 @@ class DebuggerPanel(Retranslatable, QWidget):
             return
         self._started()
 
+    def clear(self) -> None:
+        """Another session was opened: no graph, no walk, nothing of the old one left on screen."""
+        if self.request is not None and not self.request.done:
+            self.request.finish(RuntimeError("another session was opened"))
+        self.request = None
+        self.debugger.reset()
+        self.model, self.description, self.shown = None, "", None
+        self._fill_breakpoint_choices()
+        self._update()
+
     def abandon(self, reason: str | None = None) -> None:
         """Give up the walk (the scratchpad program, if waiting, gets stopped by its owner)."""
         self.debugger.close(reason)

@@ -88,6 +88,13 @@ class GraphWorkbench(QObject):
         if self.graph.following:
             self.graph.refresh_from_source(keep_layout=False)
 
+    def session_opened(self) -> None:
+        """Another session replaced the old one: the debugger forgets its walk; the graph follows training."""
+        self.debugger.clear()
+        self.graph.clear_walk()
+        if not self.graph.following:
+            self.graph.follow_action.setChecked(True)
+
     def set_training(self, running: bool) -> None:
         """Training runs (not paused): Start is blocked, and a walk on a training graph ends."""
         self.training = running

@@ -386,6 +386,8 @@ class MainWindow(QMainWindow):
             return
         self.load_session(config)
         self.session_files.forget_file()
+        self.workbench.session_opened()
+        self.lessons.session_opened(config.name)
 
     def _has_progress(self) -> bool:
         return self.trainer is not None and self.trainer.step > 0

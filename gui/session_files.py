@@ -267,6 +267,8 @@ class SessionFiles(QObject):
             self._add_recent(self.path)
         self.mark_saved()
         window.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
+        window.workbench.session_opened()
+        window.lessons.session_opened(session.config.name)  # a lesson file opens as the lesson, from anywhere
         return True
 
     def _scratchpad_text(self) -> str:
