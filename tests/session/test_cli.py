@@ -15,6 +15,7 @@ import safetensors.numpy
 
 from engine.session.cli import ProgressBar, wants_sample
 from engine.session.config import SessionConfig, TrainingConfig
+from engine.session.export import model_weights
 from engine.session.session_file import read_session_file, write_session_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -53,7 +54,7 @@ def test_headless_train_writes_a_complete_run_folder(tmp_path):
     session = read_session_file(out / "session.json")
     assert session.trainer.step == 300
     weights = safetensors.numpy.load_file(str(out / "weights.safetensors"))
-    for name, values in session.trainer.snapshot().params.items():
+    for name, values in model_weights(session.trainer).items():
         np.testing.assert_array_equal(weights[name], values)
     assert len((out / "history.csv").read_text().splitlines()) == 301
 
@@ -105,7 +106,7 @@ def test_no_plots_never_imports_qt(tmp_path):
     assert {path.name for path in out.iterdir()} == {"weights.npz", "history.csv", "session.json", "README.md",
                                                       ".gradstudio-run"}
     with np.load(out / "weights.npz", allow_pickle=False) as archive:
-        assert sorted(archive.files) == ["b", "w"]
+        assert sorted(archive.files) == ["bias", "weight"]
 
 
 def test_no_plots_imports_no_qt_by_importtime(tmp_path):
