@@ -10,10 +10,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from engine import kernels
+from engine.session.assets import asset
 from engine.session.cli import COMMANDS_HELP
+from engine.session.lessons import bundled_sessions
 from gui import i18n
 from gui.examples import default_session
-from gui.main_window import APPLICATION, ASSETS, ORGANIZATION, MainWindow, app_icon
+from gui.main_window import APPLICATION, ORGANIZATION, MainWindow, app_icon
 
 CATCH_UP_MS = 400  # after a scripted run: time for queued snapshots to be drawn before the screenshot
 
@@ -21,11 +23,15 @@ CATCH_UP_MS = 400  # after a scripted run: time for queued snapshots to be drawn
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="gradstudio", description="See gradient-based training, live.",
                                      epilog=COMMANDS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("session", nargs="?", help="a session file to open, as File → Save writes it "
-                                                   "(default: the linear regression example)")
+    parser.add_argument("session", nargs="?", help="a session file to open, as File → Save writes it, or the name "
+                                                   "of a lesson or example that comes with GradStudio, such as "
+                                                   "derivative-as-limit (default: the linear regression example)")
     parser.add_argument("--run-steps", type=int, metavar="N", help="train N steps as soon as the window opens")
     parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
                         help="after --run-steps, save a screenshot of the window and quit")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="put GradStudio in the desktop's application menu (a .desktop file and the icon "
+                             "under $XDG_DATA_HOME) and exit")
     parser.add_argument("--quit-after", type=float, metavar="SECONDS",
                         help="close the window after this many seconds, whatever it is doing (for tests)")
     return parser.parse_args(argv)
@@ -73,7 +79,7 @@ def run_app(argv: list[str]) -> int:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APPLICATION)
     app.setWindowIcon(app_icon())
-    style = ASSETS / "style.qss"
+    style = asset("style.qss")
     if style.exists():
         app.setStyleSheet(style.read_text())
     i18n.set_language(i18n.saved_language())  # View → Language's last choice, else the system's
@@ -81,7 +87,10 @@ def run_app(argv: list[str]) -> int:
     window = MainWindow(default_session())
     window.show()
     if args.session:  # a file that cannot be opened is shown in a message box over the default example
-        window.session_files.open_path(args.session, ask=False)
+        bundled = bundled_sessions().get(args.session) if not Path(args.session).exists() else None
+        window.session_files.open_path(bundled or args.session, ask=False, remember=bundled is None)
+        if bundled is not None:
+            window.session_files.forget_file()   # Save asks where: never over the installed asset
     scripted = None
     if args.run_steps is not None:
         scripted = ScriptedRun(app, window, args.run_steps, args.screenshot)

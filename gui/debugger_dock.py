@@ -39,6 +39,7 @@ class DebuggerPanel(Retranslatable, QWidget):
         self.request: BackwardRequest | None = None
         self.shown: int | None = None            # the record shown in the details (None: the latest)
         self.start_blocked: str | None = None    # why Start is not possible now (training runs)
+        self.is_stale = lambda model: False      # the owner says which graphs must be rebuilt before a walk
         self.mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._build()
         self.retranslate_ui()
@@ -185,8 +186,10 @@ class DebuggerPanel(Retranslatable, QWidget):
         self._update()
 
     def start(self) -> None:
-        if self.model is None:
-            self.target_needed.emit()
+        if self.model is None or self.is_stale(self.model):
+            self.target_needed.emit()   # never walk a graph whose saved tensors later steps changed
+        if self.model is not None and self.is_stale(self.model):
+            return   # not rebuildable now (the worker is mid-step): Start is blocked until it pauses
         if self.model is None or self.start_blocked or self.request is not None:
             return
         self.debugger.start(self.model.roots, retain_graph=self.retain_check.isChecked())
@@ -221,12 +224,26 @@ class DebuggerPanel(Retranslatable, QWidget):
         self._after_action()
 
     def restart(self) -> None:
+        if self.request is None and self.model is not None and self.is_stale(self.model):
+            self.debugger.close()
+            self.start()   # the graph of the current step, not a replay of an old one
+            return
         try:
             self.debugger.restart()
         except DebuggerError as exc:
             self._show_message(str(retranslated(exc.args[0]) if exc.args else exc), ERROR_STYLE)
             return
         self._started()
+
+    def clear(self) -> None:
+        """Another session was opened: no graph, no walk, nothing of the old one left on screen."""
+        if self.request is not None and not self.request.done:
+            self.request.finish(RuntimeError("another session was opened"))
+        self.request = None
+        self.debugger.reset()
+        self.model, self.description, self.shown = None, "", None
+        self._fill_breakpoint_choices()
+        self._update()
 
     def abandon(self, reason: str | None = None) -> None:
         """Give up the walk (the scratchpad program, if waiting, gets stopped by its owner)."""

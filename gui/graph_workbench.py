@@ -27,7 +27,7 @@ class GraphWorkbench(QObject):
     """Owns the four widgets; the main window places them (tabs and docks) and reports training.
 
     `get_trainer()` gives the current trainer (or None); `run_active()` says whether a training
-    thread exists. While one does, the trainer is read only inside `on_training_update`, which
+    thread may be in a step (it exists and is not asleep, paused). While one does, the trainer is read only inside `on_training_update`, which
     the window calls while the worker waits for its update to be drawn (and a paused worker
     sleeps): a graph built from a trainer mid-step could reshuffle its batches under it.
     """
@@ -42,7 +42,9 @@ class GraphWorkbench(QObject):
         self.run_active = run_active
         self._reading = False          # inside on_training_update: the worker is waiting
         self._last_follow = 0.0
-        self._training_models = weakref.WeakSet()   # graphs built from the trainer
+        # graphs built from the trainer → (trainer, step) they were built at: a later step changes
+        # their saved tensors in place, so such a graph is rebuilt, never walked
+        self._training_models = weakref.WeakKeyDictionary()
         self.graph = GraphPanel()
         self.gradient_flow = GradientFlowPlot()
         self.debugger_dock = DebuggerDock(window)
@@ -58,7 +60,8 @@ class GraphWorkbench(QObject):
 
         self.graph.set_graph_source(self._training_graph)
         self.graph.model_changed.connect(lambda: self.debugger.set_target(self.graph.model, self.graph.source))
-        self.debugger.target_needed.connect(lambda: self.graph.refresh_from_source(keep_layout=False))
+        self.debugger.target_needed.connect(self._show_current_step)
+        self.debugger.is_stale = self._is_stale
         self.debugger.walk_changed.connect(self._on_walk_changed)
         self.scratchpad.graph_requested.connect(self._show_scratchpad_graph)
         self.scratchpad.backward_requested.connect(self._debug_scratchpad_backward)
@@ -85,9 +88,18 @@ class GraphWorkbench(QObject):
         if self.graph.following:
             self.graph.refresh_from_source(keep_layout=False)
 
+    def session_opened(self) -> None:
+        """Another session replaced the old one: the debugger forgets its walk; the graph follows training."""
+        self.debugger.clear()
+        self.graph.clear_walk()
+        if not self.graph.following:
+            self.graph.follow_action.setChecked(True)
+
     def set_training(self, running: bool) -> None:
         """Training runs (not paused): Start is blocked, and a walk on a training graph ends."""
         self.training = running
+        if not running and not self.run_active() and self._graph_behind():
+            self.graph.refresh_from_source()   # finished or stopped: the graph of the step reached
         self.debugger.set_start_blocked(Message("debugger", TRAINING_BLOCKS_START) if running else None)
         if running and self._walking_training_graph():
             self.debugger.abandon(Message("debugger", QT_TRANSLATE_NOOP("debugger", "training resumed")))
@@ -100,7 +112,8 @@ class GraphWorkbench(QObject):
             self.debugger.abandon(Message("debugger", QT_TRANSLATE_NOOP(
                 "debugger", "a training step changed the .grad this walk accumulates into")))
         now = time.monotonic()
-        if self.graph.following and now - self._last_follow >= FOLLOW_INTERVAL_S:
+        # Paused (or one step): always the step the run stands at; running: at most once a second.
+        if self.graph.following and (not self.training or now - self._last_follow >= FOLLOW_INTERVAL_S):
             self._last_follow = now
             self._reading = True
             try:
@@ -116,12 +129,32 @@ class GraphWorkbench(QObject):
         d = self.debugger.debugger
         return d.started and not d.finished and self.debugger.model in self._training_models
 
+    def _graph_behind(self) -> bool:
+        model = self.graph.model
+        return self.graph.following and (model not in self._training_models or self._is_stale(model))
+
+    def _is_stale(self, model) -> bool:
+        """A training graph of another trainer or an earlier step (its saved tensors have changed since)."""
+        built = self._training_models.get(model)
+        if built is None:
+            return False
+        trainer, step = built
+        current = self.get_trainer()
+        return current is not trainer() or current is None or current.step != step
+
+    def _show_current_step(self) -> None:
+        """The debugger wants a graph to walk: the current training step's, built now (and followed)."""
+        if not self.graph.following:
+            self.graph.follow_action.setChecked(True)   # follows training again: refreshes from the source
+        else:
+            self.graph.refresh_from_source(keep_layout=False)
+
     def _training_graph(self):
         trainer = self.get_trainer()
         if trainer is None or (self.run_active() and not self._reading):
             return None
         model = training_step_graph(trainer)
-        self._training_models.add(model)
+        self._training_models[model] = (weakref.ref(trainer), trainer.step)
         return model, Message("graph", QT_TRANSLATE_NOOP("graph", "Training step {0} · loss of the next batch"),
                               f"{trainer.step:,}")
 

@@ -1,4 +1,5 @@
-"""The `gradstudio` command: opens the window, or (later) trains headless without importing Qt."""
+"""The `gradstudio` command: opens the window, trains headless (`train`, importing no Qt) or installs the
+desktop entry (`--install-desktop-entry`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ def main(argv: list[str] | None = None) -> int:
             print("gradstudio: 'train' is not available yet in this version", file=sys.stderr)
             return 2
         return train_main(args[1:], make_plot_renderer=_plot_renderer)
+    if args[:1] == ["--install-desktop-entry"]:
+        from gui.desktop_entry import main as install_main  # imports no Qt
+        return install_main()
     from gui.app import run_app
 
     return run_app(args)

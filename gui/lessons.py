@@ -9,7 +9,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QWidget
 
-from engine.session.lessons import LESSONS, Lesson, lesson_by_id, lesson_path
+from engine.session.lessons import LESSONS, Lesson, lesson_by_id, lesson_of, lesson_path
 from gui.gallery import LessonGallery, lesson_title
 from gui.lesson_panel import LessonPanel
 from gui.lesson_views import VIEW_CLASSES, VIEW_TITLES
@@ -90,16 +90,34 @@ class Lessons(QObject):
         """Open the lesson's session (asking first if unsaved work would be lost) and show its view."""
         lesson = lesson_by_id(lesson_id)
         files = self.window.session_files
-        if not files.open_path(lesson_path(lesson), remember=False):
+        if not files.open_path(lesson_path(lesson), remember=False):   # shows the lesson (session_opened)
             return False
         files.forget_file()   # a lesson is a starting point: Save asks where, never overwrites the asset
+        return True
+
+    def session_opened(self, name: str) -> None:
+        """A session file was opened (menu, File → Open, command line): a lesson file shows its lesson
+        wherever it came from; any other session closes the old lesson and brings its training forward."""
+        lesson = lesson_of(name)
+        if lesson is None:
+            self._close_lesson()
+            if self.window.tabs.currentWidget() is self.gallery:
+                self.window.tabs.setCurrentIndex(0)
+            return
         self.window.statusBar().showMessage(self.tr("Opened the lesson “{0}”").format(lesson_title(lesson)), 5000)
         self.current = lesson
         self.panel.show_lesson(lesson)
         self.dock.show()
         self.dock.raise_()
         self._show_view(lesson)
-        return True
+
+    def _close_lesson(self) -> None:
+        if self.view is not None:
+            self.window.tabs.removeTab(self.window.tabs.indexOf(self.view))
+            self.view = None
+        self.current = None
+        self.panel.show_lesson(None)
+        self.dock.hide()
 
     def _show_view(self, lesson: Lesson) -> None:
         window, bench = self.window, self.window.workbench

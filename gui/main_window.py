@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.session import ConfigError, SessionConfig, Trainer
+from engine.session.assets import asset
 
 from gui import i18n
 from gui.editors import (
@@ -49,14 +49,13 @@ from gui.worker import RunEnd, TrainingControl, TrainingRun, TrainingUpdate
 
 ORGANIZATION = "GradStudio"
 APPLICATION = "GradStudio"
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 SETTINGS_VERSION = 2  # bump when docks or toolbars change, so stale saved layouts are ignored
 
 TrainerFactory = Callable[[SessionConfig], Trainer]
 
 
 def app_icon() -> QIcon:
-    return QIcon(str(ASSETS / "gradstudio.svg"))
+    return QIcon(str(asset("gradstudio.svg")))
 
 
 def app_settings() -> QSettings:
@@ -97,7 +96,8 @@ class MainWindow(QMainWindow):
         self.model_editor, self.data_editor, self.training_editor = ModelEditor(), DataEditor(), TrainingEditor()
         self.loss_plot, self.fit_plot, self.params_plot = LossPlot(), FitPlot(), ParametersPlot()
         # the Graph and Gradient-flow tabs, the backward debugger and the scratchpad
-        self.workbench = GraphWorkbench(self, lambda: self.trainer, lambda: self.run is not None)
+        self.workbench = GraphWorkbench(self, lambda: self.trainer,
+                                        lambda: self.run is not None and not self.run.control.asleep)
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -387,6 +387,8 @@ class MainWindow(QMainWindow):
             return
         self.load_session(config)
         self.session_files.forget_file()
+        self.workbench.session_opened()
+        self.lessons.session_opened(config.name)
 
     def _has_progress(self) -> bool:
         return self.trainer is not None and self.trainer.step > 0

@@ -275,6 +275,8 @@ class SessionFiles(QObject):
             self._add_recent(self.path)
         self.mark_saved()
         window.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
+        window.workbench.session_opened()
+        window.lessons.session_opened(session.config.name)  # a lesson file opens as the lesson, from anywhere
         return True
 
     def _scratchpad_text(self) -> str:
@@ -449,7 +451,7 @@ class SessionFiles(QObject):
         files: list[Path] = []
         try:
             with self._trainer_at_rest():
-                prepare_folder(folder)
+                prepare_folder(folder, force=True)  # a folder the user chose in the dialog
                 if options.weights:
                     files.append(export_run_weights(folder, config, trainer, options.weights_format, options.dtype))
                 if options.history:

@@ -69,6 +69,7 @@ class TrainingControl:
         self._lr: float | None = None  # new learning rate, applied at the next step
         self._max_steps = max_steps
         self._delivered = threading.Event()  # set when the GUI has drawn the last update
+        self._waiting = False  # the worker sleeps in next_command (paused, between steps)
         self.drawing_wait_s = 0.0  # time the worker has spent waiting for the GUI to draw (the window's cost)
         self._delivered.set()
 
@@ -123,6 +124,13 @@ class TrainingControl:
         with self._cond:
             return self._paused
 
+    @property
+    def asleep(self) -> bool:
+        """The paused worker sleeps between steps and stays asleep until the GUI thread wakes it, so
+        that thread may read the trainer (to build the graph of the step it paused at)."""
+        with self._cond:
+            return self._waiting and self._must_wait()
+
     def _must_wait(self) -> bool:
         return not self._stop and self._paused and self._pending_steps == 0
 
@@ -137,8 +145,10 @@ class TrainingControl:
         if must_wait:
             before_wait()
             with self._cond:
+                self._waiting = True
                 while self._must_wait():
                     self._cond.wait()
+                self._waiting = False
         with self._cond:
             lr, self._lr = self._lr, None
             if self._stop:

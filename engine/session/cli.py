@@ -22,6 +22,8 @@ commands:
   gradstudio train SESSION  train SESSION without a window and write a run folder
                             (weights, history CSV, session, plots, README);
                             see: gradstudio train --help
+  gradstudio --install-desktop-entry
+                            put GradStudio in the desktop's application menu
 """
 
 
@@ -38,12 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit status: 0 done, 1 the run diverged (the folder is still written, with the last finite "
                "parameters), 2 bad input (a session file or option that cannot be used; the message goes "
                "to stderr), 130 interrupted (the folder holds what was trained).\n\n"
-               "example:\n  gradstudio train assets/examples/linear.json --steps 500 --out runs/linear")
-    parser.add_argument("session", metavar="SESSION", help="a session file (.json), as File → Save writes")
+               "examples:\n  gradstudio train linear-regression --steps 500 --out runs/linear\n"
+               "  gradstudio train my-session.json --out runs/mine")
+    parser.add_argument("session", metavar="SESSION",
+                        help="a session file (.json), as File → Save writes, or the name of one that comes with "
+                             "GradStudio: " + ", ".join(_trainable_names()))
     parser.add_argument("--steps", type=int, metavar="N",
                         help="how many steps to train now (default: what is left of the session's step limit)")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR",
-                        help="the run folder to write (made if needed; files of the same name are replaced)")
+                        help="the run folder to write: a new or empty folder, or one a run was written to "
+                             "before (its files are replaced); GradStudio writes nothing outside it")
+    parser.add_argument("--force", action="store_true",
+                        help="write into DIR even if it holds other files (those named as a run's are replaced)")
     parser.add_argument("--weights-format", choices=WEIGHT_FORMATS, default="safetensors",
                         help="the weights file format (default: %(default)s)")
     parser.add_argument("--dtype", choices=DTYPES, default="float32", help="the weights' dtype (default: %(default)s)")
@@ -149,7 +157,7 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
     from dataclasses import replace
 
     from engine.session.config import ConfigError
-    from engine.session.export import ExportError, export_run_folder
+    from engine.session.export import ExportError, check_run_folder, export_run_folder
     from engine.session.session_file import SessionFileError, read_session_file
     from engine.session.trainer import Trainer
 
@@ -160,9 +168,15 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
     if args.steps is not None and args.steps < 0:
         raise _BadInput("--steps must be 0 or more")
     try:
-        session = read_session_file(args.session)
+        check_run_folder(args.out, args.force)  # before training, not after
+    except ExportError as error:
+        raise _BadInput(error) from None
+    path = _session_path(args.session)
+    try:
+        session = read_session_file(path)
     except SessionFileError as error:
         raise _BadInput(error) from None
+    _refuse_lesson_without_model(args.session, session.config.name)
     from engine import kernels
     kernels.warmup(background=True)  # training starts on the numpy twins; numba takes over when compiled
     config = session.config
@@ -222,13 +236,47 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
     saved_config = replace(config, training=replace(config.training, steps=limit))
     try:
         run = export_run_folder(args.out, saved_config, trainer, args.weights_format, renderer, session.scratchpad,
-                                args.dtype)
+                                args.dtype, force=args.force)
     except ExportError as error:
         raise _BadInput(error) from None
     names = ", ".join(path.name for path in run.files())
     print(f"Trained {trainer.step - start:,} steps (to step {trainer.step:,}, loss {trainer.last_loss:.6g}); "
           f"wrote {run.folder}: {names}")
     return code
+
+
+def _trainable_names() -> list[str]:
+    from engine.session.lessons import bundled_sessions, is_trainable, lesson_by_id
+
+    def trainable(path: Path) -> bool:
+        return not path.stem[:2].isdigit() or is_trainable(lesson_by_id(path.stem))
+    return [name for name, path in bundled_sessions().items() if trainable(path)]
+
+
+def _session_path(name: str) -> Path:
+    """A session file's path, or the bundled session of that name (`linear-regression`, `mlp`)."""
+    from engine.session.lessons import bundled_sessions
+
+    path = Path(name)
+    if path.exists():
+        return path
+    bundled = bundled_sessions()
+    if name in bundled:
+        return bundled[name]
+    if path.suffix.lower() != ".json" and len(path.parts) == 1:
+        raise _BadInput(f"{name}: no such session file, and no session of that name comes with GradStudio; "
+                        f"those are: {', '.join(_trainable_names())}")
+    return path  # reading it says what is wrong
+
+
+def _refuse_lesson_without_model(name: str, session_name: str) -> None:
+    from engine.session.lessons import is_trainable, lesson_of
+
+    lesson = lesson_of(session_name)
+    if lesson is not None and not is_trainable(lesson):
+        raise _BadInput(f"{name} is a lesson file (“{lesson.title}”): a program to run step by step in the window's "
+                        f"scratchpad, with no model to train. Open it in the window with `gradstudio {name}`; "
+                        f"sessions with a model to train: {', '.join(_trainable_names())}")
 
 
 if __name__ == "__main__":

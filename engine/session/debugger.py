@@ -191,6 +191,11 @@ class BackwardDebugger:
         self.start(*self._args)
         self.breakpoints = breakpoints
 
+    def reset(self) -> None:
+        """Forget the walk entirely (another session was opened): no records, nothing started."""
+        self.close()
+        self._clear()
+
     def close(self, reason: str | None = None) -> None:
         """Abandon the walk in progress (the generator is closed; .grad keeps what ran)."""
         if self._steps is not None:

@@ -62,11 +62,99 @@ def _model(target: Trainer | nn.Module) -> nn.Module:
 
 
 def model_weights(target: Trainer | nn.Module, dtype: str = "float32") -> dict[str, np.ndarray]:
-    """Copies of the parameters by the model's own names (`w`, `b`; `layers.0.weight` …)."""
+    """The weights as files hold them: for x in the user's units, named as the PyTorch module that
+    computes the same function names them (see `torch_module_code`)."""
     if dtype not in DTYPES:
         raise ValueError(f"unknown dtype {dtype!r}; choose one of: {', '.join(DTYPES)}")
-    return {name: np.array(p.detach().numpy(), dtype=dtype, copy=True)
-            for name, p in _model(target).named_parameters()}
+    return {name: np.array(values, dtype=dtype) for name, values in portable_weights(_model(target)).items()}
+
+
+# The polynomial and the MLP see x scaled to u = (x − center) / half_width in [-1, 1] (models.py).
+# Exports fold that scaling into the weights, so they work on x itself:
+#   linear      w, b             → nn.Linear(1, 1): weight, bias
+#   polynomial  c0 … ck (of u)   → nn.Linear(k, 1) on the features x, x², …, x^k: weight = the
+#                                  coefficients of x¹ … x^k, bias = the constant
+#   MLP         layers.N.*       → nn.Sequential(...): N.weight, N.bias; the first layer absorbs the scaling
+#   expression  its parameters   → unchanged (a formula of x itself)
+
+def portable_weights(model: nn.Module) -> dict[str, np.ndarray]:
+    """The model's weights for x in the user's units, in float64, by the exported names."""
+    from engine.session.models import MLP, LinearModel, PolynomialModel
+
+    params = {name: p.detach().numpy().astype(np.float64) for name, p in model.named_parameters()}
+    if isinstance(model, LinearModel):
+        return {"weight": params["w"], "bias": params["b"]}
+    if isinstance(model, PolynomialModel):
+        scale = model.scale
+        coefficients = [float(params[f"c{j}"]) for j in range(model.degree + 1)]
+        of_x = _substitute(coefficients, 1.0 / scale.half_width, -scale.center / scale.half_width)
+        return {"weight": np.array([of_x[1:]]), "bias": np.array([of_x[0]])}
+    if isinstance(model, MLP):
+        weights = {name.removeprefix("layers."): values for name, values in params.items()}
+        first, scale = weights["0.weight"], model.scale  # W·u + b = (W/h)·x + (b − W·c/h)
+        weights["0.bias"] = weights["0.bias"] - first[:, 0] * scale.center / scale.half_width
+        weights["0.weight"] = first / scale.half_width
+        return weights
+    return params
+
+
+def _internal_weights(model: nn.Module, portable: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The inverse of `portable_weights`: the model's own parameters, by its own names."""
+    from engine.session.models import MLP, LinearModel, PolynomialModel
+
+    portable = {name: np.asarray(values, dtype=np.float64) for name, values in portable.items()}
+    if isinstance(model, LinearModel):
+        return {"w": portable["weight"], "b": portable["bias"]}
+    if isinstance(model, PolynomialModel):
+        scale = model.scale
+        of_x = [float(portable["bias"][0]), *(float(v) for v in portable["weight"][0])]
+        of_u = _substitute(of_x, scale.half_width, scale.center)   # x = half_width·u + center
+        return {f"c{j}": np.array(value) for j, value in enumerate(of_u)}
+    if isinstance(model, MLP):
+        weights = {f"layers.{name}": values for name, values in portable.items()}
+        first, scale = portable["0.weight"], model.scale
+        weights["layers.0.weight"] = first * scale.half_width
+        weights["layers.0.bias"] = portable["0.bias"] + first[:, 0] * scale.center
+        return weights
+    return dict(portable)
+
+
+def _substitute(coefficients: Sequence[float], alpha: float, beta: float) -> list[float]:
+    """The coefficients of p(α·t + β) in t, given those of p in its variable (lowest power first)."""
+    from math import comb
+
+    result = [0.0] * len(coefficients)
+    for j, c in enumerate(coefficients):
+        for i in range(j + 1):
+            result[i] += c * comb(j, i) * alpha ** i * beta ** (j - i)
+    return result
+
+
+def torch_module_code(config: SessionConfig, model: nn.Module) -> list[str]:
+    """Python lines that build the PyTorch module the exported weights load into, and use it."""
+    kind = config.model.kind
+    if kind == "linear":
+        return ["model = torch.nn.Linear(1, 1)", "model.load_state_dict(state)", "y = model(x)  # x of shape (N, 1)"]
+    if kind == "polynomial":
+        k = config.model.degree
+        return [f"model = torch.nn.Linear({k}, 1)  # weight[0, i - 1] multiplies x**i; bias is the constant",
+                "model.load_state_dict(state)",
+                f"y = model(torch.cat([x ** i for i in range(1, {k + 1})], dim=1))  # x of shape (N, 1)"]
+    if kind == "mlp":
+        activation = {"tanh": "Tanh", "relu": "ReLU", "sigmoid": "Sigmoid"}[config.model.activation]
+        sizes = (1, *config.model.hidden, 1)
+        layers = []
+        for index, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+            layers.append(f"torch.nn.Linear({fan_in}, {fan_out})")
+            if index < len(sizes) - 2:
+                layers.append(f"torch.nn.{activation}()")
+        return [f"model = torch.nn.Sequential({', '.join(layers)})", "model.load_state_dict(state)",
+                "y = model(x)  # x of shape (N, 1), in the data's own units"]
+    names = [name for name, _ in model.named_parameters()]
+    return ["class Model(torch.nn.Module):", "    def __init__(self):", "        super().__init__()",
+            *(f"        self.{name} = torch.nn.Parameter(torch.zeros(()))" for name in names),
+            "", "model = Model()", "model.load_state_dict(state)",
+            f"# the prediction is {config.model.expression}, with x and model.<name> as tensors"]
 
 
 def weights_format(path: str | os.PathLike) -> str:
@@ -218,8 +306,16 @@ def load_weights(path: str | os.PathLike, target: Trainer | nn.Module, fmt: str 
     each problem beside the model's own parameters.
     """
     path = Path(path)
-    parameters = dict(_model(target).named_parameters())
-    weights = read_weights(path, fmt, {name: tuple(p.shape) for name, p in parameters.items()})
+    model = _model(target)
+    own = dict(model.named_parameters())
+    exported = model_weights(model)
+    # .npz members are inflated only at the shapes the model could load (exported or own names)
+    shapes = {name: tuple(p.shape) for name, p in own.items()}
+    shapes.update({name: tuple(values.shape) for name, values in exported.items()})
+    weights = read_weights(path, fmt, shapes)
+    # Files hold the exported form (model_weights); a file by the model's own names is an older export.
+    legacy = set(weights) == set(own) and set(weights) != set(exported)
+    parameters = own if legacy else exported
     problems = []
     for name, p in parameters.items():
         if name not in weights:
@@ -237,11 +333,13 @@ def load_weights(path: str | os.PathLike, target: Trainer | nn.Module, fmt: str 
         expected = ", ".join(f"{name} {_shape(p.shape)}" for name, p in parameters.items())
         raise WeightsError(translate("files", "{0} does not fit the model: {1}. The model's parameters are: {2}.")
                            .format(path.name, translate("files", "; ").join(problems), expected))
-    for name, p in parameters.items():
+    loaded = {name: weights[name] for name in parameters}
+    values = loaded if legacy else _internal_weights(model, loaded)
+    for name, p in own.items():
         storage = p.detach().numpy()
-        np.copyto(storage, weights[name], casting="unsafe")
+        np.copyto(storage, np.reshape(values[name], storage.shape), casting="unsafe")
         p._vc[0] += 1  # as any in-place update: graphs that saved the old values must notice
-    return {name: weights[name] for name in parameters}
+    return loaded
 
 
 def _shape(shape) -> str:
@@ -286,12 +384,12 @@ class RunFolder:
 
 def export_run_folder(folder: str | os.PathLike, config: SessionConfig, trainer: Trainer,
                       weights_format: str = "safetensors", plot_renderer: PlotRenderer | None = None,
-                      scratchpad: str = "", dtype: str = "float32") -> RunFolder:
+                      scratchpad: str = "", dtype: str = "float32", force: bool = False) -> RunFolder:
     """Weights, history CSV, the session file (reopens the run where it stopped), the plots when a
-    renderer is given, and a README of the settings, into `folder` (made if needed)."""
+    renderer is given, and a README of the settings, into `folder` (made if needed; see prepare_folder)."""
     if weights_format not in WEIGHT_FORMATS:
         raise ValueError(f"unknown weights format {weights_format!r}; choose one of: {', '.join(WEIGHT_FORMATS)}")
-    folder = prepare_folder(folder)
+    folder = prepare_folder(folder, force)
     weights = export_run_weights(folder, config, trainer, weights_format, dtype)
     history = export_history_csv(folder / "history.csv", trainer.history)
     session = export_run_session(folder, _config_as_trained(config, trainer), trainer, scratchpad)
@@ -301,15 +399,37 @@ def export_run_folder(folder: str | os.PathLike, config: SessionConfig, trainer:
     return result
 
 
-def prepare_folder(folder: str | os.PathLike) -> Path:
-    """The run folder, made if needed; ExportError when it cannot be."""
+RUN_MARKER = ".gradstudio-run"  # in every run folder: the files beside it may be replaced by the next run
+_MARKER_TEXT = ("GradStudio wrote this run folder. Writing another run into it replaces the files of the same "
+                "name (weights, history.csv, session.json, plots, README.md).\n")
+
+
+def is_run_folder(folder: str | os.PathLike) -> bool:
+    return (Path(folder) / RUN_MARKER).is_file()
+
+
+def check_run_folder(folder: str | os.PathLike, force: bool = False) -> None:
+    """ExportError unless `folder` is new, empty or a run folder (or `force`): checked before training too."""
     folder = Path(folder)
+    if folder.is_dir() and not force and not is_run_folder(folder) and any(folder.iterdir()):
+        raise ExportError(folder, translate("files", "the folder is not empty and is not a GradStudio run folder, "
+                                                     "so its files could be replaced; choose a new or empty folder "
+                                                     "(or use --force to write into it anyway)"))
+
+
+def prepare_folder(folder: str | os.PathLike, force: bool = False) -> Path:
+    """The run folder, made if needed and marked as one; ExportError when it cannot be, or when it is a
+    non-empty folder GradStudio did not write (its README.md is someone's) unless `force`."""
+    folder = Path(folder)
+    check_run_folder(folder, force)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise ExportError(folder, describe_os_error(error)) from None
     if not folder.is_dir():
         raise ExportError(folder, translate("files", "it is a file, not a folder"))
+    if not is_run_folder(folder):
+        _write(folder / RUN_MARKER, _MARKER_TEXT.encode("utf-8"))
     return folder
 
 
@@ -342,10 +462,11 @@ def _config_as_trained(config: SessionConfig, trainer: Trainer) -> SessionConfig
 def describe_model(config: SessionConfig) -> str:
     model = config.model
     if model.kind == "polynomial":
-        return f"polynomial of degree {model.degree}: c0 + c1·u + … + c{model.degree}·u^{model.degree}, u = x scaled to [-1, 1]"
+        return (f"polynomial of degree {model.degree}: c0 + c1·u + … + c{model.degree}·u^{model.degree}, u = x scaled "
+                "to [-1, 1] (exported as the coefficients of x itself)")
     if model.kind == "mlp":
         sizes = " → ".join(str(size) for size in (1, *model.hidden, 1))
-        return f"MLP {sizes} with {model.activation}, on x scaled to [-1, 1]"
+        return f"MLP {sizes} with {model.activation}, on x scaled to [-1, 1] (exported with the scaling folded in)"
     if model.kind == "expression":
         return f"custom expression `{model.expression}`"
     return MODEL_LABELS.get(model.kind, model.kind)
@@ -402,20 +523,20 @@ def run_readme(config: SessionConfig, trainer: Trainer, files: Sequence[Path], d
         lines.append(f"| `{name}` | {_shape(values.shape)} | {value} |")
     scale = getattr(trainer.model, "scale", None)
     if scale is not None:
-        lines += ["", f"The model first scales x to u = (x − {scale.center:g}) / {scale.half_width:g}, so that the data's "
-                      "x range becomes [-1, 1]; do the same before feeding x to the weights elsewhere."]
+        lines += ["", f"Inside GradStudio the model sees x scaled to u = (x − {scale.center:g}) / {scale.half_width:g} "
+                      "(the data's x range becomes [-1, 1]); the exported weights have that scaling folded in, "
+                      "so they take x in the data's own units."]
     if weights_file is not None:
         name = weights_file.name
-        loader = {"safetensors": ("from safetensors.torch import load_file", f'state = load_file("{name}")'),
+        loader = {"safetensors": ("import torch", "from safetensors.torch import load_file", f'state = load_file("{name}")'),
                   "npz": ("import numpy as np, torch",
                           f'state = {{k: torch.from_numpy(v) for k, v in np.load("{name}", allow_pickle=False).items()}}'),
                   "json": ("import json, torch",
                            f'state = {{k: torch.tensor(v) for k, v in json.load(open("{name}"))["tensors"].items()}}'),
                   }[_SUFFIX_FORMATS[weights_file.suffix]]
-        lines += ["", "## Loading the weights", "",
-                  "The tensor names are the model's parameter names, as PyTorch names them, so a `torch.nn` "
-                  "module with the same parameter names loads them directly:", "", "```python", *loader,
-                  "model.load_state_dict(state)", "```"]
+        lines += ["", "## Loading the weights into PyTorch", "",
+                  "The tensors are named as this PyTorch module names its parameters, and it predicts what "
+                  "GradStudio showed:", "", "```python", *loader, *torch_module_code(config, trainer.model), "```"]
     return "\n".join(lines) + "\n"
 
 

@@ -11,13 +11,14 @@ import numpy as np
 import engine
 from engine.distributions.multinomial import Multinomial
 from engine.session import lesson_texts as texts
+from engine.session.assets import examples_dir
 from engine.session.config import DataConfig, ModelConfig, SessionConfig, TrainingConfig
 from engine.session.expression import parse_expression
 from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 from engine.session.session_file import SessionFile, read_session_file, write_session_file
 from engine.session.trainer import Trainer
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "assets" / "examples"
+EXAMPLES_DIR = examples_dir()  # assets/examples in a checkout, gradstudio_assets/examples when installed
 VIEWS = ("training", "graph", "derivative", "dice", "landscape")
 
 
@@ -93,6 +94,25 @@ def lesson_by_id(lesson_id: str) -> Lesson:
         if lesson.id == lesson_id:
             return lesson
     raise KeyError(f"no lesson '{lesson_id}'; the lessons are {', '.join(l.id for l in LESSONS)}")
+
+
+def lesson_of(name: str) -> Lesson | None:
+    """The lesson whose session file this is (a lesson file keeps the lesson's title as its session
+    name, wherever it was opened from), or None for any other session."""
+    return next((lesson for lesson in LESSONS if lesson.title == name), None)
+
+
+def is_trainable(lesson: Lesson) -> bool:
+    """A lesson with a model of its own; the others' files hold only a program for the scratchpad."""
+    return lesson.view == "training" or lesson.training is not None
+
+
+def bundled_sessions() -> dict[str, Path]:
+    """The session files that ship with GradStudio, by the name `gradstudio train NAME` accepts:
+    the lessons without their number (`linear-regression`) and the model examples (`mlp`)."""
+    names = {path.stem: path for path in sorted(EXAMPLES_DIR.glob("*.json"))}
+    return {stem.split("-", 1)[1] if stem[:2].isdigit() and "-" in stem else stem: path
+            for stem, path in names.items()}
 
 
 def lesson_path(lesson: Lesson, folder: Path = EXAMPLES_DIR) -> Path:

@@ -137,12 +137,13 @@ class Trainer:
                 group["lr"] = self._lr
         x, y = self._sampler.next_batch()
         self.optimizer.zero_grad()
-        loss = self.loss_fn(self.model(engine.from_numpy(x)), engine.from_numpy(y))
+        prediction = self.model(engine.from_numpy(x))
+        loss = self.loss_fn(prediction, engine.from_numpy(y))
         loss.backward()
         value = loss.item()
         step = self.step + 1
         if not math.isfinite(value):
-            self._stop(translate("trainer", "Loss became {0} at step {1}").format(_kind(np.float64(value)), f"{step:,}"))
+            self._stop_on_loss(value, step, x, prediction.detach().numpy())
             return value
         for index, p in enumerate(self._parameters):
             if p.grad is not None and not self._finite(index, p.grad.numpy()):
@@ -181,6 +182,26 @@ class Trainer:
         except FloatingPointError as error:
             return f" ({error})"
         return ""
+
+    def _stop_on_loss(self, value: float, step: int, x: np.ndarray, prediction: np.ndarray) -> None:
+        """A non-finite loss. When the model's own output is not finite before any update, no learning
+        rate is to blame: say so, and at which x (the expression, or its initial values, are)."""
+        if prediction.ndim and prediction.shape[0] == len(x):
+            rows = ~np.isfinite(prediction.reshape(len(x), -1)).all(axis=1)
+        else:  # an output that does not depend on x (a constant model) broadcasts
+            rows = np.full(len(x), not np.isfinite(prediction).all())
+        if self.step > 0 or not rows.any():
+            self._stop(translate("trainer", "Loss became {0} at step {1}").format(_kind(np.float64(value)), f"{step:,}"))
+            return
+        first = x.reshape(len(x), -1)[np.argmax(rows)]
+        where = "x = " + (f"{first[0]:g}" if first.size == 1 else "(" + ", ".join(f"{v:g}" for v in first) + ")")
+        if rows.all() and len(x) > 1:
+            where = translate("trainer", "every x of the batch ({0})").format(where)
+        self.diverged = translate(
+            "trainer", "The model's output is {0} at {1} with its starting parameters, before any training "
+                       "step: the model cannot be computed there (a division by zero, an overflowing power or "
+                       "exp?). Change the model or its initial values, or the data's x range; a smaller learning "
+                       "rate will not help").format(_kind(prediction), where)
 
     def _stop(self, what: str) -> None:
         self.diverged = translate("trainer", "{0} — try a smaller learning rate (it is {1})").format(what, f"{self._lr:g}")

@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 LANGUAGES = ["zh_CN"]
 
 GROUPS: dict[str, list[str]] = {
-    "window": ["gui/app.py", "gui/launch.py", "gui/main_window.py", "gui/editors.py", "gui/form_fields.py",
+    "window": ["gui/app.py", "gui/launch.py", "gui/desktop_entry.py", "gui/main_window.py", "gui/editors.py", "gui/form_fields.py",
                "gui/worker.py", "gui/examples.py", "gui/i18n.py",
                "engine/session/config.py", "engine/session/expression.py", "engine/session/data.py",
                "engine/session/models.py", "engine/session/trainer.py"],

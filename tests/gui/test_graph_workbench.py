@@ -76,3 +76,61 @@ def test_typing_a_space_in_the_scratchpad_does_not_start_training(qtbot, window)
     qtbot.keyClicks(editor, "x = 1 ")
     assert window.run is None and window.state == "Ready"
     assert "x = 1 " in editor.toPlainText()
+
+
+def step_shown(bench) -> int:
+    return int(bench.graph.source.split()[2].replace(",", ""))
+
+
+def test_after_a_finished_run_the_graph_is_of_the_last_step(qtbot, window):
+    """The default run is over in well under the follow interval: the graph must not stay at step 1."""
+    bench = window.workbench
+    window.tabs.setCurrentWidget(bench.graph)
+    window.toggle_training()
+    wait_idle(qtbot, window)
+    assert window.state == "Finished" and window.trainer.step == 500
+    assert step_shown(bench) == 500
+
+
+def test_pausing_shows_the_graph_of_the_step_the_run_paused_at(qtbot, window):
+    bench = window.workbench
+    window.training_editor.until_stopped.setChecked(True)
+    window.toggle_training()
+    qtbot.waitUntil(lambda: window.trainer.step > 50, timeout=20_000)
+    bench._last_follow = float("inf")   # as if a follow redraw had just happened: only the pause may redraw
+    window.toggle_training()            # pause
+    qtbot.waitUntil(lambda: window.run.control.asleep, timeout=20_000)
+    qtbot.waitUntil(lambda: step_shown(bench) == window.trainer.step, timeout=20_000)
+    window.stop_training()
+    wait_idle(qtbot, window)
+
+
+def test_debugger_rebuilds_a_graph_later_steps_changed_instead_of_blaming_the_user(qtbot, window):
+    """MLP: walk step 1's graph, train on, then Start again — the old graph's saved tensors were changed
+    in place by the optimizer, so walking it would raise 'modified by an inplace operation'."""
+    from gui.examples import examples
+
+    mlp = next(config for config in examples() if config.model.kind == "mlp")
+    window.load_session(mlp)
+    bench, panel = window.workbench, window.workbench.debugger
+    window.step_once()
+    qtbot.waitUntil(lambda: window.trainer.step == 1 and window.run.control.asleep, timeout=20_000)
+    panel.start()
+    panel.continue_()
+    assert panel.debugger.finished and panel.debugger.exception is None
+    window.stop_training()
+    wait_idle(qtbot, window)
+    window.training_editor.steps.setValue(50)
+    window.toggle_training()
+    wait_idle(qtbot, window)
+    assert window.trainer.step == 50
+    bench.graph.pin()                   # the old walk's graph stays on screen (pinned)
+    panel.start()
+    for _ in range(3):
+        panel.step()
+    d = panel.debugger
+    assert d.exception is None, d.exception
+    panel.continue_()
+    assert d.exception is None, d.exception
+    assert "inplace" not in panel.status.text() and "clone" not in panel.details_text()
+    assert d.finished and step_shown(bench) == 50

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from engine.session import SessionConfig, Trainer, read_session_file, write_session_file
 from engine.session.config import ModelConfig
-from engine.session.export import export_weights
+from engine.session.export import export_weights, model_weights
 from gui.export_dialog import ExportDialog, ExportOptions
 from gui.main_window import MainWindow
 from tests.gui.conftest import shown_window
@@ -202,12 +202,12 @@ def test_export_dialog_writes_every_file_it_lists(qtbot, window, tmp_path):
     QTimer.singleShot(100, fill_and_accept)
     window.export_action.trigger()  # Ctrl+E
     names = {path.name for path in folder.iterdir()}
-    expected = {"weights.npz", "history.csv", "session.json", "README.md",
+    expected = {".gradstudio-run", "weights.npz", "history.csv", "session.json", "README.md",
                 *(f"{plot}.{fmt}" for plot in ("loss", "fit", "parameters", "gradient_norms", "window")
                   for fmt in ("png", "svg"))}
     assert names == expected
     with np.load(folder / "weights.npz", allow_pickle=False) as archive:
-        for name, values in window.trainer.snapshot().params.items():
+        for name, values in model_weights(window.trainer).items():
             np.testing.assert_array_equal(archive[name], values)
     assert QImage(str(folder / "loss.png")).size().toTuple() == (800, 500)
     assert read_session_file(folder / "session.json").trainer.step == 60
@@ -259,7 +259,7 @@ def test_load_weights_checks_shapes_and_loads(qtbot, window, tmp_path, monkeypat
 
     answer_files(monkeypatch, wrong)
     assert not window.session_files.load_weights()
-    assert "does not fit the model" in window.last_message and "it has no tensor 'w'" in window.last_message
+    assert "does not fit the model" in window.last_message and "it has no tensor 'weight'" in window.last_message
     for name, values in window.trainer.snapshot().params.items():
         np.testing.assert_array_equal(values, before[name])
 
@@ -315,7 +315,7 @@ def test_safetensors_from_the_window_load_with_the_standard_reader(qtbot, window
                                                            readme=False))
     assert [path.name for path in files] == ["weights.safetensors"]
     weights = safetensors.numpy.load_file(str(files[0]))
-    assert weights["w"].dtype == np.float32 and weights["w"].shape == (1, 1)
+    assert weights["weight"].dtype == np.float32 and weights["weight"].shape == (1, 1)   # as nn.Linear(1, 1)
 
 
 def test_scratchpad_text_is_saved_and_reopened_without_running(qtbot, window, second_window, tmp_path, monkeypatch):

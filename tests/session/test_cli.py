@@ -15,6 +15,7 @@ import safetensors.numpy
 
 from engine.session.cli import ProgressBar, wants_sample
 from engine.session.config import SessionConfig, TrainingConfig
+from engine.session.export import model_weights
 from engine.session.session_file import read_session_file, write_session_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,7 +43,7 @@ def test_headless_train_writes_a_complete_run_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     names = {path.name for path in out.iterdir()}
-    expected = {"weights.safetensors", "history.csv", "session.json", "README.md",
+    expected = {".gradstudio-run", "weights.safetensors", "history.csv", "session.json", "README.md",
                 *(f"{plot}.{fmt}" for plot in PLOTS for fmt in ("png", "svg"))}
     assert names == expected
     # Progress went to stderr with steps, loss, rate and ETA; the summary to stdout.
@@ -53,7 +54,7 @@ def test_headless_train_writes_a_complete_run_folder(tmp_path):
     session = read_session_file(out / "session.json")
     assert session.trainer.step == 300
     weights = safetensors.numpy.load_file(str(out / "weights.safetensors"))
-    for name, values in session.trainer.snapshot().params.items():
+    for name, values in model_weights(session.trainer).items():
         np.testing.assert_array_equal(weights[name], values)
     assert len((out / "history.csv").read_text().splitlines()) == 301
 
@@ -102,9 +103,10 @@ def test_no_plots_never_imports_qt(tmp_path):
                             text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
-    assert {path.name for path in out.iterdir()} == {"weights.npz", "history.csv", "session.json", "README.md"}
+    assert {path.name for path in out.iterdir()} == {"weights.npz", "history.csv", "session.json", "README.md",
+                                                      ".gradstudio-run"}
     with np.load(out / "weights.npz", allow_pickle=False) as archive:
-        assert sorted(archive.files) == ["b", "w"]
+        assert sorted(archive.files) == ["bias", "weight"]
 
 
 def test_no_plots_imports_no_qt_by_importtime(tmp_path):
@@ -231,3 +233,49 @@ def test_parameter_samples_are_dense_first_then_a_few_per_doubling():
     sampled = [step for step in range(1, 100_001) if wants_sample(step)]
     assert sampled[:256] == list(range(1, 257))
     assert len(sampled) < 2_000
+
+
+def test_train_takes_a_bundled_example_by_name_from_any_folder(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "gui.launch", "train", "linear-regression", "--steps", "10",
+                             "--no-plots", "--quiet", "--out", tmp_path / "run"], cwd=tmp_path, env=headless_env(),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert read_session_file(tmp_path / "run" / "session.json").trainer.step == 10
+    unknown = gradstudio("train", "no-such-example", "--out", tmp_path / "other")
+    assert unknown.returncode == 2 and "linear-regression" in unknown.stderr and "mlp" in unknown.stderr
+
+
+def test_train_refuses_a_folder_of_other_files_and_says_why_before_training(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "README.md").write_text("my project\n")
+    result = gradstudio("train", LINEAR, "--steps", "5", "--no-plots", "--out", project)
+    assert result.returncode == 2
+    assert "not a GradStudio run folder" in result.stderr and "--force" in result.stderr
+    assert "step" not in result.stderr.splitlines()[0]   # refused before any training
+    assert (project / "README.md").read_text() == "my project\n"
+    assert sorted(path.name for path in project.iterdir()) == ["README.md"]
+    forced = gradstudio("train", LINEAR, "--steps", "5", "--no-plots", "--quiet", "--out", project, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (project / ".gradstudio-run").is_file()
+
+
+def test_a_run_folder_is_marked_and_can_be_written_again(tmp_path):
+    out = tmp_path / "run"
+    for _ in range(2):
+        result = gradstudio("train", LINEAR, "--steps", "5", "--no-plots", "--quiet", "--out", out)
+        assert result.returncode == 0, result.stderr
+    assert (out / ".gradstudio-run").is_file()
+    assert sorted(path.name for path in out.iterdir()) == sorted(
+        [".gradstudio-run", "README.md", "history.csv", "session.json", "weights.safetensors"])
+
+
+def test_train_on_a_lesson_file_says_what_a_lesson_is_and_exits_2(tmp_path):
+    lesson = REPO / "assets" / "examples" / "05-derivative-as-limit.json"
+    result = gradstudio("train", lesson, "--no-plots", "--out", tmp_path / "run")
+    assert result.returncode == 2
+    assert "is a lesson file" in result.stderr and "no model to train" in result.stderr
+    assert not (tmp_path / "run").exists()
+    trainable = gradstudio("train", REPO / "assets" / "examples" / "01-linear-regression.json", "--steps", "3",
+                           "--no-plots", "--quiet", "--out", tmp_path / "run")
+    assert trainable.returncode == 0, trainable.stderr

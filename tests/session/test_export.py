@@ -32,10 +32,10 @@ CONFIGS = {
     "expression": SessionConfig(model=ModelConfig(kind="expression", expression="a * sin(w * x) + c"),
                                 data=DataConfig(truth="2*sin(1.5*x) + 1", x_min=0, x_max=6, batch_size=16)),
 }
-NAMES = {
-    "linear": ["w", "b"],
-    "polynomial": ["c0", "c1", "c2", "c3"],
-    "mlp": ["layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias", "layers.4.weight", "layers.4.bias"],
+NAMES = {  # as the PyTorch module computing the same function names them (export.torch_module_code)
+    "linear": ["weight", "bias"],
+    "polynomial": ["weight", "bias"],
+    "mlp": ["0.weight", "0.bias", "2.weight", "2.bias", "4.weight", "4.bias"],
     "expression": ["a", "w", "c"],
 }
 
@@ -68,17 +68,21 @@ def test_weights_read_back_by_the_standard_reader_equal_the_model(tmp_path, kind
     path = export_weights(tmp_path / f"weights{suffix}", trainer)
     read = standard_read(path)
     assert list(read) == NAMES[kind] or sorted(read) == sorted(NAMES[kind])
-    for name, values in params(trainer).items():
+    for name, values in model_weights(trainer).items():
         assert read[name].dtype == np.float32
         assert read[name].shape == values.shape
         np.testing.assert_array_equal(read[name], values, err_msg=name)
+    if kind in ("linear", "expression"):   # no input scaling: the parameters themselves, renamed
+        own = params(trainer)
+        for exported, name in zip(NAMES[kind], own):
+            np.testing.assert_array_equal(read[exported], own[name])
 
 
 def test_float64_on_request(tmp_path):
     trainer = trained("linear")
     read = standard_read(export_weights(tmp_path / "w.safetensors", trainer, dtype="float64"))
-    assert read["w"].dtype == np.float64
-    assert read["w"][0, 0] == float(params(trainer)["w"][0, 0])
+    assert read["weight"].dtype == np.float64
+    assert read["weight"][0, 0] == float(params(trainer)["w"][0, 0])
 
 
 def test_safetensors_carry_pytorch_metadata(tmp_path):
@@ -94,17 +98,7 @@ def test_safetensors_linear_weights_load_into_an_equivalent_torch_module(tmp_pat
     from safetensors.torch import load_file
 
     trainer = trained("linear")
-
-    class Line(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.w = torch.nn.Parameter(torch.zeros(1, 1))
-            self.b = torch.nn.Parameter(torch.zeros(1))
-
-        def forward(self, x):
-            return self.w * x + self.b
-
-    model = Line()
+    model = torch.nn.Linear(1, 1)
     model.load_state_dict(load_file(str(export_weights(tmp_path / "w.safetensors", trainer))))
     x = np.linspace(0, 5, 11, dtype=np.float32).reshape(-1, 1)
     import engine
@@ -119,19 +113,16 @@ def test_safetensors_mlp_weights_load_into_a_torch_sequential_named_layers(tmp_p
     from safetensors.torch import load_file
 
     trainer = trained("mlp")
-    model = torch.nn.Module()
-    model.layers = torch.nn.Sequential(torch.nn.Linear(1, 8), torch.nn.Tanh(), torch.nn.Linear(8, 6), torch.nn.Tanh(),
-                                       torch.nn.Linear(6, 1))
+    model = torch.nn.Sequential(torch.nn.Linear(1, 8), torch.nn.Tanh(), torch.nn.Linear(8, 6), torch.nn.Tanh(),
+                                torch.nn.Linear(6, 1))
     result = model.load_state_dict(load_file(str(export_weights(tmp_path / "w.safetensors", trainer))))
     assert not result.missing_keys and not result.unexpected_keys
-    x = np.linspace(-3, 3, 13, dtype=np.float32).reshape(-1, 1)
-    scale = trainer.model.scale  # the model feeds x scaled to [-1, 1] to its layers
-    u = (x - scale.center) / scale.half_width
+    x = np.linspace(-3, 3, 13, dtype=np.float32).reshape(-1, 1)   # the user's x: the scaling is in the weights
     import engine
 
     with torch.no_grad():
         expected = trainer.model(engine.from_numpy(x)).detach().numpy()
-        np.testing.assert_allclose(model.layers(torch.from_numpy(u)).numpy(), expected, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(model(torch.from_numpy(x)).numpy(), expected, rtol=1e-5, atol=1e-5)
 
 
 # ----- load_weights -----------------------------------------------------------------------------------
@@ -143,9 +134,9 @@ def test_load_weights_puts_them_back_into_a_fresh_model(tmp_path, suffix):
     path = export_weights(tmp_path / f"w{suffix}", source)
     fresh = Trainer(CONFIGS["mlp"])
     load_weights(path, fresh)
-    for name, values in params(source).items():
-        np.testing.assert_array_equal(params(fresh)[name], values)
-    np.testing.assert_array_equal(fresh.snapshot().grid_pred, source.snapshot().grid_pred)
+    for name, values in params(source).items():   # through the user's units and back: float32 rounding only
+        np.testing.assert_allclose(params(fresh)[name], values, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(fresh.snapshot().grid_pred, source.snapshot().grid_pred, rtol=1e-5, atol=1e-6)
 
 
 def test_weights_of_the_wrong_shape_give_a_message_and_change_nothing(tmp_path):
@@ -157,9 +148,9 @@ def test_weights_of_the_wrong_shape_give_a_message_and_change_nothing(tmp_path):
         load_weights(path, other)
     message = str(caught.value)
     assert message.startswith("w.safetensors does not fit the model: ")
-    assert "'layers.2.weight' has shape (6, 8), the model's has shape (5, 8)" in message
-    assert "'layers.2.bias' has shape (6,), the model's has shape (5,)" in message
-    assert "The model's parameters are: layers.0.weight (8, 1)" in message
+    assert "'2.weight' has shape (6, 8), the model's has shape (5, 8)" in message
+    assert "'2.bias' has shape (6,), the model's has shape (5,)" in message
+    assert "The model's parameters are: 0.weight (8, 1)" in message
     for name, values in params(other).items():
         np.testing.assert_array_equal(values, before[name])
     assert path.read_bytes() == file_before
@@ -170,7 +161,7 @@ def test_weights_of_another_model_name_what_is_missing_and_unexpected(tmp_path):
     with pytest.raises(WeightsError) as caught:
         load_weights(path, Trainer(CONFIGS["expression"]))
     message = str(caught.value)
-    assert "it has no tensor 'a'" in message and "the model has no parameter 'b'" in message
+    assert "it has no tensor 'a'" in message and "the model has no parameter 'bias'" in message
 
 
 @pytest.mark.parametrize("name, content, expected", [
@@ -232,9 +223,9 @@ def test_run_folder_holds_weights_history_session_and_readme(tmp_path, fmt):
     trainer = trained("polynomial", 40)
     run = export_run_folder(tmp_path / "run", CONFIGS["polynomial"], trainer, weights_format=fmt)
     names = sorted(path.name for path in (tmp_path / "run").iterdir())
-    assert names == sorted(["README.md", "history.csv", "session.json", f"weights.{fmt}"])
+    assert names == sorted([".gradstudio-run", "README.md", "history.csv", "session.json", f"weights.{fmt}"])
     assert run.files() == [run.weights, run.history, run.session, run.readme]
-    for name, values in params(trainer).items():
+    for name, values in model_weights(trainer).items():
         np.testing.assert_array_equal(standard_read(run.weights)[name], values)
     reopened = read_session_file(run.session).trainer
     assert reopened.step == 40
@@ -242,7 +233,8 @@ def test_run_folder_holds_weights_history_session_and_readme(tmp_path, fmt):
         np.testing.assert_array_equal(params(reopened)[name], values)
     readme = run.readme.read_text()
     for text in ("Trained 40 steps", "polynomial of degree 3", "x**3 - x", "Adam", "learning rate 0.05",
-                 f"`weights.{fmt}`", "`history.csv`", "`session.json`", "| `c0` | () |", "load_state_dict"):
+                 f"`weights.{fmt}`", "`history.csv`", "`session.json`", "| `weight` | (1, 3) |", "| `bias` | (1,) |",
+                 "torch.nn.Linear(3, 1)", "load_state_dict"):
         assert text in readme, text
 
 
@@ -314,7 +306,7 @@ def test_an_unwritable_export_folder_says_permission_denied_and_keeps_existing_f
         with pytest.raises(ExportError, match="permission denied"):
             export_history_csv(folder / "history.csv", trainer)
     assert {path.name: path.read_bytes() for path in first.files()} == before
-    assert sorted(os.listdir(folder)) == sorted(before)
+    assert sorted(os.listdir(folder)) == sorted([*before, ".gradstudio-run"])
 
 
 def test_a_new_folder_inside_an_unwritable_one_says_permission_denied(tmp_path):
@@ -384,3 +376,62 @@ def test_weights_export_names_follow_the_model(tmp_path):
         assert list(model_weights(trained(kind, 1))) == names
         with zipfile.ZipFile(export_weights(tmp_path / f"{kind}.npz", trained(kind, 1))) as archive:
             assert sorted(archive.namelist()) == sorted(f"{name}.npy" for name in names)
+
+
+# ----- weights in the user's units, loaded into PyTorch --------------------------------------------
+
+
+@pytest.mark.parametrize("kind", list(CONFIGS))
+def test_the_run_readme_code_loads_the_weights_into_pytorch_and_predicts_what_the_app_showed(tmp_path, kind):
+    """The README's own snippet, run: the state dict loads with load_state_dict (no missing or unexpected
+    keys) into a plain torch module that takes x in the data's units."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("safetensors.torch")
+    import engine
+
+    trainer = trained(kind, 60)
+    run = export_run_folder(tmp_path / "run", CONFIGS[kind], trainer)
+    readme = run.readme.read_text()
+    code = readme.split("```python\n")[1].split("```")[0]
+    x_min, x_max = CONFIGS[kind].data.x_min, CONFIGS[kind].data.x_max
+    x = np.linspace(x_min, x_max, 17, dtype=np.float32).reshape(-1, 1)
+    namespace = {"x": torch.from_numpy(x)}
+    cwd = os.getcwd()
+    os.chdir(run.folder)
+    try:
+        exec(compile(code, "README.md", "exec"), namespace)
+    finally:
+        os.chdir(cwd)
+    model = namespace["model"]
+    with torch.no_grad():
+        if kind == "expression":
+            p = dict(model.named_parameters())
+            shown = p["a"] * torch.sin(p["w"] * namespace["x"]) + p["c"]
+        else:
+            shown = namespace["y"]
+    expected = trainer.model(engine.from_numpy(x)).detach().numpy()
+    np.testing.assert_allclose(shown.detach().numpy(), expected, rtol=1e-4, atol=1e-4)
+
+
+def test_a_cubic_is_exported_by_the_coefficients_of_x_itself(tmp_path):
+    """The data are 0.5x³ − x: the exported coefficient of x³ is near 0.5, not the 4.3 of the scaled u³."""
+    config = SessionConfig(model=ModelConfig(kind="polynomial", degree=3),
+                           data=DataConfig(truth="0.5*x**3 - x", noise_std=0.05, x_min=-2.0, x_max=2.0, batch_size=32),
+                           training=TrainingConfig(optimizer="adam", lr=0.05))
+    trainer = Trainer(config)
+    for _ in range(1500):
+        trainer.train_step()
+    weights = standard_read(export_weights(tmp_path / "cubic.safetensors", trainer))
+    np.testing.assert_allclose(weights["weight"][0], [-1.0, 0.0, 0.5], atol=0.08)
+    assert abs(weights["bias"][0]) < 0.08
+    assert abs(float(params(trainer)["c3"]) - 4.0) < 0.5   # inside the app: the coefficient of u = x / 2
+
+
+def test_weights_of_an_older_export_by_the_models_own_names_still_load(tmp_path):
+    source = trained("polynomial", 20)
+    path = tmp_path / "old.npz"
+    np.savez(path, **params(source))
+    fresh = Trainer(CONFIGS["polynomial"])
+    load_weights(path, fresh)
+    for name, values in params(source).items():
+        np.testing.assert_array_equal(params(fresh)[name], values)

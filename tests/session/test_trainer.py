@@ -234,3 +234,25 @@ def test_trainer_keeps_its_own_copy_of_the_config():
     trainer = Trainer(config)
     config.training.steps = 3
     assert trainer.config.training.steps == 500
+
+
+@pytest.mark.parametrize("expression, where", [("a/(x-x)", "every x of the batch (x = "),
+                                               ("a*x**1e9", "at x = "), ("exp(exp(exp(a*x)))", "at x = ")])
+def test_a_model_not_finite_at_the_start_says_so_and_where_not_to_lower_the_learning_rate(expression, where):
+    trainer = Trainer(SessionConfig(model=ModelConfig(kind="expression", expression=expression, initial={"a": 1.0}),
+                                    data=DataConfig(x_min=0.5, x_max=5.0)))
+    assert list(trainer.run()) == []
+    message = trainer.diverged
+    assert message.startswith("The model's output is Inf at ") and where in message
+    assert "before any training step" in message and "try a smaller learning rate" not in message
+    x = float(message.split("x = ")[1].split(")")[0].split(" ")[0])
+    assert 0.5 <= x <= 5.0
+    if expression == "a*x**1e9":
+        assert x > 1.0   # x**1e9 overflows only above 1: the x named is one where it does
+    assert trainer.step == 0
+
+
+def test_a_run_that_diverges_after_updates_still_advises_the_learning_rate():
+    trainer = Trainer(SessionConfig(training=TrainingConfig(lr=10.0, steps=200)))
+    list(trainer.run())
+    assert trainer.step > 0 and "try a smaller learning rate (it is 10)" in trainer.diverged

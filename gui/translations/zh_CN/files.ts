@@ -520,6 +520,10 @@
         <translation>；</translation>
     </message>
     <message>
+        <source>the folder is not empty and is not a GradStudio run folder, so its files could be replaced; choose a new or empty folder (or use --force to write into it anyway)</source>
+        <translation>该文件夹不是空的，也不是 GradStudio 的运行文件夹，其中的文件可能被覆盖；请选择一个新的或空的文件夹（或使用 --force 仍然写入）</translation>
+    </message>
+    <message>
         <source>it is a file, not a folder</source>
         <translation>这是文件，不是文件夹</translation>
     </message>

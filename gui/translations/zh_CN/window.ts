@@ -944,6 +944,14 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>参数“{0}”在第 {2} 步变为 {1}</translation>
     </message>
     <message>
+        <source>every x of the batch ({0})</source>
+        <translation>该批次的每个 x（{0}）</translation>
+    </message>
+    <message>
+        <source>The model&apos;s output is {0} at {1} with its starting parameters, before any training step: the model cannot be computed there (a division by zero, an overflowing power or exp?). Change the model or its initial values, or the data&apos;s x range; a smaller learning rate will not help</source>
+        <translation>在任何训练步骤之前，模型以初始参数在 {1} 处的输出就是 {0}：模型在那里无法计算（除以零、幂或 exp 溢出？）。请修改模型或其初始值，或数据的 x 范围；减小学习率无济于事</translation>
+    </message>
+    <message>
         <source>{0} — try a smaller learning rate (it is {1})</source>
         <translation>{0} — 请尝试更小的学习率（当前为 {1}）</translation>
     </message>
