@@ -1,0 +1,81 @@
+"""Compiled templates of the elementwise ops: scalar expressions for numba loop bodies, written
+in eager arithmetic's order. Unary over `x` (input), `y` (result), `g` (incoming gradient);
+binary over `a`, `b`, `y`, `g` with one vjp per operand. Number literals become constants of
+the tensor's dtype (numpy's weak scalars), so float32 stays float32 as in eager."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+UNARY = {
+    "neg": ("-x", "-g"),
+    "exp": ("math.exp(x)", "g * y"),
+    "log": ("math.log(x)", "g / x"),
+    "sqrt": ("math.sqrt(x)", "g / (2 * y)"),
+    "sin": ("math.sin(x)", "g * math.cos(x)"),
+    "cos": ("math.cos(x)", "-g * math.sin(x)"),
+    "tanh": ("tanh_(x)", "g * (1 - y * y)"),
+    "sigmoid": ("sigmoid_(x)", "g * y * (1 - y)"),
+    "relu": ("x if (x >= 0 or x != x) else 0 * x", "g if y > 0 else 0 * g"),
+    "abs": ("abs(x)", "g * sign_(x)"),
+    "reciprocal": ("1 / x", "-g * y * y"),
+}
+
+BINARY = {
+    "add": ("a + b", "g", "g"),
+    "sub": ("a - b", "g", "-g"),
+    "mul": ("a * b", "g * b", "g * a"),
+    "div": ("a / b", "g / b", "-g * a / (b * b)"),
+    "rsub": ("b - a", "-g", None),        # number b minus tensor a
+}
+
+
+def pow_templates(p: float) -> tuple[str, str]:
+    """x ** p for a constant p, as numpy computes it (its fast paths for 2, 1, 0.5, -1, 0)."""
+    forward = {2: "x * x", 1: "x", 0.5: "math.sqrt(x)", -1: "1 / x", 0: "1 + 0 * x"}.get(p, f"x ** {p!r}")
+    if p == 2:
+        return forward, "g * (x + x)"
+    if p == 0:
+        return forward, "0 * g"
+    q = p - 1
+    power = {2: "x * x", 1: "x", 0.5: "math.sqrt(x)", -1: "1 / x", 0: "1"}.get(q, f"x ** {q!r}")
+    return forward, f"g * {p!r} * ({power})"
+
+
+# Helpers the templates call, compiled inline into the step function.
+
+@njit(inline="always", cache=True)
+def sign_(x):
+    return (x > 0) - (x < 0) + 0 * x
+
+
+@njit(inline="always", cache=True)
+def sigmoid_(x):
+    if x >= 0:
+        return 1 / (1 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1 + e)
+
+
+@njit(inline="always", cache=True)
+def tanh_(x):
+    """Rational tanh (Eigen's float approximation, a few ulp): plain arithmetic, so loops over it
+    vectorise where libm's tanh would not."""
+    v = min(max(x, -7.90531110763549805), 7.90531110763549805)
+    v2 = v * v
+    p = v2 * -2.76076847742355e-16 + 2.00018790482477e-13
+    p = p * v2 + -8.60467152213735e-11
+    p = p * v2 + 5.12229709037114e-08
+    p = p * v2 + 1.48572235717979e-05
+    p = p * v2 + 6.37261928875436e-04
+    p = p * v2 + 4.89352455891786e-03
+    p = p * v
+    q = v2 * 1.19825839466702e-06 + 1.18534705686654e-04
+    q = q * v2 + 2.26843463243900e-03
+    q = q * v2 + 4.89352518554385e-03
+    return x if abs(x) < 0.0004 else p / q
+
+
+HELPERS = {"sign_": sign_, "sigmoid_": sigmoid_, "tanh_": tanh_, "math": math, "np": np}
