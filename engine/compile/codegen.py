@@ -66,11 +66,17 @@ class Generator:
         self.opt_slots: list[tuple] = []     # (kind, optimizer, group index, param index)
         self.consumed: set = set()           # records already backwarded
         self.dtype = None
+        self.work: dict[str, int] = {}       # dtype name -> scratch elements
 
     # -- names and constants ---------------------------------------------------------
     def tmp(self, size: int, dtype, prefix="t") -> str:
+        """A scratch buffer: a slice of one work array per dtype, allocated once per program
+        (allocating inside the step would cost more than a small step's arithmetic)."""
         name = f"{prefix}{next(self.counter)}"
-        self.pre.append(f"{name} = np.empty({max(size, 1)}, np.{np.dtype(dtype).name})")
+        kind = np.dtype(dtype).name
+        start = self.work.get(kind, 0)
+        self.work[kind] = start + max(size, 1)
+        self.pre.append(f"{name} = W_{kind}[{start}:{start + max(size, 1)}]")
         return name
 
     def const(self, value, dtype) -> str:
@@ -95,6 +101,8 @@ class Generator:
             self.arg_slots[v.index] = v
             name = f"a{v.index}"
         elif v.kind == "const":
+            if not v.tensor._data.flags.c_contiguous:
+                raise Untraceable("the step reads a non-contiguous tensor made outside it (use .contiguous())")
             self.const_slots.append(v)
             name = f"C{len(self.const_slots) - 1}"
         else:
@@ -472,8 +480,12 @@ class Generator:
                     m, v = f"M{slot}", f"V{slot}"
                     b1, b2 = group["betas"]
                     eps = group["eps"]
+                    real = f"np.{np.dtype(dtype).name}"
+                    # bias corrections as eager computes them: Python floats (C pow), then the dtype
                     self.body += [
-                        f"ss_ = SS{slot}[s]", f"bc_ = BC{slot}[s]",
+                        f"t_ = T{slot} + s + 1.0",
+                        f"ss_ = {real}(LR{slot} / (1.0 - {float(b1)!r} ** t_))",
+                        f"bc_ = {real}(math.sqrt(1.0 - {float(b2)!r} ** t_))",
                         f"for i in range({n}):", f"    g_ = {G}[i]",
                         f"    m_ = {self.const(b1, dtype)} * {m}[i] + {self.const(1 - b1, dtype)} * g_",
                         f"    v_ = {self.const(b2, dtype)} * {v}[i] + {self.const(1 - b2, dtype)} * g_ * g_",
@@ -483,16 +495,19 @@ class Generator:
                     has_state = self.trace.state_start.get(id(p), False)
                     self.opt_slots.append(("momentum", opt, gi, i))
                     buf = f"B{slot}"
+                    real = f"np.{np.dtype(dtype).name}"
                     if has_state:
-                        self.body += [f"for i in range({n}):",
-                                      f"    b_ = MO{slot} * {buf}[i] + {G}[i]", f"    {buf}[i] = b_",
-                                      f"    {P}[i] -= LR{slot} * b_"]
+                        self.body += [f"lr_ = {real}(LR{slot})", f"mo_ = {real}(MO{slot})",
+                                      f"for i in range({n}):",
+                                      f"    b_ = mo_ * {buf}[i] + {G}[i]", f"    {buf}[i] = b_",
+                                      f"    {P}[i] -= lr_ * b_"]
                     else:
                         raise Untraceable("momentum state is created by this step (compiled from the next one)",
                                           transient=True)
                 else:
                     self.opt_slots.append(("sgd", opt, gi, i))
-                    self.body += [f"for i in range({n}):", f"    {P}[i] -= LR{slot} * {G}[i]"]
+                    self.body += [f"lr_ = np.{np.dtype(dtype).name}(LR{slot})",
+                                  f"for i in range({n}):", f"    {P}[i] -= lr_ * {G}[i]"]
 
     def zero_grad(self, opt, set_to_none: bool) -> None:
         for group in opt.param_groups:
@@ -530,16 +545,22 @@ class Generator:
 
     def _assemble(self, loss) -> Program:
         n = self.n_params
-        arg_names = ["k", "L"] + [f"P{i}" for i in range(n)] + [f"G{i}" for i in range(n)]
-        arg_names += [f"A{i}" for i in sorted(self.arg_slots)]
-        arg_names += [f"C{j}" for j in range(len(self.const_slots))]
+        # Buffers bound once (their identity is checked at each call) arrive as one array of
+        # addresses; per-call arrays (the step's arguments) and numbers come as arguments.
+        bound = [(f"W_{kind}", kind, size) for kind, size in self.work.items()]
+        bound += [(f"P{i}", p._data.dtype.name, p._data.size) for i, p in enumerate(self.trace.params)]
+        bound += [(f"G{i}", p._data.dtype.name, p._data.size) for i, p in enumerate(self.trace.params)]
+        for slot, (kind, _opt, _gi, i) in enumerate(self.opt_slots):
+            p = self.trace.params[i]
+            names = {"adam": [f"M{slot}", f"V{slot}"], "momentum": [f"B{slot}"]}.get(kind, [])
+            bound += [(name, p._data.dtype.name, p._data.size) for name in names]
+        bound += [(f"C{j}", c.dtype.name, c.size) for j, c in enumerate(self.const_slots)]
+        self.pre[:0] = [f"{name} = carray(ptr_(ADDR[{j}]), ({size},), np.{kind})"
+                        for j, (name, kind, size) in enumerate(bound)]
+        arg_names = ["k", "L", "ADDR"] + [f"A{i}" for i in sorted(self.arg_slots)]
         for slot, (kind, *_rest) in enumerate(self.opt_slots):
-            if kind == "adam":
-                arg_names += [f"M{slot}", f"V{slot}", f"SS{slot}", f"BC{slot}"]
-            elif kind == "momentum":
-                arg_names += [f"B{slot}", f"MO{slot}", f"LR{slot}"]
-            else:
-                arg_names += [f"LR{slot}"]
+            arg_names += {"adam": [f"LR{slot}", f"T{slot}"], "momentum": [f"LR{slot}", f"MO{slot}"]}.get(
+                kind, [f"LR{slot}"])
         flags = ', fastmath={"reassoc", "nsz", "arcp", "contract"}' if self.fast else ""
         lines = [f"@njit(nogil=True, cache=True{flags})", f"def step({', '.join(arg_names)}):"]
         lines += ["    " + line for line in self.pre]
@@ -552,12 +573,14 @@ class Generator:
                            for name, v in self.globals.items() if name.startswith("K"))
         arrays = {name: v for name, v in self.globals.items() if name.startswith("I")}
         header = ("# generated by engine.compile: one training step, run k times\n"
-                  "import math\nimport numpy as np\nfrom numba import njit\n"
-                  "from engine.compile.templates import sign_, sigmoid_, tanh_\n")
+                  "import math\nimport numpy as np\nfrom numba import carray, njit\n"
+                  "from engine.compile.templates import ptr_, sign_, sigmoid_, tanh_\n")
         array_src = "\n".join(f"{name} = np.array({v.tolist()!r}, dtype=np.int64)" for name, v in arrays.items())
         source = header + consts + "\n" + array_src + "\n\n\n" + "\n".join(lines) + "\n"
-        return Program(source, list(self.trace.params), n, dict(self.arg_slots), list(self.const_slots),
-                       list(self.opt_slots), self.fast, loss)
+        program = Program(source, list(self.trace.params), n, dict(self.arg_slots), list(self.const_slots),
+                          list(self.opt_slots), self.fast, loss)
+        program.work = dict(self.work)
+        return program
 
 
 def _loss_value(tr: Trace):

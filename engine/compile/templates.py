@@ -7,7 +7,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 UNARY = {
     "neg": ("-x", "-g"),
@@ -79,3 +81,14 @@ def tanh_(x):
 
 
 HELPERS = {"sign_": sign_, "sigmoid_": sigmoid_, "tanh_": tanh_, "math": math, "np": np}
+
+
+@intrinsic
+def ptr_(typingctx, address):
+    """An int64 address as a void pointer: the step rebuilds its bound buffers from one array of
+    addresses (`numba.carray`) instead of numba unboxing each array at every call."""
+    sig = types.voidptr(address)
+
+    def codegen(context, builder, signature, args):
+        return builder.inttoptr(args[0], cgutils.voidptr_t)
+    return sig, codegen
