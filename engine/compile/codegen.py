@@ -561,6 +561,9 @@ class Generator:
         if loss is not None:
             name = self.names.get(id(loss)) or self.buf(loss)
             self.body.append(f"L[s] = {name}[0]")
+        # the scalar parameters after each step, for a history of every step
+        self.scalar_params = [i for i, p in enumerate(tr.params) if p._data.size == 1]
+        self.body += [f"H[s, {j}] = P{i}[0]" for j, i in enumerate(self.scalar_params)]
         if self.grad_exists != [p._grad is not None for p in tr.params]:
             raise Untraceable("the step sets .grad outside the traced ops (e.g. `p.grad = None`)")
         if self.grad_exists != list(tr.grad_start):
@@ -582,7 +585,7 @@ class Generator:
         bound += [(f"C{j}", c.dtype.name, c.size) for j, c in enumerate(self.const_slots)]
         self.pre[:0] = [f"{name} = carray(ptr_(ADDR[{j}]), ({size},), np.{kind})"
                         for j, (name, kind, size) in enumerate(bound)]
-        arg_names = ["k", "L", "ADDR"] + [f"A{i}" for i in sorted(self.arg_slots)]
+        arg_names = ["k", "L", "H", "ADDR"] + [f"A{i}" for i in sorted(self.arg_slots)]
         for slot, (kind, *_rest) in enumerate(self.opt_slots):
             arg_names += {"adam": [f"LR{slot}", f"T{slot}"], "momentum": [f"LR{slot}", f"MO{slot}"]}.get(
                 kind, [f"LR{slot}"])
@@ -606,6 +609,7 @@ class Generator:
         program = Program(source, list(self.trace.params), n, dict(self.arg_slots), list(self.const_slots),
                           list(self.opt_slots), self.fast, loss)
         program.work = dict(self.work)
+        program.scalar_params = [self.trace.params[i] for i in self.scalar_params]
         return program
 
 

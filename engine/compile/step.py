@@ -97,6 +97,9 @@ class CompiledStep:
         self.last_source: str | None = None
         self._each_step = False
         self._last = None
+        # after run(): the size-1 parameters after each step (k rows), or None if it ran eagerly
+        self.trajectory: np.ndarray | None = None
+        self.trajectory_params: list = []
 
     # -- public ------------------------------------------------------------------------
     def __call__(self, *args):
@@ -111,7 +114,9 @@ class CompiledStep:
     def run(self, k: int, *args, each_step: bool = False) -> np.ndarray:
         """k steps in one call, returning their k losses (float64). The same arguments serve
         every step, or with `each_step=True` each array argument holds k of them stacked on a new
-        leading axis (step s gets `arg[s]`)."""
+        leading axis (step s gets `arg[s]`). After a compiled run, `trajectory` holds the size-1
+        parameters (`trajectory_params`) after each step."""
+        self.trajectory = None
         self._each_step = bool(each_step)
         try:
             losses, _ = self._run(int(k), args, single=False)
@@ -122,6 +127,11 @@ class CompiledStep:
     @property
     def is_compiled(self) -> bool:
         return self.status == "compiled"
+
+    @property
+    def failed(self) -> bool:
+        """Tracing found something it cannot compile (see `reason`), and nothing compiled."""
+        return bool(self._failed) and not self.compiled
 
     # -- internals -------------------------------------------------------------------------
     def _key(self, args, single: bool, k: int):
@@ -202,6 +212,7 @@ class CompiledStep:
         if single:
             return np.array([loss0]), tr.result
         rest = self._run(k - 1, self._slice_range(args, 1, k), False)[0] if k > 1 else np.empty(0)
+        self.trajectory = None  # partly eager: no trajectory
         return np.concatenate([[loss0], rest]), None
 
     def _install(self, key, program, fn, n_args=0) -> None:
@@ -332,7 +343,9 @@ class CompiledStep:
             elif kind == "momentum":
                 extra.append(group["momentum"])
         L = np.empty(k, dtype=prog.loss_dtype)
-        entry.call(k, L, entry.addresses, *A, *extra)
+        H = np.empty((k, len(prog.scalar_params)))
+        entry.call(k, L, H, entry.addresses, *A, *extra)
+        self.trajectory, self.trajectory_params = H, prog.scalar_params
         if entry.call is entry.fn and len(entry.fn.signatures) == 1:
             # from now on the compiled entry point: it skips numba's type dispatch (the bind and
             # _args_fit keep the argument types those of this first call)
@@ -352,6 +365,7 @@ def _single_step(entry: _Compiled):
     order, scalars, adam, versions = prog.arg_order, entry.scalars, entry.adam_states, entry.versions
     addresses, dtype, has_loss = entry.addresses, prog.loss_dtype, prog.loss_value is not None
     new = np.empty
+    H = np.empty((1, len(prog.scalar_params)))  # not kept: a single step's parameters are the tensors
 
     def step1(args):
         A = [(a._data if isinstance(a, Tensor) else a).reshape(1, -1) for a in map(args.__getitem__, order)] \
@@ -364,7 +378,7 @@ def _single_step(entry: _Compiled):
             elif kind == "momentum":
                 extra.append(group["momentum"])
         L = new(1, dtype)
-        entry.call(1, L, addresses, *A, *extra)
+        entry.call(1, L, H, addresses, *A, *extra)
         for st in adam:
             st["step"] += 1
         for vc in versions:
