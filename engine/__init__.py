@@ -58,7 +58,7 @@ def equal(a, b) -> bool:
 
 def __getattr__(name):
     # submodules that build on the whole engine load on first use
-    if name in ("nn", "optim", "distributions", "kernels"):
+    if name in ("nn", "optim", "distributions", "kernels", "compile"):  # compile: a callable package
         import importlib
         return importlib.import_module(f"engine.{name}")
     raise AttributeError(f"module 'engine' has no attribute {name!r}")

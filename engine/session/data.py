@@ -206,6 +206,23 @@ class MinibatchSampler:
         self._start += self._batch_size
         return batch
 
+    def next_batches(self, k: int) -> tuple[np.ndarray, ...]:
+        """The next k batches stacked on a new first axis (copies): what k `next_batch()` calls
+        would return, drawn a chunk per epoch rather than a call per batch."""
+        b = self._batch_size
+        out = tuple(np.empty((k, b) + a.shape[1:], a.dtype) for a in self._arrays)
+        done = 0
+        while done < k:
+            if self._start + b > self._n:
+                self._new_epoch()
+            take = min(k - done, (self._n - self._start) // b)
+            rows = take * b
+            for target, source in zip(out, self._shuffled):
+                target[done:done + take] = source[self._start:self._start + rows].reshape((take, b) + source.shape[1:])
+            self._start += rows
+            done += take
+        return out
+
     def peek_batch(self) -> tuple[np.ndarray, ...]:
         """The batch `next_batch` will return, without moving past it."""
         if self._start + self._batch_size > self._n:

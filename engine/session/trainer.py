@@ -53,12 +53,21 @@ class Trainer:
     """Trains the model a SessionConfig describes, one step per `next()` of `run()`.
 
     Not thread-safe except `set_lr`, which may be called from any thread while a step runs.
+
+    `engine_kind`: "compiled" (default) runs `train_steps` as one numba function per block of steps
+    once the model compiles (it compiles in the background, training eagerly meanwhile), "eager"
+    never compiles. `train_step`, `run` and `loss_graph` are always eager (the graph views).
     """
 
-    def __init__(self, config: SessionConfig) -> None:
+    ENGINES = ("compiled", "eager")
+
+    def __init__(self, config: SessionConfig, engine_kind: str = "compiled") -> None:
         errors = validate(config)
         if errors:
             raise errors[0]
+        if engine_kind not in self.ENGINES:
+            raise ValueError(f"engine_kind must be one of {', '.join(self.ENGINES)}, not {engine_kind!r}")
+        self.engine_kind = engine_kind
         self.config = copy.deepcopy(config)
         dataset = make_dataset(self.config.data)
         self.data_x, self.data_y = dataset.x, dataset.y
@@ -103,6 +112,7 @@ class Trainer:
         self._sampler = MinibatchSampler((self._inputs, self._targets), self.config.data.batch_size, training.seed)
         self.step = 0
         self.diverged: str | None = None
+        self._compiled = None  # engine.compile of `_compiled_body`, made at the first train_steps
         with engine.no_grad():
             self.last_loss = self.loss_graph().item()
 
@@ -165,6 +175,104 @@ class Trainer:
         self.last_loss = value
         self.history.record(step, time.time(), value, [values[0] for values in self._scalar_values])
         return value
+
+    # -- compiled training ----------------------------------------------------------------
+    @property
+    def engine_status(self) -> str:
+        """"eager", "compiling" or "compiled": how `train_steps` runs now."""
+        return "eager" if self._compiled is None else self._compiled.status
+
+    @property
+    def engine_reason(self) -> str | None:
+        """Why `train_steps` runs eagerly (None when it runs compiled, or has not started)."""
+        if self.engine_kind != "compiled":
+            return translate("trainer", "the eager engine was chosen")
+        return None if self._compiled is None else self._compiled.reason
+
+    def _compiled_body(self, x, y):
+        self.optimizer.zero_grad()
+        loss = self.loss_fn(self.model(x), y)
+        loss.backward()
+        self.optimizer.step()
+        return loss
+
+    def train_steps(self, k: int) -> int:
+        """Up to k steps (fewer at the step limit or divergence); returns how many ran. With the
+        compiled engine they run as one call of the compiled step once it is ready; a block whose
+        loss, gradients or parameters stop being finite is undone and rerun eagerly, so divergence
+        is reported exactly as `train_step` reports it."""
+        if self.diverged is not None or k <= 0:
+            return 0
+        limit = self.config.training.steps
+        if limit is not None:
+            k = min(k, limit - self.step)
+        if k <= 0:
+            return 0
+        if self.engine_kind == "compiled":
+            if self._compiled is None:
+                self._compiled = engine.compile(self._compiled_body, background=True)
+            compiled = self._compiled
+            if compiled.is_compiled:
+                done = self._compiled_block(k)
+            elif compiled.status != "compiling" and not compiled.failed:
+                done = self._compiled_block(1)  # a traced eager step: it may start the compile
+            else:
+                done = 0
+            if done:
+                return done
+        done = 0
+        while done < k and self.diverged is None:
+            self.train_step()
+            done += 1
+        return done
+
+    def _compiled_block(self, k: int) -> int:
+        if self.config.training.lr != self._lr:
+            self._lr = self.config.training.lr
+            for group in self.optimizer.param_groups:
+                group["lr"] = self._lr
+        saved = self._saved_state()
+        xs, ys = self._sampler.next_batches(k)
+        with np.errstate(all="ignore"):
+            losses = self._compiled.run(k, xs, ys, each_step=True)
+        trajectory, order = self._compiled.trajectory, self._compiled.trajectory_params
+        finite = np.isfinite(losses).all() and all(
+            self._finite(i, values) and (p._grad is None or self._finite(i, p._grad._data))
+            for i, (p, values) in enumerate(zip(self._parameters, self._values)))
+        if not finite or (trajectory is None and k > 1):
+            # rerun eagerly: the exact step, message and parameters of a divergence, and a history row per step
+            self._restore_state(saved)
+            return 0
+        if trajectory is None:  # the traced (eager) step
+            trajectory, order = np.array([[values[0] for values in self._scalar_values]]), [
+                p for p, values in zip(self._parameters, self._values) if values.size == 1]
+        first = self.step + 1
+        self.step += k
+        self.last_loss = float(losses[-1])
+        columns = [next(j for j, q in enumerate(order) if q is self._parameters[i])
+                   for i, values in enumerate(self._values) if values.size == 1]
+        self.history.record_steps(first, time.time(), losses, trajectory[:, columns])
+        return k
+
+    def _saved_state(self):
+        optimizer_state = {p: copy.deepcopy(state) for p, state in self.optimizer.state.items()}
+        grads = [None if p._grad is None else p._grad._data.copy() for p in self._parameters]
+        return ([v.copy() for v in self._values], grads, optimizer_state, self._sampler.state_dict())
+
+    def _restore_state(self, saved) -> None:
+        values, grads, optimizer_state, sampler = saved
+        for target, source in zip(self._values, values):
+            np.copyto(target, source)
+        for p, grad in zip(self._parameters, grads):
+            if grad is None:
+                p._grad = None
+            elif p._grad is not None and p._grad._data.shape == grad.shape:
+                np.copyto(p._grad._data, grad)
+            else:
+                p.grad = engine.from_numpy(grad)
+        self.optimizer.state.clear()
+        self.optimizer.state.update(optimizer_state)
+        self._sampler.load_state_dict(sampler)
 
     def _finite(self, index: int, values: np.ndarray) -> bool:
         # x·0 is 0 for every finite x and NaN for NaN or ±Inf: one dot product checks a whole
