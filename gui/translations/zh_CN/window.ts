@@ -944,6 +944,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>参数“{0}”在第 {2} 步变为 {1}</translation>
     </message>
     <message>
+        <source>the eager engine was chosen</source>
+        <translation>已选择即时（eager）引擎</translation>
+    </message>
+    <message>
         <source>every x of the batch ({0})</source>
         <translation>该批次的每个 x（{0}）</translation>
     </message>
