@@ -20,10 +20,10 @@ def trainer():
 
 def test_an_npz_that_would_inflate_to_gigabytes_is_refused_from_its_headers(tmp_path, trainer):
     path = tmp_path / "bomb.npz"
-    np.savez_compressed(path, w=np.zeros((20_000, 10_000)))     # 1.6 MB on disk, 1.6 GB inflated
+    np.savez_compressed(path, weight=np.zeros((20_000, 10_000)))     # 1.6 MB on disk, 1.6 GB inflated
     assert path.stat().st_size < 3_000_000
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with pytest.raises(WeightsError, match=r"'w' has shape \(20000, 10000\), the model's has shape \(1, 1\)"):
+    with pytest.raises(WeightsError, match=r"'weight' has shape \(20000, 10000\), the model's has shape \(1, 1\)"):
         load_weights(path, trainer)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000   # KiB: nothing was inflated
 
