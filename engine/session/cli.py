@@ -26,7 +26,13 @@ commands:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from engine.session import choices
     from engine.session.export import DTYPES, WEIGHT_FORMATS
+
+    settings = "\n".join(f"  {name}: {', '.join(table)}" for name, table in (
+        ("model.kind", choices.MODEL_KINDS), ("model.activation", choices.ACTIVATIONS),
+        ("data.source", choices.DATA_SOURCES), ("training.optimizer", choices.OPTIMIZERS),
+        ("training.loss", choices.LOSSES)))
 
     parser = argparse.ArgumentParser(
         prog="gradstudio train",
@@ -38,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit status: 0 done, 1 the run diverged (the folder is still written, with the last finite "
                "parameters), 2 bad input (a session file or option that cannot be used; the message goes "
                "to stderr), 130 interrupted (the folder holds what was trained).\n\n"
+               f"session file choices:\n{settings}\n\n"
                "example:\n  gradstudio train assets/examples/linear.json --steps 500 --out runs/linear")
     parser.add_argument("session", metavar="SESSION", help="a session file (.json), as File → Save writes")
     parser.add_argument("--steps", type=int, metavar="N",
