@@ -346,9 +346,8 @@ def run_traced(step_fn, args, kwargs, has_template) -> Trace:
 def _install() -> list:
     fns = _op_functions()
     wrappers = {fn: _wrapper(name, fn) for fn, name in fns.items()}
-    from engine.session import expression
     fn_dicts, fn_classes = _functional_namespaces()
-    namespaces = [vars(m) for m in _OP_MODULES] + [vars(engine), expression._TENSOR_FUNCTIONS] + fn_dicts
+    namespaces = [vars(m) for m in _OP_MODULES] + [vars(engine)] + fn_dicts
     patches = []
     for ns in namespaces:
         for key, val in list(ns.items()):
