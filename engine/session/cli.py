@@ -8,12 +8,14 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
 import sys
 import time
 from pathlib import Path
 from typing import TextIO
 
 EXIT_DONE, EXIT_DIVERGED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_TERMINATED = 143   # 128 + SIGTERM, as shells report a process ended by it
 DENSE_STEPS = 256  # every step's parameters for the Parameters plot up to here, then a few per doubling
 
 COMMANDS_HELP = """\
@@ -37,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "A session saved after training continues from where it stopped (see --restart).",
         epilog="exit status: 0 done, 1 the run diverged (the folder is still written, with the last finite "
                "parameters), 2 bad input (a session file or option that cannot be used; the message goes "
-               "to stderr), 130 interrupted (the folder holds what was trained).\n\n"
+               "to stderr), 130 interrupted by Ctrl+C, 143 by SIGTERM (either way the folder holds what was "
+               "trained).\n\n"
                "example:\n  gradstudio train assets/examples/linear.json --steps 500 --out runs/linear")
     parser.add_argument("session", metavar="SESSION", help="a session file (.json), as File → Save writes")
     parser.add_argument("--steps", type=int, metavar="N",
@@ -134,18 +137,50 @@ def main(argv: list[str] | None = None, make_plot_renderer=None) -> int:
     """
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     err = sys.stderr
-    try:
-        return _train(args, err, make_plot_renderer)
-    except _BadInput as error:
-        print(f"gradstudio train: {error}", file=err)
-        return EXIT_BAD_INPUT
+    with _Signals() as signals:
+        try:
+            return _train(args, err, make_plot_renderer, signals)
+        except _BadInput as error:
+            print(f"gradstudio train: {error}", file=err)
+            return EXIT_BAD_INPUT
+
+
+class _Signals:
+    """Ctrl+C (SIGINT) and SIGTERM only take note: training stops after the step it is in, a file
+    being written is finished, the run so far is written, and the exit status names the signal.
+    (Raising at an arbitrary point could tear a write or abort inside Qt while plots are drawn.)"""
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> "_Signals":
+        for number in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self._previous[number] = signal.signal(number, self._note)
+            except ValueError:   # not the main thread (main() called from a test's worker): leave them
+                pass
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for number, handler in self._previous.items():
+            # after a signal the process is ending with its status: another Ctrl+C must not turn
+            # that into a traceback on the way out
+            signal.signal(number, signal.SIG_IGN if self.received else handler)
+
+    def _note(self, number: int, frame) -> None:
+        self.received = self.received or number
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_TERMINATED if self.received == signal.SIGTERM else EXIT_INTERRUPTED
 
 
 class _BadInput(Exception):
     pass
 
 
-def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
+def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer, signals: _Signals) -> int:
     from dataclasses import replace
 
     from engine.session.config import ConfigError
@@ -197,14 +232,18 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
                 samples.append(trainer.snapshot())
             if bar is not None:
                 bar.update(trainer.step - start, trainer.step, loss)
+            if signals.received:
+                break
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
+    if signals.received:
+        code = signals.exit_code
     if bar is not None:
         bar.finish(trainer.step - start, trainer.step, trainer.last_loss)
     if trainer.diverged:
         print(f"gradstudio train: diverged: {trainer.diverged}", file=err)
         code = EXIT_DIVERGED
-    elif code == EXIT_INTERRUPTED:
+    elif code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
         print(f"gradstudio train: interrupted at step {trainer.step:,}; writing what was trained", file=err)
     if record and (not samples or samples[-1].step != trainer.step):
         samples.append(trainer.snapshot())
@@ -225,6 +264,8 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
                                 args.dtype)
     except ExportError as error:
         raise _BadInput(error) from None
+    if signals.received and code == EXIT_DONE:   # a signal during the writes: they finished; say so
+        code = signals.exit_code
     names = ", ".join(path.name for path in run.files())
     print(f"Trained {trainer.step - start:,} steps (to step {trainer.step:,}, loss {trainer.last_loss:.6g}); "
           f"wrote {run.folder}: {names}")
