@@ -145,6 +145,22 @@ def main(argv: list[str] | None = None, make_plot_renderer=None) -> int:
             return EXIT_BAD_INPUT
 
 
+def _check_out(folder: Path) -> None:
+    """The run folder can be made and written to (a test file is created and removed)."""
+    import tempfile
+
+    from engine.session.export import ExportError, prepare_folder
+    from engine.session.files import describe_os_error
+
+    try:
+        with tempfile.TemporaryFile(dir=prepare_folder(folder)):
+            pass
+    except ExportError as error:
+        raise _BadInput(error) from None
+    except OSError as error:
+        raise _BadInput(f"Cannot write {folder}: {describe_os_error(error)}") from None
+
+
 class _Signals:
     """Ctrl+C (SIGINT) and SIGTERM only take note: training stops after the step it is in, a file
     being written is finished, the run so far is written, and the exit status names the signal.
@@ -218,6 +234,7 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer, signals: _
     if trainer.diverged:
         raise _BadInput(f"{args.session} holds a run that diverged ({trainer.diverged}); "
                         "use --restart, after lowering the learning rate")
+    _check_out(args.out)   # before training, not after hours of it
     trainer.config.training.steps = start + steps
 
     samples = []

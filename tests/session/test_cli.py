@@ -281,3 +281,14 @@ def test_ctrl_c_pressed_again_and_again_while_plots_are_written_still_writes_eve
     for plot in PLOTS:
         assert (out / f"{plot}.png").stat().st_size > 0 and ET.parse(out / f"{plot}.svg")
     assert read_session_file(out / "session.json").trainer.step > 0
+
+
+def test_a_bad_out_folder_is_reported_before_training(tmp_path):
+    import time
+
+    (tmp_path / "blocker").write_text("a file")
+    started = time.monotonic()
+    result = gradstudio("train", LINEAR, "--steps", "100000000", "--out", tmp_path / "blocker" / "run", "--no-plots",
+                        timeout=60)
+    assert result.returncode == 2 and "part of the path is a file, not a folder" in result.stderr
+    assert "Trained" not in result.stdout and time.monotonic() - started < 30   # 10^8 steps would take hours
