@@ -19,6 +19,7 @@ from engine.session.config import LR_MUST_BE_POSITIVE, ConfigError, SessionConfi
 from engine.session.data import MinibatchSampler, make_dataset
 from engine.session.history import RunHistory
 from engine.session.i18n import translate
+from engine.session.memory import check_memory
 from engine.session.models import build_model
 
 GRID_POINTS = 400
@@ -59,6 +60,7 @@ class Trainer:
         errors = validate(config)
         if errors:
             raise errors[0]
+        check_memory(config)   # before building anything: refused with the estimate, not swapped to death
         self.config = copy.deepcopy(config)
         dataset = make_dataset(self.config.data)
         self.data_x, self.data_y = dataset.x, dataset.y

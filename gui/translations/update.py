@@ -25,7 +25,7 @@ GROUPS: dict[str, list[str]] = {
     "window": ["gui/app.py", "gui/launch.py", "gui/main_window.py", "gui/editors.py", "gui/form_fields.py",
                "gui/worker.py", "gui/examples.py", "gui/i18n.py",
                "engine/session/config.py", "engine/session/expression.py", "engine/session/data.py",
-               "engine/session/models.py", "engine/session/trainer.py"],
+               "engine/session/models.py", "engine/session/trainer.py", "engine/session/memory.py"],
     "files": ["gui/session_files.py", "gui/export_dialog.py", "gui/plot_export.py", "gui/plots.py", "gui/history.py",
               "engine/session/export.py", "engine/session/files.py", "engine/session/session_file.py",
               "engine/session/history.py"],
