@@ -14,6 +14,7 @@ from engine.session.cli import COMMANDS_HELP
 from gui import i18n
 from gui.examples import default_session
 from gui.main_window import APPLICATION, ASSETS, ORGANIZATION, MainWindow, app_icon
+from gui.worker import exit_now_if_detached
 
 CATCH_UP_MS = 400  # after a scripted run: time for queued snapshots to be drawn before the screenshot
 
@@ -91,4 +92,6 @@ def run_app(argv: list[str]) -> int:
     if args.quit_after is not None:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
     code = app.exec()
-    return code or (scripted.exit_code if scripted else 0)
+    code = code or (scripted.exit_code if scripted else 0)
+    exit_now_if_detached(code)
+    return code

@@ -50,6 +50,7 @@ from gui.worker import RunEnd, TrainingControl, TrainingRun, TrainingUpdate
 ORGANIZATION = "GradStudio"
 APPLICATION = "GradStudio"
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+CLOSE_WAIT_MS = 500  # closing waits this long for a training step to end, then detaches it
 SETTINGS_VERSION = 2  # bump when docks or toolbars change, so stale saved layouts are ignored
 
 TrainerFactory = Callable[[SessionConfig], Trainer]
@@ -567,11 +568,13 @@ class MainWindow(QMainWindow):
         self._rate, self._rate_mark = None, (time.monotonic(), self.trainer.step)
         self.run.start()
 
-    def _end_run(self) -> None:
-        """Stop the worker (if any) and wait for its thread: nothing may touch the trainer after this."""
+    def _end_run(self, wait_ms: int = 10_000) -> None:
+        """Stop the worker (if any) and wait for its thread: nothing may touch the trainer after this.
+        One still inside a long step after `wait_ms` is detached (see TrainingRun.detach)."""
         if self.run is not None:
             run, self.run = self.run, None
-            run.shutdown()
+            if not run.shutdown(wait_ms):
+                run.detach()
 
     @Slot(object)
     def _on_update(self, update: TrainingUpdate) -> None:
@@ -721,9 +724,10 @@ class MainWindow(QMainWindow):
         if not self.session_files.may_close(event):  # the user closed it with unsaved changes and chose Cancel
             event.ignore()
             return
-        # The worker must be stopped and joined before Qt tears the thread object down,
-        # or Qt aborts with "QThread: Destroyed while thread is still running".
-        self._end_run()
+        # The worker must be stopped and joined before Qt tears the thread object down, or Qt aborts
+        # with "QThread: Destroyed while thread is still running"; one inside a step of many seconds
+        # is detached instead, so closing never waits on it.
+        self._end_run(wait_ms=CLOSE_WAIT_MS)
         if self._message_box is not None:
             self._message_box.close()
         self.workbench.shutdown()
