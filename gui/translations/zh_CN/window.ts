@@ -269,6 +269,11 @@
         <translation>设置无效</translation>
     </message>
     <message>
+        <source>Preparing…</source>
+        <comment>state: the model and data are being built</comment>
+        <translation>正在准备…</translation>
+    </message>
+    <message>
         <source>Open the example “{0}”?</source>
         <translation>打开示例“{0}”？</translation>
     </message>
