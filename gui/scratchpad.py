@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QProcess, QProcessEnvironment, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter,
                                QVBoxLayout, QWidget)
 
 from engine.session.debugger_text import Message
@@ -188,6 +188,8 @@ class ScratchpadPanel(Retranslatable, QWidget):
         self.origin_label.setWordWrap(True)
         self.origin_label.setStyleSheet(NOTICE_STYLE)
         self.origin_label.hide()
+        for notice in (self.rights_notice, self.origin_label):   # wrapped text keeps its full height
+            notice.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.output.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.run_button = QPushButton()
         self.run_button.clicked.connect(self.run)

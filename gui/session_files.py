@@ -8,6 +8,7 @@ what happened. Errors go to the window's one message place, never as a traceback
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 from engine.session import SessionConfig, Snapshot, Trainer
 from engine.session.export import (ExportError, WeightsError, export_history_csv, export_readme, export_run_session,
                                    export_run_weights, load_weights, prepare_folder)
+from engine.session.files import describe_os_error, remove_stale_parts, staged_folder
 from engine.session.session_file import SessionFileError, read_session_file, write_session_file
 
 from gui.editors import DataEditor, ModelEditor, TrainingEditor, read_session
@@ -89,6 +91,10 @@ class SessionFiles(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._refresh_modified)
         self._timer.start(MODIFIED_POLL_MS)
+        # saves killed mid-write (kill -9, power cut) leave temporary files beside their sessions;
+        # off the GUI thread: a folder may be on a slow network disk
+        folders = sorted({str(Path(path).parent) for path in self.recent_files()})
+        threading.Thread(target=lambda: [remove_stale_parts(folder) for folder in folders], daemon=True).start()
 
     # ----- texts -----------------------------------------------------------------------------
 
@@ -441,7 +447,8 @@ class SessionFiles(QObject):
         return self.export_with(options) if options is not None else []
 
     def export_with(self, options: ExportOptions) -> list[Path]:
-        """Write what `options` ask for; on the first failure show it (files written before it stay)."""
+        """Write what `options` ask for, all or nothing: into a staging folder, then renamed into place;
+        on a failure the folder keeps what it had and the message says so."""
         window = self.window
         config = self._config_to_save()
         if config is None:
@@ -450,22 +457,25 @@ class SessionFiles(QObject):
         folder = options.folder
         files: list[Path] = []
         try:
-            with self._trainer_at_rest():
-                prepare_folder(folder, force=True)  # a folder the user chose in the dialog
+            # a folder the user chose in the dialog: written into even if it is not a run folder
+            with self._trainer_at_rest(), staged_folder(prepare_folder(folder, force=True)) as staging:
                 if options.weights:
-                    files.append(export_run_weights(folder, config, trainer, options.weights_format, options.dtype))
+                    files.append(export_run_weights(staging, config, trainer, options.weights_format, options.dtype))
                 if options.history:
-                    files.append(export_history_csv(folder / "history.csv", trainer))
+                    files.append(export_history_csv(staging / "history.csv", trainer))
                 if options.session:
-                    files.append(export_run_session(folder, config, trainer, self._scratchpad_text()))
-                files += self._export_pictures(options)
+                    files.append(export_run_session(staging, config, trainer, self._scratchpad_text()))
+                files += self._export_pictures(replace(options, folder=staging))
                 if options.readme:
-                    readme = folder / "README.md"
+                    readme = staging / "README.md"
                     files.append(export_readme(readme, config, trainer, [*files, readme], options.dtype))
-        except ExportError as error:
+        except (ExportError, OSError) as error:
+            if not isinstance(error, ExportError):
+                error = ExportError(folder, describe_os_error(error))
             window._notify(self.tr("{0}. Nothing was lost: files already there are unchanged.").format(error),
                            warning=True)
-            return files
+            return []
+        files = [folder / path.name for path in files]
         done = self.tr("Exported 1 file to {1}") if len(files) == 1 else self.tr("Exported {0} files to {1}")
         window.statusBar().showMessage(done.format(len(files), folder), 8000)
         return files

@@ -301,3 +301,30 @@ class TrainingRun:
         self.control.stop()
         self.thread.quit()
         return self.thread.wait(timeout_ms)
+
+    def detach(self) -> None:
+        """Leave a stopped worker that is still inside a long step to end on its own (it stops at the
+        step's end): it is kept referenced until its thread finishes, so Qt never destroys a running
+        thread; a process that quits meanwhile ends through `exit_now_if_detached`."""
+        _detached.add(self)
+        self.thread.finished.connect(lambda: _detached.discard(self))
+
+
+_detached: set[TrainingRun] = set()
+
+
+def detached_runs() -> int:
+    """How many detached workers are still inside their step."""
+    return sum(1 for run in _detached if run.thread.isRunning())
+
+
+def exit_now_if_detached(code: int) -> None:
+    """At the app's end: with a worker still inside a step there is nothing left to save (the window
+    closed after asking), and waiting would hang while tearing down would abort: leave at once."""
+    if detached_runs():
+        import os
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

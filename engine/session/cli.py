@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -14,6 +15,7 @@ from typing import TextIO
 from tqdm import tqdm
 
 EXIT_DONE, EXIT_DIVERGED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_TERMINATED = 143   # 128 + SIGTERM, as shells report a process ended by it
 DENSE_STEPS = 256  # every step's parameters for the Parameters plot up to here, then a few per doubling
 
 COMMANDS_HELP = """\
@@ -45,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "A session saved after training continues from where it stopped (see --restart).",
         epilog="exit status: 0 done, 1 the run diverged (the folder is still written, with the last finite "
                "parameters), 2 bad input (a session file or option that cannot be used; the message goes "
-               "to stderr), 130 interrupted (the folder holds what was trained).\n\n"
+               "to stderr), 130 interrupted by Ctrl+C, 143 by SIGTERM (either way the folder holds what was "
+               "trained).\n\n"
                f"session file choices:\n{settings}\n\n"
                "examples:\n  gradstudio train linear-regression --steps 500 --out runs/linear\n"
                "  gradstudio train my-session.json --out runs/mine")
@@ -122,18 +125,66 @@ def main(argv: list[str] | None = None, make_plot_renderer=None) -> int:
     """
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     err = sys.stderr
+    with _Signals() as signals:
+        try:
+            return _train(args, err, make_plot_renderer, signals)
+        except _BadInput as error:
+            print(f"gradstudio train: {error}", file=err)
+            return EXIT_BAD_INPUT
+
+
+def _check_out(folder: Path) -> None:
+    """The run folder can be made and written to (a test file is created and removed)."""
+    import tempfile
+
+    from engine.session.export import ExportError, prepare_folder
+    from engine.session.files import describe_os_error
+
     try:
-        return _train(args, err, make_plot_renderer)
-    except _BadInput as error:
-        print(f"gradstudio train: {error}", file=err)
-        return EXIT_BAD_INPUT
+        with tempfile.TemporaryFile(dir=prepare_folder(folder)):
+            pass
+    except ExportError as error:
+        raise _BadInput(error) from None
+    except OSError as error:
+        raise _BadInput(f"Cannot write {folder}: {describe_os_error(error)}") from None
+
+
+class _Signals:
+    """Ctrl+C (SIGINT) and SIGTERM only take note: training stops after the step it is in, a file
+    being written is finished, the run so far is written, and the exit status names the signal.
+    (Raising at an arbitrary point could tear a write or abort inside Qt while plots are drawn.)"""
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> "_Signals":
+        for number in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self._previous[number] = signal.signal(number, self._note)
+            except ValueError:   # not the main thread (main() called from a test's worker): leave them
+                pass
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for number, handler in self._previous.items():
+            # after a signal the process is ending with its status: another Ctrl+C must not turn
+            # that into a traceback on the way out
+            signal.signal(number, signal.SIG_IGN if self.received else handler)
+
+    def _note(self, number: int, frame) -> None:
+        self.received = self.received or number
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_TERMINATED if self.received == signal.SIGTERM else EXIT_INTERRUPTED
 
 
 class _BadInput(Exception):
     pass
 
 
-def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
+def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer, signals: _Signals) -> int:
     from dataclasses import replace
 
     from engine.session.config import ConfigError
@@ -177,6 +228,7 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
     if trainer.diverged:
         raise _BadInput(f"{args.session} holds a run that diverged ({trainer.diverged}); "
                         "use --restart, after lowering the learning rate")
+    _check_out(args.out)   # before training, not after hours of it
     trainer.config.training.steps = start + steps
 
     samples = []
@@ -192,8 +244,12 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
             if bar is not None:
                 bar.set_postfix_str(f"loss {trainer.last_loss:.6g}", refresh=False)
                 bar.update(trainer.step - bar.n)
+            if signals.received:
+                break
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
+    if signals.received:
+        code = signals.exit_code
     if bar is not None:
         bar.set_postfix_str(f"loss {trainer.last_loss:.6g}", refresh=False)
         bar.update(trainer.step - bar.n)
@@ -201,7 +257,7 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
     if trainer.diverged:
         print(f"gradstudio train: diverged: {trainer.diverged}", file=err)
         code = EXIT_DIVERGED
-    elif code == EXIT_INTERRUPTED:
+    elif code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
         print(f"gradstudio train: interrupted at step {trainer.step:,}; writing what was trained", file=err)
     if record and (not samples or samples[-1].step != trainer.step):
         samples.append(trainer.snapshot())
@@ -222,6 +278,8 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
                                 args.dtype, force=args.force)
     except ExportError as error:
         raise _BadInput(error) from None
+    if signals.received and code == EXIT_DONE:   # a signal during the writes: they finished; say so
+        code = signals.exit_code
     names = ", ".join(path.name for path in run.files())
     print(f"Trained {trainer.step - start:,} steps (to step {trainer.step:,}, loss {trainer.last_loss:.6g}); "
           f"wrote {run.folder}: {names}")

@@ -19,7 +19,7 @@ import engine
 from engine import nn
 from engine.session.choices import LOSSES, MODEL_KINDS, OPTIMIZERS
 from engine.session.config import SessionConfig
-from engine.session.files import MAX_WEIGHTS_BYTES, atomic_write, describe_os_error, open_regular
+from engine.session.files import MAX_WEIGHTS_BYTES, atomic_write, describe_os_error, open_regular, staged_folder
 from engine.session.history import RunHistory
 from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 from engine.session.trainer import Trainer
@@ -392,13 +392,18 @@ def export_run_folder(folder: str | os.PathLike, config: SessionConfig, trainer:
     if weights_format not in WEIGHT_FORMATS:
         raise ValueError(f"unknown weights format {weights_format!r}; choose one of: {', '.join(WEIGHT_FORMATS)}")
     folder = prepare_folder(folder, force)
-    weights = export_run_weights(folder, config, trainer, weights_format, dtype)
-    history = export_history_csv(folder / "history.csv", trainer.history)
-    session = export_run_session(folder, _config_as_trained(config, trainer), trainer, scratchpad)
-    plots = list(plot_renderer(folder)) if plot_renderer is not None else []
-    result = RunFolder(folder, weights, history, session, folder / "README.md", plots)
-    export_readme(result.readme, config, trainer, result.files(), dtype)
-    return result
+    try:
+        with staged_folder(folder) as staging:   # all files or none: a failure leaves the folder as it was
+            weights = export_run_weights(staging, config, trainer, weights_format, dtype)
+            history = export_history_csv(staging / "history.csv", trainer.history)
+            session = export_run_session(staging, _config_as_trained(config, trainer), trainer, scratchpad)
+            plots = list(plot_renderer(staging)) if plot_renderer is not None else []
+            readme = staging / "README.md"
+            export_readme(readme, config, trainer, [weights, history, session, *plots, readme], dtype)
+    except OSError as error:
+        raise ExportError(folder, describe_os_error(error)) from None
+    return RunFolder(folder, *(folder / path.name for path in (weights, history, session, readme)),
+                     [folder / path.name for path in plots])
 
 
 RUN_MARKER = ".gradstudio-run"  # in every run folder: the files beside it may be replaced by the next run

@@ -20,6 +20,7 @@ from engine.session.config import LR_MUST_BE_POSITIVE, ConfigError, SessionConfi
 from engine.session.data import MinibatchSampler, make_dataset
 from engine.session.history import RunHistory
 from engine.session.i18n import translate
+from engine.session.memory import check_memory
 from engine.session.validation import validate
 
 GRID_POINTS = 400
@@ -62,6 +63,7 @@ class Trainer:
         if engine_kind not in self.ENGINES:
             raise ValueError(f"engine_kind must be one of {', '.join(self.ENGINES)}, not {engine_kind!r}")
         self.engine_kind = engine_kind
+        check_memory(config)   # before building anything: refused with the estimate, not swapped to death
         self.config = copy.deepcopy(config)
         dataset = make_dataset(self.config.data)
         self.data_x, self.data_y = dataset.x, dataset.y

@@ -293,3 +293,62 @@ def test_train_on_a_lesson_file_says_what_a_lesson_is_and_exits_2(tmp_path):
     trainable = gradstudio("train", REPO / "assets" / "examples" / "01-linear-regression.json", "--steps", "3",
                            "--no-plots", "--quiet", "--out", tmp_path / "run")
     assert trainable.returncode == 0, trainable.stderr
+# -- signals: the run so far is written and the exit status names the signal --------------------------
+def _start_training(tmp_path, *extra):
+    out = tmp_path / "run"
+    process = subprocess.Popen([sys.executable, "-m", "gui.launch", "train", str(LINEAR), "--steps", "100000000",
+                                "--out", str(out), *extra], cwd=REPO, env=headless_env(), stderr=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    return process, out
+
+
+def _wait_for_training(process) -> None:
+    """Until the progress bar has drawn a few steps (it writes to stderr without newlines)."""
+    import time
+
+    seen = ""
+    deadline = time.monotonic() + 60
+    while "steps/s" not in seen and time.monotonic() < deadline:
+        seen += process.stderr.read(1)
+    time.sleep(0.5)
+
+
+def test_sigterm_writes_the_run_so_far_and_exits_143(tmp_path):
+    import signal
+
+    process, out = _start_training(tmp_path, "--no-plots")
+    _wait_for_training(process)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr[-2000:]
+    assert "Traceback" not in stderr and "interrupted at step" in stderr
+    session = read_session_file(out / "session.json")
+    assert session.trainer.step > 0 and (out / "weights.safetensors").exists() and (out / "history.csv").exists()
+
+
+def test_ctrl_c_pressed_again_and_again_while_plots_are_written_still_writes_everything_and_exits_130(tmp_path):
+    import signal
+    import time
+
+    process, out = _start_training(tmp_path)
+    _wait_for_training(process)
+    while process.poll() is None:      # Ctrl+C, then Ctrl+C through the writing of every plot
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+    stderr = process.stderr.read()
+    assert process.returncode == 130, stderr[-2000:]
+    assert "Traceback" not in stderr and "Fatal" not in stderr
+    for plot in PLOTS:
+        assert (out / f"{plot}.png").stat().st_size > 0 and ET.parse(out / f"{plot}.svg")
+    assert read_session_file(out / "session.json").trainer.step > 0
+
+
+def test_a_bad_out_folder_is_reported_before_training(tmp_path):
+    import time
+
+    (tmp_path / "blocker").write_text("a file")
+    started = time.monotonic()
+    result = gradstudio("train", LINEAR, "--steps", "100000000", "--out", tmp_path / "blocker" / "run", "--no-plots",
+                        timeout=60)
+    assert result.returncode == 2 and "part of the path is a file, not a folder" in result.stderr
+    assert "Trained" not in result.stdout and time.monotonic() - started < 30   # 10^8 steps would take hours

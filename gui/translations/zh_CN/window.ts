@@ -269,6 +269,11 @@
         <translation>设置无效</translation>
     </message>
     <message>
+        <source>Preparing…</source>
+        <comment>state: the model and data are being built</comment>
+        <translation>正在准备…</translation>
+    </message>
+    <message>
         <source>Open the example “{0}”?</source>
         <translation>打开示例“{0}”？</translation>
     </message>
@@ -937,6 +942,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>{0} — try a smaller learning rate (it is {1})</source>
         <translation>{0} — 请尝试更小的学习率（当前为 {1}）</translation>
+    </message>
+    <message>
+        <source>these settings need about {0} GB of memory per training step and this computer has {1} GB: use a smaller batch or fewer hidden units</source>
+        <translation>这些设置每个训练步约需 {0} GB 内存，而这台电脑只有 {1} GB：请减小批大小或减少隐藏单元</translation>
     </message>
 </context>
 </TS>
