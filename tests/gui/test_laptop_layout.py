@@ -8,7 +8,6 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication
 
 from gui.examples import examples
-from gui.graph_canvas import READABLE_SCALE
 from gui.graph_items import font
 
 
@@ -70,6 +69,8 @@ def test_graph_text_is_at_least_9_points_at_the_default_zoom_and_refits_on_resiz
     canvas = bench.graph.canvas
     smallest = min(font(kind).pointSizeF() for kind in ("label", "bold", "caption", "badge"))
     assert canvas.transform().m11() * smallest >= 9.0
+    from gui.graph_canvas import READABLE_SCALE
+
     assert READABLE_SCALE * smallest >= 9.0
     canvas.fit()   # the Fit button: the whole graph, however small
     whole = canvas.transform().m11()
