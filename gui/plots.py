@@ -103,15 +103,23 @@ class LegendRow(pg.LegendItem):
     data (a legend inside the view covered the newest points on laptop-sized windows)."""
 
     ROW = 4  # PlotItem's grid: title 0, top axis 1, view 2, bottom axis 3
+    MAX_COLUMNS = 5
 
     def __init__(self, item: pg.PlotItem) -> None:
-        super().__init__(colCount=5, labelTextSize="9pt", frame=False, horSpacing=4)
+        super().__init__(colCount=self.MAX_COLUMNS, labelTextSize="9pt", frame=False, horSpacing=4)
         self.plot_item = item
         self.room = QGraphicsWidget()   # holds the row's height in the plot's layout
         item.layout.addItem(self.room, self.ROW, 1)
         self.setParentItem(item)
         self.anchor(itemPos=(0.5, 1), parentPos=(0.5, 1), offset=(0, -2))
         item.legend = self   # curves plotted with a name join it
+        item.geometryChanged.connect(self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        """As many entries per row as the plot's width holds: a narrow plot gets more rows."""
+        self.setColumnCount(self.MAX_COLUMNS)
+        while self.columnCount > 1 and self.width() > self.plot_item.width() - 8:
+            self.setColumnCount(self.columnCount - 1)
 
     def updateSize(self) -> None:
         super().updateSize()
@@ -253,6 +261,7 @@ class LossPlot(Retranslatable, QWidget):
         self.smoothing_value = QLabel("0.60")
         self.smoothing_value.setMinimumWidth(self.smoothing_value.fontMetrics().horizontalAdvance("0.000"))
         self.smoothing.valueChanged.connect(self._on_smoothing)
+        self.smoothing.setMinimumWidth(60)
         self.log_scale = QCheckBox()
         self.log_scale.toggled.connect(self.set_log_scale)
         self.log_scale.setChecked(True)   # a loss falls over decades: log scale shows all of its fall

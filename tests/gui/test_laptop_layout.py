@@ -98,3 +98,14 @@ def test_plot_legends_never_cover_the_plots_data(qtbot, window, width):
         assert legend is not None and legend.items
         box = item.getViewBox().sceneBoundingRect()
         assert not box.intersects(legend.sceneBoundingRect()), (item.titleLabel.text, box, legend.sceneBoundingRect())
+        assert legend.width() <= item.width(), item.titleLabel.text   # a narrow plot wraps its legend
+
+
+def test_a_narrow_plot_wraps_its_legend_into_more_rows(qtbot, window):
+    window.resize(1366, 768)
+    window.tabs.setCurrentWidget(window.training_tab)
+    item = window.fit_plot.plot.getPlotItem()
+    qtbot.waitUntil(lambda: item.legend.layout.rowCount() == 1, timeout=5_000)   # data, true function, model
+    window.fit_plot.plot.setFixedWidth(200)
+    qtbot.waitUntil(lambda: item.legend.layout.rowCount() > 1, timeout=5_000)
+    assert item.legend.width() <= item.width()
