@@ -21,8 +21,20 @@ def settle() -> None:
         QApplication.processEvents()
 
 
-@pytest.mark.parametrize("lesson", [None, "05-derivative-as-limit", "11-loss-landscape"])
-def test_every_layout_with_all_docks_open_fits_a_laptop_screen(window, lesson):
+@pytest.fixture
+def styled():
+    """The application's stylesheet, as run_app sets it (it changes margins), removed afterwards."""
+    from engine.session.assets import asset
+
+    app = QApplication.instance()
+    before = app.styleSheet()
+    app.setStyleSheet(asset("style.qss").read_text())
+    yield
+    app.setStyleSheet(before)
+
+
+@pytest.mark.parametrize("lesson", [None, "05-derivative-as-limit", "10-dice", "11-loss-landscape"])
+def test_every_layout_with_all_docks_open_fits_a_laptop_screen(styled, window, lesson):
     window.load_session(examples()[2])   # the MLP: the most parameter curves and the biggest graph
     if lesson:
         window.lessons.open_lesson(lesson)
