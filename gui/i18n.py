@@ -18,6 +18,9 @@ LANGUAGES = {"en": "English", "zh_CN": "简体中文"}  # each named in its own 
 DEFAULT = "en"
 TRANSLATIONS = Path(__file__).with_name("translations")
 SETTING = "view/language"
+# One settings file: QSettings() (the language, the export choices) opens the same GradStudio.ini as the
+# window's app_settings(), not a GradStudio.conf beside it.
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 
 _installed: list[QTranslator] = []
 _current = DEFAULT

@@ -668,12 +668,19 @@ class MainWindow(QMainWindow):
             if "learning rate" not in message and self.tr("learning rate") not in message:
                 message = self.tr("{0} — try a smaller learning rate.").format(message)
             self._set_state("Diverged")
+            self.fit_plot.show_whole_fit()   # the last finite fit, wherever it went
             self._notify(message, warning=True)
         elif end.reason == "error":
             self._set_state("Stopped")
             self._notify(end.message, warning=True)
+        elif end.reason == "finished":
+            self._set_state("Finished")
+            # Train is disabled at the step limit: say how to go on, until the next message.
+            self.statusBar().showMessage(self.tr("{0}. To train on, raise Steps under Training (or tick "
+                                                 "“until stopped”) and press Train; Reset starts over.")
+                                         .format(end.message))
         else:
-            self._set_state("Finished" if end.reason == "finished" else "Stopped")
+            self._set_state("Stopped")
             self.statusBar().showMessage(end.message, 5000)
         if self.trainer is not None:
             self._show_numbers(self.trainer.step, None)

@@ -15,7 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -295,22 +294,13 @@ class SessionFiles(QObject):
         history = trainer.history
         window.loss_plot.clear()
         window.loss_plot.append(history.column("step"), history.column("loss"))
-        names = [name for name, values in trainer.snapshot().params.items()]
-        if len(history) and not window.params_plot.norms_only and history.param_names == names:
-            # Each saved row is a sample of the parameters; gradients were not kept, so their norms are blank.
-            rows = history.rows()
-            columns = [history.columns.index(name) for name in names]
-            shapes = {name: values.shape for name, values in trainer.snapshot().params.items()}
-            window.params_plot.append([
-                Snapshot(step=int(row[0]), loss=float(row[2]),
-                         params={name: np.full(shapes[name], row[column]) for name, column in zip(names, columns)},
-                         grad_norms={name: np.nan for name in names}, grid_x=np.empty(0), grid_pred=np.empty(0))
-                for row in rows])
+        window.params_plot.show_history(history)
         window._draw_snapshot_of_idle_trainer()
         if trainer.step:
             window._show_numbers(trainer.step, trainer.last_loss)
         if trainer.diverged:
             window._set_state("Diverged")
+            window.fit_plot.show_whole_fit()
         elif window._at_step_limit():
             window._set_state("Finished")
         else:

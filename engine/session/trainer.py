@@ -101,7 +101,10 @@ class Trainer:
         self._zeros = [np.zeros(values.size, values.dtype) for values in self._values]
         scalars = [index for index, values in enumerate(self._values) if values.size == 1]
         self._scalar_values = [self._values[index].reshape(-1) for index in scalars]
-        self.history = RunHistory([self._names[index] for index in scalars])
+        # the Parameters plot's gradient norms and weight norms, kept so a reopened run draws them again
+        self._norm_of = [index for index, values in enumerate(self._values) if values.size > 1]
+        self.history = RunHistory([self._names[index] for index in scalars], norm_names=[
+            *(f"grad_norm:{name}" for name in self._names), *(f"norm:{self._names[i]}" for i in self._norm_of)])
         self._lr = training.lr
         self.optimizer = build_optimizer(training, self._parameters)
         self.loss_fn = build_loss(training)
@@ -169,7 +172,9 @@ class Trainer:
                 return value
         self.step = step
         self.last_loss = value
-        self.history.record(step, time.time(), value, [values[0] for values in self._scalar_values])
+        if self.history.wants(step):
+            self.history.record(step, time.time(), value, [values[0] for values in self._scalar_values],
+                                self._norms())
         return value
 
     # -- compiled training ----------------------------------------------------------------
@@ -247,7 +252,7 @@ class Trainer:
         self.last_loss = float(losses[-1])
         columns = [next(j for j, q in enumerate(order) if q is self._parameters[i])
                    for i, values in enumerate(self._values) if values.size == 1]
-        self.history.record_steps(first, time.time(), losses, trajectory[:, columns])
+        self.history.record_steps(first, time.time(), losses, trajectory[:, columns], self._norms())
         return k
 
     def _saved_state(self):
@@ -269,6 +274,9 @@ class Trainer:
         self.optimizer.state.clear()
         self.optimizer.state.update(optimizer_state)
         self._sampler.load_state_dict(sampler)
+    def _norms(self) -> list[float]:
+        grads = [math.nan if p.grad is None else _norm(p.grad.numpy()) for p in self._parameters]
+        return [*grads, *(_norm(self._values[index]) for index in self._norm_of)]
 
     def _finite(self, index: int, values: np.ndarray) -> bool:
         # x·0 is 0 for every finite x and NaN for NaN or ±Inf: one dot product checks a whole
@@ -433,6 +441,15 @@ def _optimizer_state(data: Any, optimizer: optim.Optimizer, shapes: dict[str, tu
             checked[key] = int(value)
         entries[name] = checked
     return entries
+
+
+def _norm(values: np.ndarray) -> float:
+    flat = values.reshape(-1)
+    square = float(flat.dot(flat))
+    if not math.isfinite(square):   # float32 squares overflow long before the values do
+        flat = flat.astype(np.float64)
+        square = float(flat.dot(flat))
+    return math.sqrt(square)
 
 
 def _kind(values: np.ndarray) -> str:

@@ -99,8 +99,8 @@ def test_pausing_shows_the_graph_of_the_step_the_run_paused_at(qtbot, window):
     qtbot.waitUntil(lambda: window.trainer.step > 50, timeout=20_000)
     bench._last_follow = float("inf")   # as if a follow redraw had just happened: only the pause may redraw
     window.toggle_training()            # pause
-    qtbot.waitUntil(lambda: window.run.control.asleep, timeout=20_000)
-    qtbot.waitUntil(lambda: step_shown(bench) == window.trainer.step, timeout=20_000)
+    qtbot.waitUntil(lambda: step_shown(bench) == window.trainer.step, timeout=10_000)
+    assert window.run is not None and window.state == "Paused"
     window.stop_training()
     wait_idle(qtbot, window)
 
@@ -114,12 +114,12 @@ def test_debugger_rebuilds_a_graph_later_steps_changed_instead_of_blaming_the_us
     window.load_session(mlp)
     bench, panel = window.workbench, window.workbench.debugger
     window.step_once()
-    qtbot.waitUntil(lambda: window.trainer.step == 1 and window.run.control.asleep, timeout=20_000)
+    qtbot.waitUntil(lambda: window.trainer.step == 1, timeout=20_000)
+    window.stop_training()
+    wait_idle(qtbot, window)
     panel.start()
     panel.continue_()
     assert panel.debugger.finished and panel.debugger.exception is None
-    window.stop_training()
-    wait_idle(qtbot, window)
     window.training_editor.steps.setValue(50)
     window.toggle_training()
     wait_idle(qtbot, window)

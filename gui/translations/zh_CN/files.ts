@@ -755,5 +755,17 @@
         <source>rows[{0}][0]: steps must increase from row to row</source>
         <translation>rows[{0}][0]：步数必须逐行递增</translation>
     </message>
+    <message>
+        <source>norms.columns: must be a list of names</source>
+        <translation>norms.columns：必须是名称列表</translation>
+    </message>
+    <message>
+        <source>norms.rows: must hold one row per history row</source>
+        <translation>norms.rows：每个历史行必须对应一行</translation>
+    </message>
+    <message>
+        <source>norms.rows[{0}]: must be a list of {1} numbers</source>
+        <translation>norms.rows[{0}]：必须是包含 {1} 个数字的列表</translation>
+    </message>
 </context>
 </TS>

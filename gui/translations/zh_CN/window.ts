@@ -310,6 +310,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>{0} — 请尝试更小的学习率。</translation>
     </message>
     <message>
+        <source>{0}. To train on, raise Steps under Training (or tick “until stopped”) and press Train; Reset starts over.</source>
+        <translation>{0}。要继续训练，请在“训练”中增大“步数”（或勾选“直到停止”）后按“训练”；“重置”则从头开始。</translation>
+    </message>
+    <message>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
