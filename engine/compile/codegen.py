@@ -557,6 +557,8 @@ class Generator:
                 self.optimizer_step(ev.optimizer)
             elif ev.kind == "zero_grad":
                 self.zero_grad(ev.optimizer, ev.set_to_none)
+            elif ev.kind == "grad_none":
+                self.grad_exists[ev.root] = False
         loss = _loss_value(tr)
         if loss is not None:
             name = self.names.get(id(loss)) or self.buf(loss)

@@ -236,6 +236,13 @@ class Trace:
         if self.reason is None:
             self.events.append(Event("backward", root=self.value_of(root)))
 
+    def grad_assigned(self, t: Tensor, value) -> None:
+        if value is not None:
+            self.fail("assigning a tensor to .grad is not compiled")
+        elif t._fn is None and t._rg:
+            index = self.param_index(t)  # registered (with its state) before the change
+            self.events.append(Event("grad_none", root=index))
+
     def optimizer_step(self, opt) -> None:
         self._register_optimizer(opt)
         self.events.append(Event("optim_step", optimizer=opt))
@@ -387,6 +394,15 @@ def _install() -> list:
         return orig_backward(self, gradient, retain_graph, create_graph, inputs)
     patches.append((Tensor, "backward", orig_backward))
     Tensor.backward = backward
+    orig_grad = Tensor.__dict__["grad"]
+
+    def set_grad(self, value):
+        tr = _active
+        if tr is not None and threading.get_ident() == tr.thread:
+            tr.grad_assigned(self, value)
+        orig_grad.fset(self, value)
+    patches.append((Tensor, "grad", orig_grad))
+    Tensor.grad = property(orig_grad.fget, set_grad, doc=orig_grad.__doc__)
     for cls in (optim.SGD, optim.Adam):
         orig_step = cls.__dict__["step"]
         patches.append((cls, "step", orig_step))
