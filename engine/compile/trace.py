@@ -312,6 +312,17 @@ def _wrapper(name, fn):
     return traced
 
 
+def _unary_wrapper(orig):
+    def traced(x, fn, node_cls, *rest, **kwargs):
+        tr = _active
+        if tr is None or threading.get_ident() != tr.thread:
+            return orig(x, fn, node_cls, *rest, **kwargs)
+        name = node_cls.__name__.removesuffix("Backward0").lower()
+        return tr.call(name, lambda t: orig(t, fn, node_cls, *rest, **kwargs), (x,), {})
+    traced.__wrapped__ = orig
+    return traced
+
+
 def _value_read(name, fn):
     def traced(self, *args, **kwargs):
         tr = _active
@@ -370,6 +381,12 @@ def _install() -> list:
             if w is not None:
                 patches.append((cls, key, val))
                 setattr(cls, key, staticmethod(w) if isinstance(val, staticmethod) else w)
+    # every elementwise function funnels through unary._unary: functions captured before the
+    # trace (the expression parser's compiled closures) are seen there
+    orig_unary = getattr(unary, "_unary", None)
+    if orig_unary is not None:
+        patches.append((vars(unary), "_unary", orig_unary))
+        vars(unary)["_unary"] = _unary_wrapper(orig_unary)
     for key in _VALUE_READS:
         val = Tensor.__dict__[key]
         patches.append((Tensor, key, val))
