@@ -474,6 +474,18 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>训练失败：{0}</translation>
     </message>
     <message>
+        <source>Training step: compiling…</source>
+        <translation>训练步：编译中…</translation>
+    </message>
+    <message>
+        <source>Training step: compiled</source>
+        <translation>训练步：已编译</translation>
+    </message>
+    <message>
+        <source>Training step: eager ({0})</source>
+        <translation>训练步：逐步执行（{0}）</translation>
+    </message>
+    <message>
         <source>Finished {0} steps</source>
         <translation>已完成 {0} 步</translation>
     </message>
@@ -914,6 +926,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>Parameter &apos;{0}&apos; became {1} at step {2}</source>
         <translation>参数“{0}”在第 {2} 步变为 {1}</translation>
+    </message>
+    <message>
+        <source>the eager engine was chosen</source>
+        <translation>已选择逐步执行引擎</translation>
     </message>
     <message>
         <source>{0} — try a smaller learning rate (it is {1})</source>
