@@ -125,6 +125,8 @@ class Generator:
             def visit_Name(self, node):
                 if node.id in operands:
                     return ast.parse(operands[node.id], mode="eval").body
+                if node.id in T.CONSTANTS:  # zero, one, two, half: of the step's dtype
+                    return ast.Name(gen.const(T.CONSTANTS[node.id], dtype), ast.Load())
                 return node
 
             def visit_Constant(self, node):
@@ -268,9 +270,7 @@ class Generator:
         if op in T.UNARY:
             x = args[0]
             dst = self.out_buf(out)
-            template = T.UNARY[op][0]
-            if dtype == np.float32:
-                template = template.replace("tanh_(", "tanh32_(")
+            template = T.vectorisable(T.UNARY[op][0], dtype)
             self.elementwise(dst, out.shape, template, {"x": (self.buf(x), x.shape)}, dtype)
         elif op in T.BINARY or op == "pow":
             if op == "pow":

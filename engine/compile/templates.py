@@ -1,41 +1,24 @@
-"""Compiled templates of the elementwise ops: scalar expressions for numba loop bodies, written
-in eager arithmetic's order. Unary over `x` (input), `y` (result), `g` (incoming gradient);
-binary over `a`, `b`, `y`, `g` with one vjp per operand. Number literals become constants of
-the tensor's dtype (numpy's weak scalars), so float32 stays float32 as in eager. The numba
-functions they call (`tanh_`, `sigmoid_`, …) are in engine/compile/helpers.py."""
+"""The compiled templates the code generator uses, gathered from where each op lives: the op
+table's rows (engine/ops/elementwise.py: scalar expressions over x, y, g or a, b, y, g, in eager
+arithmetic's order) and the few arithmetic ops outside it (rsub, pow in engine/ops/arithmetic.py).
+The numba functions the templates may call are in engine/compile/helpers.py."""
 from __future__ import annotations
 
+from engine.ops import arithmetic
+from engine.ops.elementwise import ROWS, TEMPLATE_CONSTANTS, Unary
 
-UNARY = {
-    "neg": ("-x", "-g"),
-    "exp": ("math.exp(x)", "g * y"),
-    "log": ("math.log(x)", "g / x"),
-    "sqrt": ("math.sqrt(x)", "g / (2 * y)"),
-    "sin": ("math.sin(x)", "g * math.cos(x)"),
-    "cos": ("math.cos(x)", "-g * math.sin(x)"),
-    "tanh": ("tanh_(x)", "g * (1 - y * y)"),
-    "sigmoid": ("sigmoid_(x)", "g * y * (1 - y)"),
-    "relu": ("x if (x >= 0 or x != x) else 0 * x", "g if y > 0 else 0 * g"),
-    "abs": ("abs(x)", "g * sign_(x)"),
-    "reciprocal": ("1 / x", "-g * y * y"),
-}
-
-BINARY = {
-    "add": ("a + b", "g", "g"),
-    "sub": ("a - b", "g", "-g"),
-    "mul": ("a * b", "g * b", "g * a"),
-    "div": ("a / b", "g / b", "-g * a / (b * b)"),
-    "rsub": ("b - a", "-g", None),        # number b minus tensor a
-}
+UNARY = {name: (row.forward_template, row.vjp_template) for name, row in ROWS.items() if isinstance(row, Unary)}
+BINARY = {name: (row.forward_template, *row.vjp_templates) for name, row in ROWS.items()
+          if not isinstance(row, Unary)}
+BINARY["rsub"] = (arithmetic.rsub.forward_template, *arithmetic.rsub.vjp_templates)
+CONSTANTS = TEMPLATE_CONSTANTS
 
 
 def pow_templates(p: float) -> tuple[str, str]:
-    """x ** p for a constant p, as numpy computes it (its fast paths for 2, 1, 0.5, -1, 0)."""
-    forward = {2: "x * x", 1: "x", 0.5: "math.sqrt(x)", -1: "1 / x", 0: "1 + 0 * x"}.get(p, f"x ** {p!r}")
-    if p == 2:
-        return forward, "g * (x + x)"
-    if p == 0:
-        return forward, "0 * g"
-    q = p - 1
-    power = {2: "x * x", 1: "x", 0.5: "math.sqrt(x)", -1: "1 / x", 0: "1"}.get(q, f"x ** {q!r}")
-    return forward, f"g * {p!r} * ({power})"
+    return arithmetic.pow.templates(p)
+
+
+def vectorisable(template: str, dtype) -> str:
+    """libm's tanh keeps a loop scalar: the step uses a rational tanh that vectorises."""
+    import numpy as np
+    return template.replace("np.tanh(", "tanh32_(" if np.dtype(dtype) == np.float32 else "tanh_(")

@@ -1,21 +1,19 @@
-"""Shape and indexing ops: views, expand, transposes, indexing and indexed assignment
-(CopySlices), concatenation, copies and dtype casts.
+"""Shape ops: views (view, reshape, flatten), expand, transposes and squeezes.
 
 Views share the version counter of the tensor they view, as in PyTorch, so an in-place
 change through a view is seen by the saved-tensor check.
 """
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 
 from engine import dtypes
 from engine.autograd.grad_mode import state as _grad_state
-from engine.autograd.graph import Node, edge, make_node, needs_grad
+from engine.autograd.graph import TENSOR_TYPE_NAMES, Node, make_node, needs_grad
 from engine.ops import views
-from engine.ops._operands import as_tensor, broadcast_view, sum_to
-from engine.tensor import Tensor, _result, _wrap
+from engine.ops._operands import broadcast_view, sum_to
+from engine.ops.copies import clone
+from engine.tensor import _result, _wrap
 
 
 def _view_result(x, data, node_cls=None, **attrs):
@@ -120,8 +118,9 @@ def expand(x, *sizes):
     shape = x._data.shape
     lead = len(sizes) - len(shape)
     if lead < 0:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of "
-                           "sizes provided must be greater or equal to the number of dimensions in the tensor")
+        raise RuntimeError(f"expand(torch.{TENSOR_TYPE_NAMES.get(x._data.dtype.name, 'Tensor')}{{{list(shape)}}}, "
+                           f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater or "
+                           f"equal to the number of dimensions in the tensor ({len(shape)})")
     target = sizes if -1 not in sizes else tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
     try:
         data = broadcast_view(x._data, target)
@@ -213,262 +212,3 @@ def unsqueeze(x, dim):
     data = x._data
     d = dim % (data.ndim + 1)
     return _view_result(x, np.expand_dims(data, d), UnsqueezeBackward0, shape=data.shape)
-
-
-# -- indexing ---------------------------------------------------------------------
-
-class SelectBackward0(Node):
-    """x[i] on one dimension: the gradient lands in row i, zeros elsewhere."""
-
-    def apply(self, g, F, saved):
-        return (F.embed(g, self.shape, self.index, False),)
-
-
-class SliceBackward0(SelectBackward0):
-    pass
-
-
-class IndexBackward0(Node):
-    """Advanced indexing: gradients of repeated indices add up."""
-    saved_names = ("indices",)
-
-    def apply(self, g, F, saved):
-        return (F.embed(g, self.shape, self.index, True),)
-
-
-def _normalise_index(index):
-    if not isinstance(index, tuple):
-        index = (index,)
-    out = []
-    for i in index:
-        if isinstance(i, Tensor):
-            i = i._data if i._data.ndim else i._data.item()
-        elif isinstance(i, list):
-            i = np.asarray(i)
-        out.append(i)
-    return tuple(out)
-
-
-def _is_basic(index) -> bool:
-    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in index)
-
-
-def _apply_basic_part(x, index):
-    """PyTorch applies the ints, slices and Nones of a mixed index first (as views), then
-    indexes the result with the tensors: x[1, :, [0, 1]] has shape (3, 2) there, (2, 3) in numpy.
-    Returns the view and the index left for it."""
-    basic, rest = [], []
-    for i in index:
-        if i is None or isinstance(i, slice):
-            basic.append(i)
-            rest.append(slice(None))
-        elif i is Ellipsis:
-            basic.append(i)
-            rest.append(i)
-        elif isinstance(i, (int, np.integer)):
-            basic.append(i)
-        else:
-            arr = np.asarray(i)
-            basic.extend([slice(None)] * (arr.ndim if arr.dtype == np.bool_ else 1))
-            rest.append(arr)
-    if builtins.any(b is not Ellipsis and b != slice(None) for b in basic):
-        x = getitem(x, tuple(basic))
-    return x, tuple(rest)
-
-
-def getitem(x, index):
-    index = _normalise_index(index)
-    if not _is_basic(index):
-        x, index = _apply_basic_part(x, index)
-        data = x._data
-        out = data[index if len(index) > 1 else index[0]]
-        if not needs_grad(x):
-            return _wrap(out.copy() if np.shares_memory(out, data) else out)
-        # the index arrays are saved (and freed) as PyTorch saves its indices
-        node = make_node(IndexBackward0, (x,), [_wrap(np.asarray(i)) for i in index if isinstance(i, np.ndarray)])
-        node.shape, node.index = data.shape, index
-        return _wrap(out, grad_fn=node)
-    # Basic indexing is a chain of select/slice views, one per indexed dimension, as PyTorch records it.
-    data = x._data
-    n_real = builtins.sum(1 for i in index if i is not None and i is not Ellipsis)
-    if n_real > data.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {data.ndim}")
-    if Ellipsis in index:
-        at = index.index(Ellipsis)
-        index = index[:at] + (slice(None),) * (data.ndim - n_real) + index[at + 1:]
-    result, dim = x, 0
-    for i in index:
-        shape = result._data.shape
-        if i is None:
-            result = unsqueeze(result, dim)
-            dim += 1
-        elif isinstance(i, slice):
-            if i != slice(None) and i.indices(shape[dim]) != (0, shape[dim], 1):
-                key = (slice(None),) * dim + (i,)
-                result = _view_result(result, result._data[key], SliceBackward0, shape=shape, index=key)
-            dim += 1
-        else:
-            size = shape[dim]
-            if not -size <= i < size:
-                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
-            key = (slice(None),) * dim + (int(i),)
-            # the trailing Ellipsis keeps a 0-d result a view (numpy returns a copied scalar otherwise)
-            result = _view_result(result, result._data[key + (Ellipsis,)], SelectBackward0, shape=shape, index=key)
-    if result is x:
-        return _view_result(x, data.view(), None if not needs_grad(x) else SliceBackward0,
-                            shape=data.shape, index=(slice(None),))
-    return result
-
-
-class CopySlices(Node):
-    """`y[idx] = v` recorded in the graph: y's old history gets the gradient with the
-    overwritten region zeroed, v gets the gradient of that region."""
-    saved_names = ("region",)  # a mask of what was overwritten; freed after backward, as in PyTorch
-
-    def apply(self, g, F, saved):
-        g_old = F.zero_region(g, self.index) if self.next_functions[0][0] is not None else None
-        g_val = None
-        if self.next_functions[1][0] is not None:
-            region = g[self.index]
-            g_val = sum_to(region, self.value_shape) if region.shape != self.value_shape else region
-        return g_old, g_val
-
-
-class IndexPutBackward0(CopySlices):
-    """`y[indices] = v` with only tensor/list indices: PyTorch's index_put_, same gradients."""
-    saved_names = ("indices",)
-
-
-def _only_advanced(index) -> bool:
-    return not _is_basic(index) and builtins.all(
-        isinstance(i, np.ndarray) or i is Ellipsis or (isinstance(i, slice) and i == slice(None)) for i in index)
-
-
-def setitem(x, index, value):
-    from engine.ops.inplace import VIEW_OF_LEAF_INPLACE_MESSAGE, check_inplace, record_history
-    index = _normalise_index(index)
-    key = index if len(index) > 1 else index[0]
-    tv = value if isinstance(value, Tensor) else None
-    record = needs_grad(x, tv)
-    if record and x._fn is None and x._rg:  # PyTorch assigns through a view: x[i].copy_(v)
-        raise RuntimeError(VIEW_OF_LEAF_INPLACE_MESSAGE)
-    check_inplace(x, record)
-    old_edge = edge(x)
-    x._data[key] = value._data if tv is not None else value
-    x._vc[0] += 1
-    if record:
-        if _only_advanced(index):
-            node = make_node(IndexPutBackward0, (None, tv), [_wrap(i) for i in index if isinstance(i, np.ndarray)])
-        else:
-            region = np.zeros(x._data.shape, dtype=bool)
-            region[key] = True
-            node = make_node(CopySlices, (None, tv), (_wrap(region),))
-        node.next_functions = (old_edge, node.next_functions[1])
-        node.index = key
-        node.value_shape = tv._data.shape if tv is not None else ()
-        record_history(x, node)
-
-
-# -- joining ---------------------------------------------------------------------------
-
-class CatBackward0(Node):
-    def apply(self, g, F, saved):
-        grads, start = [], 0
-        for size in self.sizes:
-            key = (slice(None),) * self.dim + (slice(start, start + size),)
-            grads.append(g[key])
-            start += size
-        return tuple(grads)
-
-
-class StackBackward0(Node):
-    def apply(self, g, F, saved):
-        return tuple(g[(slice(None),) * self.dim + (i,)] for i in range(self.count))
-
-
-def cat(tensors, dim=0):
-    tensors = [as_tensor(t) for t in tensors]
-    datas = [t._data for t in tensors]
-    nd = datas[0].ndim
-    d = dim % nd if nd else 0
-    try:
-        out = np.concatenate(datas, axis=d)
-    except ValueError as e:
-        raise RuntimeError(f"torch.cat(): {e}") from None
-    if not needs_grad(*tensors):
-        return _wrap(out)
-    node = make_node(CatBackward0, tensors)
-    node.dim, node.sizes = d, [a.shape[d] for a in datas]
-    return _wrap(out, grad_fn=node)
-
-
-concat = cat
-
-
-def stack(tensors, dim=0):
-    tensors = [as_tensor(t) for t in tensors]
-    datas = [t._data for t in tensors]
-    d = dim % (datas[0].ndim + 1)
-    try:
-        out = np.stack(datas, axis=d)
-    except ValueError:
-        raise RuntimeError("stack expects each tensor to be equal size, but got "
-                           + " and ".join(str(list(a.shape)) for a in datas[:2])) from None
-    if not needs_grad(*tensors):
-        return _wrap(out)
-    node = make_node(StackBackward0, tensors)
-    node.dim, node.count = d, len(tensors)
-    return _wrap(out, grad_fn=node)
-
-
-# -- copies and casts ---------------------------------------------------------------------
-
-class CloneBackward0(Node):
-    def apply(self, g, F, saved):
-        return (g,)
-
-
-class ToCopyBackward0(Node):
-    def apply(self, g, F, saved):
-        return (F.cast(g, self.dtype),)
-
-
-def clone(x):
-    out = x._data.copy()
-    if not needs_grad(x):
-        return _wrap(out)
-    return _wrap(out, grad_fn=make_node(CloneBackward0, (x,)))
-
-
-def to_dtype(x, dtype):
-    np_dtype = dtypes.to_numpy(dtype)
-    if x._data.dtype == np_dtype:
-        return x
-    out = x._data.astype(np_dtype)
-    if not needs_grad(x) or np_dtype.kind not in "fc":
-        return _wrap(out)
-    node = make_node(ToCopyBackward0, (x,))
-    node.dtype = x._data.dtype
-    return _wrap(out, grad_fn=node)
-
-
-class EmbedBackward0(Node):
-    """Backward of placing a gradient into a zero tensor (used when differentiating twice)."""
-
-    def apply(self, g, F, saved):
-        return (g[self.index if len(self.index) > 1 else self.index[0]],)
-
-
-def embed(g, shape, index, accumulate):
-    """A zero tensor of `shape` with `g` placed (or, for repeated indices, added) at `index`."""
-    out = np.zeros(shape, dtype=g._data.dtype)
-    key = index if len(index) > 1 else index[0]
-    if accumulate:
-        np.add.at(out, key, g._data)
-    else:
-        out[index] = g._data
-    if not needs_grad(g):
-        return _wrap(out)
-    node = make_node(EmbedBackward0, (g,))
-    node.index = index
-    return _wrap(out, grad_fn=node)

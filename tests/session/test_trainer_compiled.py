@@ -15,7 +15,7 @@ from engine.session.expression import FUNCTIONS
 from engine.session.trainer import Trainer
 
 EVERY_FUNCTION = ("a*sin(w*x) + b*cos(x) + c*tan(x/8) + d*exp(-x/4) + log(x + 2)*e + f*sqrt(abs(x) + 1)"
-                  " + tanh(g*x) + sigmoid(h*x) + relu(x - 1)*k")
+                  " + tanh(g*x) + sigmoid(h*x) + relu(x - 1)*k + atan(m*x)")
 EXACT = "exact"  # bit-identical parameters; otherwise within float32 rounding (matmul order, tanh, sin…)
 
 CASES = [
