@@ -631,6 +631,9 @@ class MainWindow(QMainWindow):
         self.lessons.on_training_update(update.samples)
         self._measure_rate(snapshot.step)
         self._show_numbers(snapshot.step, snapshot.loss)
+        if update.engine_message and update.engine_message != getattr(self, "_engine_message", ""):
+            self._engine_message = update.engine_message  # "compiling…", then "compiled" (or why not)
+            self.statusBar().showMessage(update.engine_message, 8000)
         self._draw_in_turn(self.run.control, self._live_widgets())
 
     def _live_widgets(self) -> list[QWidget]:

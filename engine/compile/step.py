@@ -12,6 +12,7 @@ import importlib.util
 import math
 import operator
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -38,9 +39,13 @@ def source_dir() -> Path:
 
 
 def source_key(source: str) -> str:
-    import numba
-    text = f"{source}\n# numba {numba.__version__} numpy {np.__version__}"
+    text = f"{source}\n# numba {_numba_version()} numpy {np.__version__}"
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _numba_version() -> str:
+    from importlib.metadata import version  # without importing numba (slow: the trace must not wait)
+    return version("numba")
 
 
 _LOADED: dict[str, object] = {}
@@ -54,12 +59,7 @@ def load_program(program: Program):
         fn = _LOADED.get(key)
         if fn is not None:
             return fn
-        path = source_dir() / f"step_{key}.py"
-        if not path.exists():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w") as f:
-                f.write(program.source)
-            os.replace(tmp, path)
+        path = write_source(program)
         name = f"gradstudio_step_{key}"
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
@@ -67,6 +67,60 @@ def load_program(program: Program):
         spec.loader.exec_module(module)
         fn = _LOADED[key] = module.step
         return fn
+
+
+def warm_up(fn, program: Program) -> None:
+    """Make numba compile (or load from its cache) `fn` for the types the step will be called with:
+    a call with k = 0 and dummy arrays of those types runs no step."""
+    fn(*_dummy_arguments(program))
+
+
+def _dummy_arguments(program: Program) -> list:
+    args = [0, np.zeros(1, program.loss_value.dtype if program.loss_value is not None else np.float64),
+            np.zeros((1, len(program.scalar_params))), np.zeros(program.n_bound, np.int64)]
+    args += [np.zeros((1, program.args[i].size), program.args[i].dtype) for i in sorted(program.args)]
+    args += [0.0] * program.n_scalars
+    return args
+
+
+def compile_in_child(program: Program, timeout: float = 600.0) -> None:
+    """Compile `program` into numba's on-disk cache in a child process: the seconds of compiling
+    hold no lock of this process (a compiling thread would take the GIL from the window and the
+    training for long stretches); this process then only loads the cached machine code."""
+    path = write_source(program)
+    name = f"gradstudio_step_{source_key(program.source)}"  # as in load_program: numba's cache records it
+    root = str(Path(__file__).resolve().parents[2])
+    code = (
+        "import sys, numpy as np\n"
+        f"sys.path.insert(0, {root!r})\n"
+        "import importlib.util\n"
+        f"spec = importlib.util.spec_from_file_location({name!r}, {str(path)!r})\n"
+        f"module = importlib.util.module_from_spec(spec); sys.modules[{name!r}] = module\n"
+        "spec.loader.exec_module(module)\n"
+        f"args = {_dummy_source(program)}\n"
+        "module.step(*args)\n")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=timeout)
+
+
+def _dummy_source(program: Program) -> str:
+    loss = np.dtype(program.loss_value.dtype if program.loss_value is not None else np.float64).name
+    parts = ["0", f"np.zeros(1, np.{loss})", f"np.zeros((1, {len(program.scalar_params)}))",
+             f"np.zeros({program.n_bound}, np.int64)"]
+    parts += [f"np.zeros((1, {program.args[i].size}), np.{np.dtype(program.args[i].dtype).name})"
+              for i in sorted(program.args)]
+    parts += ["0.0"] * program.n_scalars
+    return "[" + ", ".join(parts) + "]"
+
+
+def write_source(program: Program) -> Path:
+    """The program's source file, named by the hash of its text (written once, atomically)."""
+    path = source_dir() / f"step_{source_key(program.source)}.py"
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w") as f:
+            f.write(program.source)
+        os.replace(tmp, path)
+    return path
 
 
 class _Compiled:
@@ -86,9 +140,11 @@ class _Compiled:
 class CompiledStep:
     """A training step that runs as one numba function once traced; see `engine.compile`."""
 
-    def __init__(self, step_fn, background: bool = False) -> None:
+    def __init__(self, step_fn, background: bool = False, child_process: bool | None = None) -> None:
         self.step_fn = step_fn
         self.background = background
+        # background compiles run numba in a child process unless told otherwise
+        self.child_process = background if child_process is None else child_process
         self.reason: str | None = None      # why the last call ran eagerly (None: it ran compiled)
         self.compiled: dict = {}            # structure key -> _Compiled
         self._failed: dict = {}             # structure key -> reason (permanent)
@@ -228,10 +284,15 @@ class CompiledStep:
 
         def work():
             try:
+                if self.child_process:
+                    compile_in_child(program)
                 fn = load_program(program)
+                warm_up(fn, program)  # loaded here, so the training thread does not wait for it
                 self._install(key, program, fn, n_args)  # picked up at the next call (a step boundary)
             except Exception as error:  # noqa: BLE001 - any compile error means: stay eager, say why
-                self._failed[key] = f"numba could not compile the step: {error}"
+                detail = error.stderr.decode(errors="replace").strip().splitlines()[-1:] \
+                    if isinstance(error, subprocess.CalledProcessError) and error.stderr else [str(error)]
+                self._failed[key] = f"numba could not compile the step: {' '.join(detail)}"
                 self.status = "eager"
             finally:
                 self._pending.pop(key, None)

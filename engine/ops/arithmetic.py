@@ -28,6 +28,10 @@ def rsub(a, b):
     return _wrap(out, grad_fn=make_node(RsubBackward1, (ta,)))
 
 
+# compiled step (engine.compile): scalar templates over a (the tensor), b (the number), g
+rsub.forward_template, rsub.vjp_templates = "b - a", ("-g", None)
+
+
 def rdiv(a, b):
     """b / a for a Python number b: PyTorch computes it as reciprocal(a) * b."""
     return mul(reciprocal(a), b)
@@ -101,6 +105,21 @@ def pow(a, exponent):
     t = _wrap(out, grad_fn=node)
     save(node, ta, tb, t)
     return t
+
+
+def _pow_templates(p) -> tuple[str, str]:
+    """Compiled templates of x ** p for a constant p, over x and g, as numpy computes it (its
+    fast paths for 2, 1, 0.5, -1 and 0; other powers are libm's, numpy's may be SVML's)."""
+    fast = {2: "x * x", 1: "x", 0.5: "np.sqrt(x)", -1: "one / x", 0: "one + zero * x"}
+    if p == 2:
+        return fast[2], "g * (x + x)"
+    if p == 0:
+        return fast[0], "zero * g"
+    power = fast.get(p - 1, f"x ** {p - 1!r}") if p - 1 != 0 else "one"
+    return fast.get(p, f"x ** {p!r}"), f"g * {p!r} * ({power})"
+
+
+pow.templates = _pow_templates  # compiled step (engine.compile): tensor ** constant only
 
 
 def rpow(a, base):

@@ -163,6 +163,10 @@ BINARY = (
 
 TEMPLATE_CONSTANTS = {"zero": 0.0, "one": 1.0, "two": 2.0, "half": 0.5}
 
+# engine.compile's tracer, while it traces a step (else None): row ops report their calls to it,
+# including calls through references taken before the trace (the custom-expression closures).
+trace_hook = None
+
 
 # -- making ops from rows -----------------------------------------------------------------------
 
@@ -194,6 +198,8 @@ def _unary_op(row: Unary, node_cls: type) -> Callable:
     forward, saves, keeps_int = row.forward, row.saves, row.keeps_int
 
     def op(x):
+        if trace_hook is not None and trace_hook(row.name, op, (x,)):
+            return trace_hook.result
         data = x._data
         if data.dtype.kind in "iub" and not (keeps_int and data.dtype.kind != "b"):
             data = data.astype(np.float32)  # PyTorch's float ops on integer tensors give float32
@@ -293,6 +299,8 @@ def _binary_op(row: Binary, node_cls: type) -> Callable:
     forward = row.forward
     if row.alpha:  # (alpha rows read no operand in backward: add, sub)
         def op(a, b, alpha=1):
+            if trace_hook is not None and trace_hook(row.name, op, (a, b) if alpha == 1 else (a, b, alpha)):
+                return trace_hook.result
             if alpha != 1:  # alpha scales b inside the one node, as in PyTorch (no MulBackward0)
                 out = _binary(a, b, lambda x, y: forward(x, np.multiply(y, alpha)), node_cls, False, False)
                 if out._fn is not None:
@@ -304,6 +312,8 @@ def _binary_op(row: Binary, node_cls: type) -> Callable:
         (a_for_a, b_for_a), (a_for_b, b_for_b) = (("a" in uses, "b" in uses) for uses in row.uses)
 
         def op(a, b):
+            if trace_hook is not None and trace_hook(row.name, op, (a, b)):
+                return trace_hook.result
             ra = isinstance(a, Tensor) and a._rg
             rb = isinstance(b, Tensor) and b._rg
             return _binary(a, b, forward, node_cls, ra and a_for_a or rb and a_for_b, ra and b_for_a or rb and b_for_b)

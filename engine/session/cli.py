@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--restart", action="store_true",
                         help="start from step 0 even if the session holds a trained state")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--engine", choices=("compiled", "eager"), default="compiled",
+                        help="compiled: the training step runs as one numba function once compiled (training "
+                             "eagerly until then); eager: step by step in Python (default: %(default)s)")
     return parser
 
 
@@ -105,6 +108,15 @@ def wants_sample(step: int) -> bool:
     if step <= DENSE_STEPS:
         return True
     return step % (1 << (step // DENSE_STEPS).bit_length()) == 0
+
+
+def _steps_to_next_sample(step: int) -> int:
+    """How many steps after `step` the next one `wants_sample` keeps comes (at least 1)."""
+    following = step + 1
+    if following <= DENSE_STEPS:
+        return 1
+    stride = 1 << (following // DENSE_STEPS).bit_length()
+    return (-following) % stride + 1
 
 
 def _plot_size(text: str) -> tuple[int, int]:
@@ -217,6 +229,7 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer, signals: _
             trainer = Trainer(config)
         except ConfigError as error:
             raise _BadInput(error) from None
+    trainer.engine_kind = args.engine
     start = trainer.step
     limit = config.training.steps
     if args.steps is not None:
@@ -238,7 +251,10 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer, signals: _
     bar = None if args.quiet else progress_bar(steps, err, start)
     code = EXIT_DONE
     try:
-        for loss in trainer.run():
+        while True:
+            # blocks of steps end where the Parameters plot wants a sample (compiled: one call per block)
+            if not trainer.train_steps(min(_steps_to_next_sample(trainer.step), 4096)):
+                break
             if record and wants_sample(trainer.step):
                 samples.append(trainer.snapshot())
             if bar is not None:

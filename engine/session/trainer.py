@@ -112,6 +112,7 @@ class Trainer:
         self.step = 0
         self.diverged: str | None = None
         self._compiled = None  # engine.compile of `_compiled_body`, made at the first train_steps
+        self.block_losses = np.empty(0)  # the losses of the steps the last train_steps ran
         with engine.no_grad():
             self.last_loss = self.loss_graph().item()
 
@@ -221,11 +222,13 @@ class Trainer:
                 done = 0
             if done:
                 return done
-        done = 0
-        while done < k and self.diverged is None:
-            self.train_step()
-            done += 1
-        return done
+        losses = []
+        while len(losses) < k and self.diverged is None:
+            loss = self.train_step()
+            if self.diverged is None:
+                losses.append(loss)
+        self.block_losses = np.array(losses)
+        return len(losses)
 
     def _compiled_block(self, k: int) -> int:
         if self.config.training.lr != self._lr:
@@ -250,6 +253,7 @@ class Trainer:
         first = self.step + 1
         self.step += k
         self.last_loss = float(losses[-1])
+        self.block_losses = losses
         columns = [next(j for j, q in enumerate(order) if q is self._parameters[i])
                    for i, values in enumerate(self._values) if values.size == 1]
         self.history.record_steps(first, time.time(), losses, trajectory[:, columns], self._norms())

@@ -483,6 +483,18 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>训练失败：{0}</translation>
     </message>
     <message>
+        <source>Training step: compiling…</source>
+        <translation>训练步：编译中…</translation>
+    </message>
+    <message>
+        <source>Training step: compiled</source>
+        <translation>训练步：已编译</translation>
+    </message>
+    <message>
+        <source>Training step: eager ({0})</source>
+        <translation>训练步：逐步执行（{0}）</translation>
+    </message>
+    <message>
         <source>Finished {0} steps</source>
         <translation>已完成 {0} 步</translation>
     </message>
