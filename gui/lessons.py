@@ -3,19 +3,18 @@ the lessons in the Examples menu, the explanation dock, and opening a lesson —
 loaded, its program put in the scratchpad (never run until Run is pressed) and its view in front."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QTabWidget, QWidget
 
 from engine.session.lessons import LESSONS, Lesson, lesson_by_id, lesson_of, lesson_path
 from gui.gallery import LessonGallery, lesson_title
 from gui.lesson_panel import LessonPanel
 from gui.lesson_views import VIEW_CLASSES, VIEW_TITLES
-
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+from gui.status_line import StatusLine
 
 GALLERY_SHOWN_KEY = "lessons/gallery_shown"
 
@@ -26,18 +25,31 @@ def view_title(view: str) -> str:
 
 
 class Lessons(QObject):
-    """Owns the gallery, the explanation dock and the lesson entries of the Examples menu."""
+    """Owns the gallery, the explanation dock and the lesson entries of the Examples menu.
 
-    def __init__(self, window: MainWindow) -> None:
+    It adds the gallery and the lessons' views to `tabs`, opens a lesson's file with `open_file(path)`
+    (False when the user cancelled or it failed), and follows the run of `get_trainer()`; what it
+    wants in front of the window's other parts it asks for with signals.
+    """
+
+    training_wanted = Signal()     # the training plots and the Setup forms
+    graph_wanted = Signal()        # the Graph tab
+    scratchpad_wanted = Signal()   # the scratchpad dock, shown and raised
+
+    def __init__(self, window: QMainWindow, tabs: QTabWidget, settings: QSettings, status: StatusLine,
+                 view_menu: QMenu, examples_menu: QMenu, *, open_file: Callable[[Path], bool],
+                 get_trainer: Callable[[], object], read_forms: Callable[[], tuple]) -> None:
         super().__init__(window)
-        self.window = window
+        self.window, self.tabs, self.status = window, tabs, status
+        self.examples_menu = examples_menu
+        self.open_file, self.get_trainer, self.read_forms = open_file, get_trainer, read_forms
         self.current: Lesson | None = None
         self.views: dict[str, QWidget] = {}   # the lessons' own views, made when first opened
         self.view: QWidget | None = None      # the one in the tabs now
         self._surface_tried = None            # the last surface on_training_update tried to draw
         self.gallery = LessonGallery()
         self.gallery.lesson_chosen.connect(self.open_lesson)
-        window.tabs.addTab(self.gallery, "")
+        tabs.addTab(self.gallery, "")
         self.panel = LessonPanel()
         self.panel.setMinimumWidth(240)  # readable: Chinese text would otherwise let the dock shrink to a column
         self.dock = QDockWidget(window)
@@ -45,16 +57,16 @@ class Lessons(QObject):
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()   # shown when a lesson opens
-        window.view_menu.insertAction(window.view_menu.actions()[0], self.dock.toggleViewAction())
+        view_menu.insertAction(view_menu.actions()[0], self.dock.toggleViewAction())
         self._fill_examples_menu()
         self.retranslate_ui()
         window.installEventFilter(self)
-        if not window.settings.value(GALLERY_SHOWN_KEY, False, type=bool):
-            window.tabs.setCurrentWidget(self.gallery)   # the first launch starts at the lessons
-            window.settings.setValue(GALLERY_SHOWN_KEY, True)
+        if not settings.value(GALLERY_SHOWN_KEY, False, type=bool):
+            tabs.setCurrentWidget(self.gallery)   # the first launch starts at the lessons
+            settings.setValue(GALLERY_SHOWN_KEY, True)
 
     def _fill_examples_menu(self) -> None:
-        menu = self.window.examples_menu
+        menu = self.examples_menu
         first = menu.actions()[0] if menu.actions() else None
         self.actions = []
         for number, lesson in enumerate(LESSONS, start=1):
@@ -69,7 +81,7 @@ class Lessons(QObject):
             menu.insertSeparator(first)
 
     def retranslate_ui(self) -> None:
-        tabs = self.window.tabs
+        tabs = self.tabs
         tabs.setTabText(tabs.indexOf(self.gallery), self.tr("Lessons"))
         self.dock.setWindowTitle(self.tr("Lesson"))
         for number, (lesson, action) in enumerate(zip(LESSONS, self.actions), start=1):
@@ -84,16 +96,12 @@ class Lessons(QObject):
         return False
 
     def show_gallery(self) -> None:
-        self.window.tabs.setCurrentWidget(self.gallery)
+        self.tabs.setCurrentWidget(self.gallery)
 
     def open_lesson(self, lesson_id: str) -> bool:
         """Open the lesson's session (asking first if unsaved work would be lost) and show its view."""
-        lesson = lesson_by_id(lesson_id)
-        files = self.window.session_files
-        if not files.open_path(lesson_path(lesson), remember=False):   # shows the lesson (session_opened)
-            return False
-        files.forget_file()   # a lesson is a starting point: Save asks where, never overwrites the asset
-        return True
+        # a lesson is a starting point: Save asks where, never overwrites the asset; shown by session_opened
+        return self.open_file(lesson_path(lesson_by_id(lesson_id)))
 
     def session_opened(self, name: str) -> None:
         """A session file was opened (menu, File → Open, command line): a lesson file shows its lesson
@@ -101,10 +109,10 @@ class Lessons(QObject):
         lesson = lesson_of(name)
         if lesson is None:
             self._close_lesson()
-            if self.window.tabs.currentWidget() is self.gallery:
-                self.window.tabs.setCurrentIndex(0)
+            if self.tabs.currentWidget() is self.gallery:
+                self.tabs.setCurrentIndex(0)
             return
-        self.window.statusBar().showMessage(self.tr("Opened the lesson “{0}”").format(lesson_title(lesson)), 5000)
+        self.status.show_message(self.tr("Opened the lesson “{0}”").format(lesson_title(lesson)), 5000)
         self.current = lesson
         self.panel.show_lesson(lesson)
         self.dock.show()
@@ -113,16 +121,16 @@ class Lessons(QObject):
 
     def _close_lesson(self) -> None:
         if self.view is not None:
-            self.window.tabs.removeTab(self.window.tabs.indexOf(self.view))
+            self.tabs.removeTab(self.tabs.indexOf(self.view))
             self.view = None
         self.current = None
         self.panel.show_lesson(None)
         self.dock.hide()
 
     def _show_view(self, lesson: Lesson) -> None:
-        window, bench = self.window, self.window.workbench
+        tabs = self.tabs
         if self.view is not None:
-            window.tabs.removeTab(window.tabs.indexOf(self.view))
+            tabs.removeTab(tabs.indexOf(self.view))
             self.view = None
         if lesson.view in VIEW_CLASSES:
             if lesson.view not in self.views:
@@ -130,24 +138,21 @@ class Lessons(QObject):
                 if lesson.view == "landscape":
                     self.views["landscape"].config_wanted.connect(self._landscape_of_setup)
             self.view = self.views[lesson.view]
-            window.tabs.insertTab(window.tabs.indexOf(self.gallery), self.view, view_title(lesson.view))
-            window.tabs.setCurrentWidget(self.view)
-            bench.scratchpad_dock.show()
-            bench.scratchpad_dock.raise_()
+            tabs.insertTab(tabs.indexOf(self.gallery), self.view, view_title(lesson.view))
+            tabs.setCurrentWidget(self.view)
+            self.scratchpad_wanted.emit()
             return
         if lesson.view == "training":
-            window.tabs.setCurrentIndex(0)
-            window.setup_dock.raise_()
+            self.training_wanted.emit()
             return
-        window.tabs.setCurrentWidget(bench.graph)
-        bench.scratchpad_dock.show()
-        bench.scratchpad_dock.raise_()
+        self.graph_wanted.emit()
+        self.scratchpad_wanted.emit()
 
     def on_training_update(self, samples) -> None:
         """The loss-landscape lesson follows the window's training run live. When the run trains
         another surface (model, data or loss changed in Setup) that surface is drawn first, once."""
         view = self.views.get("landscape")
-        trainer = self.window.trainer
+        trainer = self.get_trainer()
         if view is None or view is not self.view or trainer is None or not samples:
             return
         key = _surface(trainer.config)
@@ -160,7 +165,7 @@ class Lessons(QObject):
         view.follow_run(samples)
 
     def _landscape_of_setup(self) -> None:
-        config, errors = self.window._read_forms()
+        config, errors = self.read_forms()
         view = self.views["landscape"]
         if errors:
             view.message.setText(self.tr("Fix the marked fields in Setup first."))

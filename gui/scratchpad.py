@@ -22,6 +22,7 @@ from engine.session.scratchpad import MAX_LINES, BackwardRequest, RunResult, Scr
 from engine.session.scratchpad_process import FrameReader
 from gui.code_editor import CodeEditor
 from gui.i18n import Retranslatable
+from gui.settings import app_settings
 
 EXAMPLE = """\
 import torch
@@ -38,7 +39,6 @@ STOP_GRACE_MS = 900     # Stop ends a run within a second, whatever the program 
 
 
 def _settings() -> QSettings:
-    from gui.main_window import app_settings   # late: the window imports this panel
     return app_settings()
 
 

@@ -9,29 +9,30 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from dataclasses import replace
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from engine.session import SessionConfig, Snapshot, Trainer
 from engine.session.export import (ExportError, WeightsError, export_history_csv, export_readme, export_run_session,
                                    export_run_weights, load_weights, prepare_folder)
 from engine.session.files import describe_os_error, remove_stale_parts, staged_folder
+from engine.session.run_state import needs_new_trainer
 from engine.session.session_file import SessionFileError, read_session_file, write_session_file
 
 from gui.editors import DataEditor, ModelEditor, TrainingEditor, read_session
 from gui.export_dialog import ExportOptions, ask_export_options, plot_label
+from gui.form_fields import FieldError
 from gui.plot_export import export_plot, save_picture, widget_png, widget_svg
-
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
+from gui.scratchpad import ScratchpadPanel
+from gui.status_line import StatusLine
+from gui.training import Training
 
 SESSION_PATTERNS = "*.json"
 WEIGHTS_PATTERNS = "*.safetensors *.npz *.json"
@@ -39,13 +40,41 @@ MAX_RECENT = 8
 MODIFIED_POLL_MS = 1000  # how often the title's unsaved-changes mark follows training progress
 
 
-class SessionFiles(QObject):
-    """Owns the session's file (path, saved state, recent files) for one MainWindow."""
+@dataclass
+class FileActions:
+    """The window's File menu and the actions of it that the window names and places in its toolbar."""
 
-    def __init__(self, window: MainWindow) -> None:
+    menu: QMenu
+    open: QAction
+    save: QAction
+    export: QAction
+    quit: QAction
+
+
+class SessionFiles(QObject):
+    """Owns the session's file (path, saved state, recent files) for one main window.
+
+    It reads the forms through `read_forms()`, puts an opened session in place with
+    `load_session(config, trainer)`, names files after `session_name()` and titles the window with
+    `display_name()`; the trainer is `training`'s, messages go to `status`.
+    """
+
+    opened = Signal(str)        # a session file was opened: its session's name
+    weights_loaded = Signal()   # Load Weights changed the trainer's parameters: draw them
+
+    def __init__(self, window: QMainWindow, settings: QSettings, training: Training, status: StatusLine,
+                 scratchpad: ScratchpadPanel, actions: FileActions, *,
+                 read_forms: Callable[[], tuple[SessionConfig, list[FieldError]]],
+                 load_session: Callable[[SessionConfig, Trainer | None], None],
+                 session_name: Callable[[], str], display_name: Callable[[], str],
+                 plots: dict[str, pg.PlotWidget]) -> None:
         super().__init__(window)
         self.window = window
-        self.settings = window.settings
+        self.settings = settings
+        self.training, self.status, self.scratchpad = training, status, scratchpad
+        self.read_forms, self.load_session = read_forms, load_session
+        self.session_name, self.display_name = session_name, display_name
+        self._plots = plots
         self.path: Path | None = None
         self._saved_config: dict | None = None
         self._saved_trainer = None
@@ -56,10 +85,10 @@ class SessionFiles(QObject):
         self._quitting = False
 
         w = window
-        w.open_action.triggered.connect(self.open)
-        w.save_action.triggered.connect(self.save)
-        w.export_action.triggered.connect(self.export)
-        for action in (w.open_action, w.save_action, w.export_action):
+        actions.open.triggered.connect(self.open)
+        actions.save.triggered.connect(self.save)
+        actions.export.triggered.connect(self.export)
+        for action in (actions.open, actions.save, actions.export):
             action.setEnabled(True)
         self.save_as_action = QAction(w)
         self.save_as_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
@@ -69,19 +98,16 @@ class SessionFiles(QObject):
         w.addAction(self.save_as_action)
         self.recent_menu = QMenu(w)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        menu = w.file_menu
-        menu.insertMenu(w.save_action, self.recent_menu)
-        menu.insertAction(w.export_action, self.save_as_action)
-        menu.insertSeparator(w.export_action)
-        menu.insertAction(w.quit_action, self.load_weights_action)
-        menu.insertSeparator(w.quit_action)
+        menu = actions.menu
+        menu.insertMenu(actions.save, self.recent_menu)
+        menu.insertAction(actions.export, self.save_as_action)
+        menu.insertSeparator(actions.export)
+        menu.insertAction(actions.quit, self.load_weights_action)
+        menu.insertSeparator(actions.quit)
         # Quit asks first; a close() from code (tests, scripted runs) does not.
-        w.quit_action.triggered.disconnect()
-        w.quit_action.triggered.connect(self.quit)
+        actions.quit.triggered.connect(self.quit)
 
-        for editor in w.editors():
-            editor.edited.connect(self._on_forms_edited)
-        w.workbench.scratchpad.edited.connect(self._refresh_modified)
+        scratchpad.edited.connect(self._refresh_modified)
         self._plot_actions: list[tuple[QAction, str, str]] = []  # (action, plot name, format)
         self._add_plot_menus()
         self.retranslate_ui()
@@ -122,10 +148,10 @@ class SessionFiles(QObject):
 
     def mark_saved(self) -> None:
         """What the window shows now is what is on disk (or a fresh session with nothing to lose)."""
-        config, _ = self.window._read_forms()
+        config, _ = self.read_forms()
         self._saved_config = config.to_dict()
-        self._saved_trainer = self.window.trainer
-        self._saved_step = self.window.trainer.step if self.window.trainer is not None else 0
+        self._saved_trainer = self.training.trainer
+        self._saved_step = self.training.trainer.step if self.training.trainer is not None else 0
         self._saved_scratchpad = self._scratchpad_text()
         self._forms_edited = self._weights_loaded = False
         self._update_title()
@@ -136,7 +162,7 @@ class SessionFiles(QObject):
         self.mark_saved()
 
     def has_unsaved_changes(self) -> bool:
-        trainer = self.window.trainer
+        trainer = self.training.trainer
         if self._weights_loaded or self._scratchpad_text() != self._saved_scratchpad:
             return True
         if trainer is not None and trainer.step > 0 and (trainer is not self._saved_trainer
@@ -144,15 +170,16 @@ class SessionFiles(QObject):
             return True
         if not self._forms_edited:
             return False
-        config, _ = self.window._read_forms()
+        config, _ = self.read_forms()
         return config.to_dict() != self._saved_config
 
-    def _on_forms_edited(self) -> None:
+    def forms_edited(self) -> None:
+        """The user edited a form (the window connects each form's `edited`)."""
         self._forms_edited = True
         self._refresh_modified()
 
     def _refresh_modified(self) -> None:
-        trainer = self.window.trainer
+        trainer = self.training.trainer
         progressed = trainer is not None and trainer.step > 0 and (trainer is not self._saved_trainer
                                                                    or trainer.step != self._saved_step)
         modified = (self._forms_edited or self._weights_loaded or progressed
@@ -161,7 +188,7 @@ class SessionFiles(QObject):
             self.window.setWindowModified(modified)
 
     def _update_title(self) -> None:
-        name = self.window.session_display_name()
+        name = self.display_name()
         if self.path is not None:
             title = self.tr("{0} — {1}[*] — GradStudio").format(name, self.path.name)
         else:
@@ -174,8 +201,8 @@ class SessionFiles(QObject):
         `before`: what happens next, "quit", "close" or "open"."""
         if not self.has_unsaved_changes():
             return True
-        step = self.window.trainer.step if self.window.trainer is not None else 0
-        name = self.window.session_display_name()
+        step = self.training.trainer.step if self.training.trainer is not None else 0
+        name = self.display_name()
         if step:
             changes = self.tr("“{0}” (trained to step {1}) has changes that are not saved.").format(name, f"{step:,}")
         else:
@@ -201,44 +228,6 @@ class SessionFiles(QObject):
             return True
         return self.ask_to_save("close")
 
-    # ----- the trainer at rest ---------------------------------------------------------------
-
-    @contextmanager
-    def _trainer_at_rest(self) -> Iterator[None]:
-        """Stop the worker while the trainer is read or changed, then carry on as before.
-
-        The run is joined (nothing touches the trainer inside), then restarted running or paused
-        as it was; the loss steps trained since its last update are drawn from the history.
-        """
-        window = self.window
-        run = window.run
-        if run is None:
-            yield
-            return
-        paused = run.control.paused
-        window._end_run()
-        try:
-            yield
-        finally:
-            self._catch_up_loss_plot()
-            if window.trainer is not None and window._can_train():
-                window._start_run(paused=paused)
-                if paused:
-                    window._set_state("Paused")
-            else:
-                window._set_state("Stopped")
-
-    def _catch_up_loss_plot(self) -> None:
-        trainer = self.window.trainer
-        if trainer is None or not len(trainer.history):
-            return
-        plotted = self.window.loss_plot.buffer.column(0)
-        last = plotted[-1] if len(plotted) else 0
-        steps = trainer.history.column("step")
-        newer = steps > last
-        if newer.any():
-            self.window.loss_plot.append(steps[newer], trainer.history.column("loss")[newer])
-
     # ----- open ------------------------------------------------------------------------------
 
     def open(self) -> bool:
@@ -254,10 +243,10 @@ class SessionFiles(QObject):
         if ask and not self.ask_to_save("open"):
             return False
         path = Path(path)
-        window = self.window
+        training = self.training
 
         def build(config: SessionConfig) -> Trainer:   # as the window builds: the worker enforces the step limit
-            return window.trainer_factory(replace(config, training=replace(config.training, steps=None)))
+            return training.trainer_factory(replace(config, training=replace(config.training, steps=None)))
 
         try:
             # all or nothing: the whole file is checked, the trainer built and restored, and the forms
@@ -265,60 +254,46 @@ class SessionFiles(QObject):
             session = read_session_file(path, build)
             _check_fits_forms(session.config, path)
         except SessionFileError as error:
-            window._notify(str(error), warning=True)
+            self.status.notify(str(error), warning=True)
             return False
-        window.load_session(session.config, session.trainer)
-        if window.trainer is None:   # the forms were tried: only a bug gets here
-            window._notify(self.tr("Cannot open {0}: {1}").format(
-                path, window.last_message or self.tr("the settings are invalid")), warning=True)
+        self.load_session(session.config, session.trainer)   # draws the run it had reached
+        if training.trainer is None:   # the forms were tried: only a bug gets here
+            self.status.notify(self.tr("Cannot open {0}: {1}").format(
+                path, self.status.last_message or self.tr("the settings are invalid")), warning=True)
             return False
         # shown as the file's, never run until Run is pressed
-        window.workbench.scratchpad.set_text(session.scratchpad, origin=path.name if session.scratchpad.strip() else "")
-        self._show_restored_run()
+        self.scratchpad.set_text(session.scratchpad, origin=path.name if session.scratchpad.strip() else "")
         self.path = path.resolve()
         if remember:
             self._add_recent(self.path)
         self.mark_saved()
-        window.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
-        window.workbench.session_opened()
-        window.lessons.session_opened(session.config.name)  # a lesson file opens as the lesson, from anywhere
+        self.status.show_message(self.tr("Opened {0}").format(path), 5000)
+        self.opened.emit(session.config.name)  # a lesson file opens as the lesson, from anywhere
+        return True
+
+    def open_copy(self, path: str | Path) -> bool:
+        """Open a file of the app's own (a lesson) as a starting point: kept out of the recent files,
+        and Save asks where, never overwriting it."""
+        if not self.open_path(path, remember=False):
+            return False
+        self.forget_file()
         return True
 
     def _scratchpad_text(self) -> str:
-        return self.window.workbench.scratchpad.text()
-
-    def _show_restored_run(self) -> None:
-        """Draw what the opened run had reached: loss and parameter history, the fit, the numbers."""
-        window = self.window
-        trainer = window.trainer
-        history = trainer.history
-        window.loss_plot.clear()
-        window.loss_plot.append(history.column("step"), history.column("loss"))
-        window.params_plot.show_history(history)
-        window._draw_snapshot_of_idle_trainer()
-        if trainer.step:
-            window._show_numbers(trainer.step, trainer.last_loss)
-        if trainer.diverged:
-            window._set_state("Diverged")
-            window.fit_plot.show_whole_fit()
-        elif window._at_step_limit():
-            window._set_state("Finished")
-        else:
-            window._set_state("Ready" if trainer.step == 0 else "Stopped")
+        return self.scratchpad.text()
 
     # ----- save ------------------------------------------------------------------------------
 
     def _config_to_save(self) -> SessionConfig | None:
         """The settings that belong with the trained state; None (and a message) when there are none."""
-        window = self.window
-        config, errors = window._read_forms()
-        if errors or window.trainer is None or window.trainer_config is None:
-            window._notify(self.tr("The settings have errors: fix the marked fields, then save."), warning=True)
+        config, errors = self.read_forms()
+        base = self.training.trainer_config
+        if errors or self.training.trainer is None or base is None:
+            self.status.notify(self.tr("The settings have errors: fix the marked fields, then save."), warning=True)
             return None
-        if window._forms_differ_from_trainer(config):
+        if needs_new_trainer(config, base):
             # The run was trained with the settings it was built from; the edits wait for a Reset.
-            base = window.trainer_config
-            window.statusBar().showMessage(self.tr("Saved the settings the run uses; the changed settings apply at "
+            self.status.show_message(self.tr("Saved the settings the run uses; the changed settings apply at "
                                                    "the next Reset and are not in the file."), 8000)
             return replace(base, name=config.name, training=replace(base.training, lr=config.training.lr,
                                                                     steps=config.training.steps))
@@ -330,7 +305,7 @@ class SessionFiles(QObject):
         return self.save_to(self.path)
 
     def save_as(self) -> bool:
-        suggestion = self.path or Path(self._start_folder()) / f"{_slug(self.window._session_name)}.json"
+        suggestion = self.path or Path(self._start_folder()) / f"{_slug(self.session_name())}.json"
         path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Save session as"), str(suggestion),
                                               self._filter(self.tr("GradStudio sessions"), SESSION_PATTERNS))
         if not path:
@@ -344,18 +319,18 @@ class SessionFiles(QObject):
         config = self._config_to_save()
         if config is None:
             return False
-        trainer = self.window.trainer
+        trainer = self.training.trainer
         try:
-            with self._trainer_at_rest():
+            with self.training.at_rest():
                 write_session_file(path, config, trainer if trainer.step > 0 or self._weights_loaded else None,
                                    self._scratchpad_text())
         except SessionFileError as error:
-            self.window._notify(str(error), warning=True)
+            self.status.notify(str(error), warning=True)
             return False
         self.path = Path(path).resolve()
         self._add_recent(self.path)
         self.mark_saved()
-        self.window.statusBar().showMessage(self.tr("Saved {0}").format(path), 5000)
+        self.status.show_message(self.tr("Saved {0}").format(path), 5000)
         return True
 
     # ----- recent files ----------------------------------------------------------------------
@@ -394,44 +369,40 @@ class SessionFiles(QObject):
     # ----- weights ---------------------------------------------------------------------------
 
     def load_weights(self) -> bool:
-        window = self.window
-        if window.trainer is None:
-            window._notify(self.tr("There is no model to load weights into: fix the marked fields first."), warning=True)
+        if self.training.trainer is None:
+            self.status.notify(self.tr("There is no model to load weights into: fix the marked fields first."), warning=True)
             return False
-        path, _ = QFileDialog.getOpenFileName(window, self.tr("Load weights"), self._start_folder(),
+        path, _ = QFileDialog.getOpenFileName(self.window, self.tr("Load weights"), self._start_folder(),
                                               self._filter(self.tr("Weights"), WEIGHTS_PATTERNS))
         return self.load_weights_from(path) if path else False
 
     def load_weights_from(self, path: str | Path) -> bool:
-        window = self.window
         try:
-            with self._trainer_at_rest():
-                load_weights(path, window.trainer)
+            with self.training.at_rest():
+                load_weights(path, self.training.trainer)
         except WeightsError as error:
-            window._notify(self.tr("Cannot load weights: {0}").format(error), warning=True)
+            self.status.notify(self.tr("Cannot load weights: {0}").format(error), warning=True)
             return False
         self._weights_loaded = True
-        window._draw_snapshot_of_idle_trainer()
+        self.weights_loaded.emit()
         self._refresh_modified()
-        window.statusBar().showMessage(self.tr("Loaded weights from {0}").format(path), 5000)
+        self.status.show_message(self.tr("Loaded weights from {0}").format(path), 5000)
         return True
 
     # ----- export ----------------------------------------------------------------------------
 
     def plot_widgets(self) -> dict[str, pg.PlotWidget]:
-        w = self.window
-        return {"loss": w.loss_plot.plot, "fit": w.fit_plot.plot, "parameters": w.params_plot.values_plot,
-                "gradient_norms": w.params_plot.grads_plot}
+        return dict(self._plots)
 
     def _default_export_folder(self) -> Path:
         last = self.settings.value("export/last_folder", "")
         base = Path(str(last)).parent if last else Path.home() / "GradStudio exports"
-        step = self.window.trainer.step if self.window.trainer is not None else 0
-        return base / f"{_slug(self.window._session_name)}-step{step}"
+        step = self.training.trainer.step if self.training.trainer is not None else 0
+        return base / f"{_slug(self.session_name())}-step{step}"
 
     def export(self) -> list[Path]:
-        if self.window.trainer is None:
-            self.window._notify(self.tr("There is nothing to export: fix the marked fields first."), warning=True)
+        if self.training.trainer is None:
+            self.status.notify(self.tr("There is nothing to export: fix the marked fields first."), warning=True)
             return []
         options = ask_export_options(self.window, self.settings, self._default_export_folder())
         return self.export_with(options) if options is not None else []
@@ -439,16 +410,15 @@ class SessionFiles(QObject):
     def export_with(self, options: ExportOptions) -> list[Path]:
         """Write what `options` ask for, all or nothing: into a staging folder, then renamed into place;
         on a failure the folder keeps what it had and the message says so."""
-        window = self.window
         config = self._config_to_save()
         if config is None:
             return []
-        trainer = window.trainer
+        trainer = self.training.trainer
         folder = options.folder
         files: list[Path] = []
         try:
             # a folder the user chose in the dialog: written into even if it is not a run folder
-            with self._trainer_at_rest(), staged_folder(prepare_folder(folder, force=True)) as staging:
+            with self.training.at_rest(), staged_folder(prepare_folder(folder, force=True)) as staging:
                 if options.weights:
                     files.append(export_run_weights(staging, config, trainer, options.weights_format, options.dtype))
                 if options.history:
@@ -462,12 +432,12 @@ class SessionFiles(QObject):
         except (ExportError, OSError) as error:
             if not isinstance(error, ExportError):
                 error = ExportError(folder, describe_os_error(error))
-            window._notify(self.tr("{0}. Nothing was lost: files already there are unchanged.").format(error),
+            self.status.notify(self.tr("{0}. Nothing was lost: files already there are unchanged.").format(error),
                            warning=True)
             return []
         files = [folder / path.name for path in files]
         done = self.tr("Exported 1 file to {1}") if len(files) == 1 else self.tr("Exported {0} files to {1}")
-        window.statusBar().showMessage(done.format(len(files), folder), 8000)
+        self.status.show_message(done.format(len(files), folder), 8000)
         return files
 
     def _export_pictures(self, options: ExportOptions) -> list[Path]:
@@ -498,7 +468,7 @@ class SessionFiles(QObject):
 
     def save_plot(self, name: str, fmt: str) -> Path | None:
         folder = self.settings.value("export/picture_folder", self._start_folder())
-        suggestion = Path(str(folder)) / f"{_slug(self.window._session_name)}-{name}.{fmt}"
+        suggestion = Path(str(folder)) / f"{_slug(self.session_name())}-{name}.{fmt}"
         label = self.tr("PNG image") if fmt == "png" else self.tr("SVG image")
         path, _ = QFileDialog.getSaveFileName(self.window, self.tr("Save the {0} plot").format(plot_label(name)),
                                               str(suggestion), f"{label} (*.{fmt})")
@@ -512,10 +482,10 @@ class SessionFiles(QObject):
         try:
             written = export_plot(self.plot_widgets()[name], path, size, dpi)
         except ExportError as error:
-            self.window._notify(str(error), warning=True)
+            self.status.notify(str(error), warning=True)
             return None
         self.settings.setValue("export/picture_folder", str(path.parent))
-        self.window.statusBar().showMessage(self.tr("Saved {0}").format(written), 5000)
+        self.status.show_message(self.tr("Saved {0}").format(written), 5000)
         return written
 
 

@@ -25,7 +25,7 @@ TEXT_CALLS = {
     "setHeaderLabels", "setHorizontalHeaderLabels", "setVerticalHeaderLabels", "addItem", "addItems",
     "insertItem", "setItemText", "setSuffix", "setPrefix", "setSpecialValueText", "setLabel",
     "setFormat", "setHtml", "setInformativeText", "setDetailedText", "addButton", "setButtonText",
-    "_notify", "TextItem", "setLabels", "setWindowIconText", "setAccessibleName",
+    "_notify", "notify", "show_message", "TextItem", "setLabels", "setWindowIconText", "setAccessibleName",
 }
 TEXT_KEYWORDS = {"text", "name", "title", "tip", "tooltip", "label", "message", "caption"}
 TRANSLATORS = {"tr", "translate", "QT_TRANSLATE_NOOP", "QT_TR_NOOP"}

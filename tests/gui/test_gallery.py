@@ -34,7 +34,7 @@ def test_clicking_a_card_opens_the_lesson_and_fills_the_scratchpad(qtbot, window
     assert window.tabs.currentWidget() is window.workbench.graph
     assert window.lessons.dock.isVisible()
     assert "x.grad is 7" in window.lessons.panel.plain_text()
-    assert window._session_name == "Autograd basics"
+    assert window.session_name == "Autograd basics"
     assert window.session_files.path is None   # Save will not overwrite the lesson's file
     assert window.session_files.recent_files() == []   # nor is it offered as a recent file
 

@@ -124,7 +124,7 @@ def test_a_damaged_session_file_is_reported_in_chinese_then_in_english(window, t
     assert not window.session_files.open_path(empty, ask=False)
     message = window.last_message
     assert message == f"无法打开 {empty}：文件为空"
-    box = window._message_box
+    box = window.status.message_box
     assert box is not None and box.text() == message
     cut = tmp_path / "cut.json"
     cut.write_text('{"schema": 1, "name": "x')

@@ -138,7 +138,7 @@ def test_diverging_run_stops_with_a_message_and_keeps_finite_parameters(qtbot, w
     assert not window.train_action.isEnabled()
     snapshot = window.trainer.snapshot()
     assert all(np.all(np.isfinite(value)) for value in snapshot.params.values())
-    assert window._message_box is not None and window._message_box.isVisible()
+    assert window.status.message_box is not None and window.status.message_box.isVisible()
 
     window.reset()  # a Reset with a sane learning rate trains again
     type_into(qtbot, window.training_editor.lr, "0.02")
@@ -289,7 +289,7 @@ def test_a_big_model_is_built_off_the_gui_thread_and_the_window_stays_responsive
     import time
 
     from engine.session import Trainer
-    from gui import main_window
+    from gui import main_window, training
     from gui.main_window import MainWindow
 
     built_on = []
@@ -299,7 +299,7 @@ def test_a_big_model_is_built_off_the_gui_thread_and_the_window_stays_responsive
         time.sleep(1.0)          # as a 6×1024 MLP at batch 2.5·10⁵ takes 17-20 s
         return Trainer(config)
 
-    monkeypatch.setattr(main_window, "BACKGROUND_BUILD_BYTES", 0)
+    monkeypatch.setattr(training, "BACKGROUND_BUILD_BYTES", 0)
     window = MainWindow(trainer_factory=slow_factory)
     qtbot.addWidget(window)
     assert window.state == "Preparing" and window.trainer is None and not window.train_action.isEnabled()
@@ -319,14 +319,14 @@ def test_settings_changed_while_a_model_builds_win(qtbot, monkeypatch):
     import time
 
     from engine.session import Trainer
-    from gui import main_window
+    from gui import main_window, training
     from gui.main_window import MainWindow
 
     def slow_factory(config):
         time.sleep(0.3)
         return Trainer(config)
 
-    monkeypatch.setattr(main_window, "BACKGROUND_BUILD_BYTES", 0)
+    monkeypatch.setattr(training, "BACKGROUND_BUILD_BYTES", 0)
     window = MainWindow(trainer_factory=slow_factory)
     qtbot.addWidget(window)
     window.training_editor.seed.setValue(7)

@@ -81,7 +81,7 @@ def test_save_then_open_gives_the_same_session_plots_and_continuation(qtbot, win
     second_window.open_action.trigger()
     other = second_window.trainer
     assert other.step == 120 and second_window.step_label.text() == "step 120"
-    assert second_window._read_forms()[0] == window._read_forms()[0]
+    assert second_window.read_forms()[0] == window.read_forms()[0]
     for name, values in window.trainer.snapshot().params.items():
         np.testing.assert_array_equal(other.snapshot().params[name], values)
     saved_steps, saved_losses = window.loss_plot.raw_curve.getData()
@@ -171,17 +171,17 @@ def test_a_bad_file_shows_one_message_and_leaves_the_session_as_it_was(qtbot, wi
     train(qtbot, window, 25)
     trainer, title = window.trainer, window.windowTitle()
     params = {name: values.copy() for name, values in trainer.snapshot().params.items()}
-    forms = window._read_forms()[0]
+    forms = window.read_forms()[0]
     bad = tmp_path / "bad.json"
     bad.write_text(content)
     answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
     answer_files(monkeypatch, bad)
     assert not window.session_files.open()
     assert expected in window.last_message and str(bad) in window.last_message
-    box = window._message_box
+    box = window.status.message_box
     assert box is not None and box.isVisible() and expected in box.text() and "Traceback" not in box.text()
     assert window.trainer is trainer and trainer.step == 25
-    assert window._read_forms()[0] == forms and window.windowTitle() == title
+    assert window.read_forms()[0] == forms and window.windowTitle() == title
     for name, values in trainer.snapshot().params.items():
         np.testing.assert_array_equal(values, params[name])
 
@@ -343,7 +343,7 @@ def session_document(**changes) -> str:
 
 
 def assert_untouched(window, trainer, forms, title) -> None:
-    assert window.trainer is trainer and window._read_forms()[0] == forms and window.windowTitle() == title
+    assert window.trainer is trainer and window.read_forms()[0] == forms and window.windowTitle() == title
 
 
 @pytest.mark.parametrize("changes, expected", [
@@ -352,7 +352,7 @@ def assert_untouched(window, trainer, forms, title) -> None:
     ({"data.noise_std": "1e400"}, "data.noise_std"),
 ])
 def test_a_file_the_session_cannot_take_is_refused_whole(qtbot, window, tmp_path, changes, expected):
-    trainer, forms, title = window.trainer, window._read_forms()[0], window.windowTitle()
+    trainer, forms, title = window.trainer, window.read_forms()[0], window.windowTitle()
     path = tmp_path / "bad.json"
     path.write_text(session_document(**changes))
     assert not window.session_files.open_path(path, ask=False)
@@ -368,7 +368,7 @@ def test_every_value_the_validator_accepts_fits_the_forms(qtbot, window, tmp_pat
     path.write_text(session_document(**{"data.seed": MAX_SEED, "training.seed": MAX_SEED, "training.steps": MAX_STEPS,
                                         "model.degree": 2**62}))
     assert window.session_files.open_path(path, ask=False), window.last_message
-    config = window._read_forms()[0]
+    config = window.read_forms()[0]
     assert config.data.seed == MAX_SEED and config.training.seed == MAX_SEED and config.training.steps == MAX_STEPS
     assert window.trainer is not None and window.trainer.config.data.seed == MAX_SEED
 
@@ -389,11 +389,11 @@ _VALUES = st.one_of(st.integers(min_value=-2**70, max_value=2**70), st.floats(al
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(_FIELDS), _VALUES, min_size=1, max_size=3))
 def test_opening_any_session_document_is_all_or_nothing(qtbot, window, tmp_path, changes):
-    trainer, forms, title = window.trainer, window._read_forms()[0], window.windowTitle()
+    trainer, forms, title = window.trainer, window.read_forms()[0], window.windowTitle()
     path = tmp_path / "fuzzed.json"
     path.write_text(session_document(**changes))
     if window.session_files.open_path(path, ask=False):
-        assert window.trainer is not None and window.trainer is not trainer and window._read_forms()[1] == []
+        assert window.trainer is not None and window.trainer is not trainer and window.read_forms()[1] == []
         window.session_files.open_path(tmp_path / "missing.json", ask=False)   # (a failure changes nothing)
     else:
         assert window.last_message and "Traceback" not in window.last_message

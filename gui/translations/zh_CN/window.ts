@@ -224,10 +224,6 @@
         <translation>数据</translation>
     </message>
     <message>
-        <source>{0} — GradStudio</source>
-        <translation>{0} — GradStudio</translation>
-    </message>
-    <message>
         <source>step {0}</source>
         <translation>第 {0} 步</translation>
     </message>
