@@ -179,6 +179,9 @@ class ScratchpadPanel(Retranslatable, QWidget):
         self.output = QPlainTextEdit()
         self.output.setReadOnly(True)
         self.output.setMaximumBlockCount(MAX_LINES + 1)
+        # small minimums: with both notices shown the panel must still fit a 768-pixel-high screen
+        self.editor.setMinimumHeight(56)
+        self.output.setMinimumHeight(40)
         # said once per installation, plainly: this is not a sandbox
         self.rights_notice = QLabel()
         self.rights_notice.setWordWrap(True)
