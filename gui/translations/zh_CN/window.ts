@@ -948,6 +948,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>已选择即时（eager）引擎</translation>
     </message>
     <message>
+        <source>The loss is {0} before any training step: the model&apos;s starting outputs are too large (up to {1:.3g}) for the loss to be computed. Change the model or its initial values; a smaller learning rate will not help</source>
+        <translation>在任何训练步骤之前损失就是 {0}：模型的初始输出过大（最大 {1:.3g}），无法计算损失。请修改模型或其初始值；减小学习率无济于事</translation>
+    </message>
+    <message>
         <source>every x of the batch ({0})</source>
         <translation>该批次的每个 x（{0}）</translation>
     </message>
