@@ -456,10 +456,11 @@ class MainWindow(QMainWindow):
                 result = self.trainer_factory(build_config)
             except Exception as error:  # shown by _on_built, on the GUI thread
                 result = error
-            try:
-                self._built.emit(token, config, result)
-            except RuntimeError:   # the window is gone
-                pass
+            if shiboken6.isValid(self):   # the window may have closed meanwhile
+                try:
+                    self._built.emit(token, config, result)
+                except RuntimeError:
+                    pass
 
         self._set_state("Preparing")
         threading.Thread(target=build, daemon=True).start()
