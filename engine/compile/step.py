@@ -255,7 +255,11 @@ class CompiledStep:
             try:
                 program = Generator(tr).generate()
                 self.last_source = program.source
-                if self.background:
+                loaded = _LOADED.get(source_key(program.source))
+                if loaded is not None:  # compiled earlier in this process (a reset, a new trainer)
+                    self._install(key, program, loaded, len(args))
+                    self.reason = None
+                elif self.background:
                     self._compile_async(key, program, len(args))
                     self.reason = "compiling…"
                 else:
