@@ -606,6 +606,7 @@ class MainWindow(QMainWindow):
         self._rebuild_trainer()
 
     def _start_run(self, paused: bool) -> None:
+        self.trainer.engine_kind = self.training_editor.engine_kind()
         self.run = TrainingRun(self.trainer, self._max_steps(), paused=paused)
         self.run.worker.update.connect(self._on_update)
         self.run.worker.ended.connect(self._on_run_ended)
@@ -632,9 +633,11 @@ class MainWindow(QMainWindow):
         self.lessons.on_training_update(update.samples)
         self._measure_rate(snapshot.step)
         self._show_numbers(snapshot.step, snapshot.loss)
-        if update.engine_message and update.engine_message != getattr(self, "_engine_message", ""):
+        if update.engine_message != getattr(self, "_engine_message", ""):
             self._engine_message = update.engine_message  # "compiling…", then "compiled" (or why not)
-            self.statusBar().showMessage(update.engine_message, 8000)
+            self.training_editor.show_engine(update.engine_message)
+            if update.engine_message:
+                self.statusBar().showMessage(update.engine_message, 8000)
         self._draw_in_turn(self.run.control, self._live_widgets())
 
     def _live_widgets(self) -> list[QWidget]:

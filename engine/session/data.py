@@ -208,20 +208,29 @@ class MinibatchSampler:
 
     def next_batches(self, k: int) -> tuple[np.ndarray, ...]:
         """The next k batches stacked on a new first axis (copies): what k `next_batch()` calls
-        would return, drawn a chunk per epoch rather than a call per batch."""
-        b = self._batch_size
-        out = tuple(np.empty((k, b) + a.shape[1:], a.dtype) for a in self._arrays)
-        done = 0
+        would return. The epochs' shuffles are drawn in order as those calls would, but the rows
+        are gathered once for all k batches (a compiled step is faster than a call per batch)."""
+        b, n = self._batch_size, self._n
+        shuffles = self._shuffled is not self._arrays
+        pieces, done, reshuffled = [], 0, False
+        order = self._order.copy()  # the epoch under way (later shuffles change self._order in place)
         while done < k:
-            if self._start + b > self._n:
-                self._new_epoch()
-            take = min(k - done, (self._n - self._start) // b)
-            rows = take * b
-            for target, source in zip(out, self._shuffled):
-                target[done:done + take] = source[self._start:self._start + rows].reshape((take, b) + source.shape[1:])
-            self._start += rows
+            if self._start + b > n:
+                self.epoch += 1
+                self._start = 0
+                if shuffles:
+                    self._rng.shuffle(self._order)
+                    order, reshuffled = self._order.copy(), True
+            take = min(k - done, (n - self._start) // b)
+            pieces.append(order[self._start:self._start + take * b] if shuffles else
+                          np.arange(self._start, self._start + take * b))
+            self._start += take * b
             done += take
-        return out
+        if reshuffled:  # the buffers next_batch serves from hold the current epoch's order
+            for source, target in zip(self._arrays, self._shuffled):
+                np.take(source, self._order, axis=0, out=target)
+        rows = np.concatenate(pieces)
+        return tuple(np.take(a, rows, axis=0).reshape((k, b) + a.shape[1:]) for a in self._arrays)
 
     def peek_batch(self) -> tuple[np.ndarray, ...]:
         """The batch `next_batch` will return, without moving past it."""
