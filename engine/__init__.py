@@ -7,7 +7,9 @@ import numpy as _np
 # PyTorch returns inf/nan silently (1/0, log(0)); numpy would warn on every such op.
 _np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
 
-from engine import autograd
+from engine import _aliases, autograd
+
+_aliases.install()  # `import torch.nn.functional` resolves to engine.nn.functional when torch is the engine
 from engine._tensor_str import set_printoptions
 from engine.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from engine.creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
@@ -38,6 +40,15 @@ cat, concat, stack, clone = _sh.cat, _sh.concat, _sh.stack, _sh.clone
 reshape, flatten, squeeze, unsqueeze = _sh.reshape, _sh.flatten, _sh.squeeze, _sh.unsqueeze
 transpose, permute, t, broadcast_to = _sh.transpose, _sh.permute, _sh.t, _sh.broadcast_to
 
+# softmax, picking by index (issue 12); bound as Tensor methods here until the op table takes them
+from engine.ops import activation as _act  # noqa: E402
+from engine.ops import indexing as _ix  # noqa: E402
+
+softmax, log_softmax = _act.softmax, _act.log_softmax
+gather, scatter_add, topk, sort = _ix.gather, _ix.scatter_add, _ix.topk, _ix.sort
+for _name in ("softmax", "log_softmax", "gather", "scatter_add", "topk", "sort"):
+    setattr(Tensor, _name, globals()[_name])
+
 
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
@@ -61,7 +72,7 @@ def equal(a, b) -> bool:
 
 def __getattr__(name):
     # submodules that build on the whole engine load on first use
-    if name in ("nn", "optim", "distributions", "kernels"):
+    if name in ("nn", "optim", "distributions", "kernels", "utils", "cuda", "backends", "accelerator"):
         import importlib
         return importlib.import_module(f"engine.{name}")
     raise AttributeError(f"module 'engine' has no attribute {name!r}")
