@@ -13,10 +13,11 @@ _aliases.install()  # `import torch.nn.functional` resolves to engine.nn.functio
 from engine._tensor_str import set_printoptions
 from engine.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from engine.creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
-                             full_like, linspace, multinomial, normal, ones, ones_like, rand,
-                             randint, randn, randperm, tensor, zeros, zeros_like)
-from engine.dtypes import (bool, double, dtype, float, float16, float32, float64, half, int,  # noqa: A004
-                           int32, int64, long, uint8)
+                             full_like, get_default_device, linspace, logspace, multinomial, normal, ones,
+                             ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
+                             set_default_device, tensor, zeros, zeros_like)
+from engine.dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,  # noqa: A004
+                           half, int, int32, int64, long, set_default_dtype, uint8)
 from engine.ops import arithmetic as _ar
 from engine.ops import linalg as _la
 from engine.ops import reduction as _red
@@ -56,10 +57,6 @@ def is_tensor(obj) -> bool:
 
 def numel(t: Tensor) -> int:
     return t.numel()
-
-
-def get_default_dtype() -> dtype:
-    return float32
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
