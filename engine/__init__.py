@@ -45,10 +45,18 @@ transpose, permute, t, broadcast_to = _sh.transpose, _sh.permute, _sh.t, _sh.bro
 from engine.ops import activation as _act  # noqa: E402
 from engine.ops import indexing as _ix  # noqa: E402
 
+from engine.ops import statistics as _st  # noqa: E402
+from engine.functional import einsum, meshgrid  # noqa: E402,F401
+
 softmax, log_softmax = _act.softmax, _act.log_softmax
-gather, scatter_add, topk, sort = _ix.gather, _ix.scatter_add, _ix.topk, _ix.sort
-for _name in ("softmax", "log_softmax", "gather", "scatter_add", "topk", "sort"):
+gather, scatter_add, topk, sort, argsort = _ix.gather, _ix.scatter_add, _ix.topk, _ix.sort, _ix.argsort
+index_select, masked_fill, tril, triu, nonzero = _ix.index_select, _ix.masked_fill, _ix.tril, _ix.triu, _ix.nonzero
+var, std, logsumexp, amax, amin = _st.var, _st.std, _st.logsumexp, _st.amax, _st.amin
+for _name in ("softmax", "log_softmax", "gather", "scatter_add", "topk", "sort", "argsort", "index_select",
+              "masked_fill", "tril", "triu", "nonzero", "var", "std", "logsumexp", "amax", "amin"):
     setattr(Tensor, _name, globals()[_name])
+Tensor.type_as = lambda self, other: self.type(other.dtype)
+inference_mode = no_grad
 
 
 def is_tensor(obj) -> bool:

@@ -1,5 +1,5 @@
-"""Ops that pick or place elements by an index tensor: gather, scatter_add, embedding, topk,
-sort — each forward beside its backward. gather and scatter_add are each other's backward,
+"""Ops that pick or place elements by an index or a mask: gather, scatter_add, index_select,
+embedding, topk, sort, masked_fill, tril/triu — each forward beside its backward. gather and scatter_add are each other's backward,
 so their backward is itself recorded when differentiating twice."""
 from __future__ import annotations
 
@@ -93,6 +93,114 @@ def scatter_add(input, dim: int, index, src):  # noqa: A002
     node = make_node(ScatterAddBackward0, (input, src_t), (as_tensor(index),))
     node.dim, node.index = dim, idx
     return _wrap(result, grad_fn=node)
+
+
+# -- index_select ------------------------------------------------------------------------
+
+class IndexSelectBackward0(Node):
+    saved_names = ("index",)
+
+    def apply(self, g, F, saved):
+        if F.plain:
+            out = np.zeros(self.shape, dtype=g.dtype)
+            np.add.at(out, (slice(None),) * self.dim + (self.index,), g)
+            return (out,)
+        # recorded: bring dim to the front, add rows in with embed, and move it back
+        perm = (self.dim,) + tuple(i for i in range(len(self.shape)) if i != self.dim)
+        inverse = tuple(int(i) for i in np.argsort(perm))
+        shape_t = tuple(self.shape[i] for i in perm)
+        return (F.transpose(F.embed(F.transpose(g, perm), shape_t, (self.index,), True), inverse),)
+
+
+def index_select(input, dim: int, index, *, out=None):  # noqa: A002
+    x = input._data
+    dim = _dim(dim, x.ndim)
+    idx = as_tensor(index)._data
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if idx.dtype.kind not in "iu":
+        raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+    _check_index(idx, x.shape[dim] if x.ndim else 1, dim, "index_select")
+    result = np.take(x, idx.reshape(-1), axis=dim) if x.ndim else x.reshape(1)[idx.reshape(-1)]
+    if not needs_grad(input):
+        return _to_out(_wrap(result), out)
+    node = make_node(IndexSelectBackward0, (input,), (as_tensor(index),))
+    node.dim, node.index, node.shape = dim, idx.reshape(-1), x.shape
+    return _to_out(_wrap(result, grad_fn=node), out)
+
+
+# -- masks --------------------------------------------------------------------------------
+
+class MaskedFillBackward0(Node):
+    saved_names = ("mask",)
+
+    def apply(self, g, F, saved):
+        return (F.select(~self.mask, g) if self.next_functions[0][0] is not None else None,)
+
+
+def masked_fill(input, mask, value):  # noqa: A002
+    """input with `value` where mask is True (mask broadcasts); no gradient flows to those places."""
+    m = as_tensor(mask)._data
+    if m.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{as_tensor(mask).dtype!r}".replace("torch.", ""))
+    x = input._data
+    fill = value.item() if isinstance(value, Tensor) else value
+    result = np.where(m, np.asarray(fill, dtype=x.dtype), x)
+    if result.shape != x.shape:
+        raise RuntimeError(f"masked_fill: the mask's shape {list(m.shape)} does not broadcast to the input's "
+                           f"{list(x.shape)}")
+    if not needs_grad(input):
+        return _wrap(result)
+    node = make_node(MaskedFillBackward0, (input,), (_wrap(m),))
+    node.mask = np.broadcast_to(m, x.shape)
+    return _wrap(result, grad_fn=node)
+
+
+class TrilBackward0(Node):
+    def apply(self, g, F, saved):
+        return (F.select(self.keep, g),)
+
+
+class TriuBackward0(TrilBackward0):
+    pass
+
+
+def _triangle(input, diagonal: int, lower: bool):  # noqa: A002
+    x = input._data
+    if x.ndim < 2:
+        raise RuntimeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 dimensions")
+    rows, cols = x.shape[-2:]
+    keep = (np.tri(rows, cols, diagonal, dtype=bool) if lower else ~np.tri(rows, cols, diagonal - 1, dtype=bool))
+    keep = np.broadcast_to(keep, x.shape)
+    result = np.where(keep, x, np.zeros((), x.dtype))
+    if not needs_grad(input):
+        return _wrap(result)
+    node = make_node(TrilBackward0 if lower else TriuBackward0, (input,))
+    node.keep = keep
+    return _wrap(result, grad_fn=node)
+
+
+def tril(input, diagonal: int = 0, *, out=None):  # noqa: A002
+    return _to_out(_triangle(input, diagonal, True), out)
+
+
+def triu(input, diagonal: int = 0, *, out=None):  # noqa: A002
+    return _to_out(_triangle(input, diagonal, False), out)
+
+
+def nonzero(input, *, out=None, as_tuple: bool = False):  # noqa: A002
+    found = np.nonzero(input._data) if input._data.ndim else np.nonzero(input._data.reshape(1))
+    if as_tuple:
+        return tuple(_wrap(i.astype(np.int64)) for i in found)
+    return _to_out(_wrap(np.stack(found, axis=1).astype(np.int64)), out)
+
+
+def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False):  # noqa: A002
+    x = input._data
+    if x.ndim == 0:
+        return _wrap(np.int64(0))
+    return _wrap(_ordered(x, _dim(dim, x.ndim), descending).astype(np.int64))
 
 
 # -- embedding ---------------------------------------------------------------------------

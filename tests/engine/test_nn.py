@@ -121,3 +121,13 @@ def test_init_functions_draw_as_torch():
         return [w, v, u, T.nn.init.calculate_gain("tanh")]
 
     compare_behaviour(program)
+
+
+def test_non_differentiable_picks_match_torch():
+    def program(T):
+        x = T.tensor([[3.0, -1.0, 2.0], [0.0, 5.0, 5.0]])
+        return [x.argsort(), T.argsort(x, dim=0, descending=True), x.nonzero(), T.nonzero(x, as_tuple=True),
+                T.einsum("ij->j", x), T.meshgrid(T.arange(2), T.arange(3)), T.inference_mode is not None,
+                x.type_as(T.tensor([1])), T.var(x, 1, keepdim=True)]
+
+    compare_behaviour(program)
