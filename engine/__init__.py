@@ -19,31 +19,28 @@ from engine.creation import (arange, as_tensor, empty, empty_like, eye, from_num
 from engine.dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,  # noqa: A004
                            half, int, int32, int64, long, set_default_dtype, uint8)
 from engine.ops import arithmetic as _ar
+from engine.ops import elementwise as _el
 from engine.ops import linalg as _la
 from engine.ops import reduction as _red
 from engine.ops import shape as _sh
-from engine.ops import unary as _un
+from engine.ops.copies import clone
+from engine.ops.joining import cat, concat, stack
 from engine.random import Generator, initial_seed, manual_seed, seed
 from engine.tensor import Size, Tensor, device
 
 # functions that mirror Tensor methods: torch.exp(x), torch.sum(x, dim=0), ...
-add, sub, mul, div, pow, neg = _ar.add, _ar.sub, _ar.mul, _ar.div, _ar.pow, _ar.neg
-subtract, multiply, divide, negative = sub, mul, div, neg
-reciprocal, square, maximum, minimum = _ar.reciprocal, _ar.square, _ar.maximum, _ar.minimum
-where = _ar.where
-abs, exp, log, sqrt = _un.abs, _un.exp, _un.log, _un.sqrt  # noqa: A001
-sin, cos, tanh, sigmoid, relu, sign = _un.sin, _un.cos, _un.tanh, _un.sigmoid, _un.relu, _un.sign
-clamp = clip = _un.clamp
+globals().update(_el.FUNCTIONS)  # the elementwise table's rows: add, mul, sin, tanh, ...
+pow, square, maximum, minimum, where = _ar.pow, _ar.square, _ar.maximum, _ar.minimum, _ar.where
+clamp = clip = _el.clamp
 sum, mean, max, min = _red.sum, _red.mean, _red.max, _red.min  # noqa: A001
 argmax, argmin, cumsum, norm = _red.argmax, _red.argmin, _red.cumsum, _red.norm
 mm, mv, dot, matmul, bmm = _la.mm, _la.mv, _la.dot, _la.matmul, _la.bmm
-cat, concat, stack, clone = _sh.cat, _sh.concat, _sh.stack, _sh.clone
 reshape, flatten, squeeze, unsqueeze = _sh.reshape, _sh.flatten, _sh.squeeze, _sh.unsqueeze
 transpose, permute, t, broadcast_to = _sh.transpose, _sh.permute, _sh.t, _sh.broadcast_to
 
 # softmax, picking by index (issue 12); bound as Tensor methods here until the op table takes them
 from engine.ops import activation as _act  # noqa: E402
-from engine.ops import indexing as _ix  # noqa: E402
+from engine.ops import selection as _ix  # noqa: E402
 
 from engine.ops import statistics as _st  # noqa: E402
 from engine.functional import einsum, meshgrid  # noqa: E402,F401

@@ -13,7 +13,7 @@ import numpy as np
 import engine.autograd as _autograd
 from engine import dtypes
 from engine._tensor_str import tensor_repr
-from engine.autograd.graph import RemovableHandle
+from engine.autograd.graph import TENSOR_TYPE_NAMES, RemovableHandle
 from engine.autograd.grad_mode import state as _grad_state
 
 _ndarray = np.ndarray
@@ -368,8 +368,8 @@ class Tensor:
 
     def type(self, dtype=None):
         if dtype is None:
-            return "torch." + _TYPE_NAMES.get(self._data.dtype.name, "Tensor")
-        from engine.ops.shape import to_dtype
+            return "torch." + TENSOR_TYPE_NAMES.get(self._data.dtype.name, "Tensor")
+        from engine.ops.copies import to_dtype
         return to_dtype(self, dtype)
 
     def float(self) -> "Tensor":
@@ -406,10 +406,6 @@ class Tensor:
         if self._data.ndim == 0:  # f"{loss}" of a 0-d tensor prints the number, as in PyTorch
             return self._data.item().__format__(spec)
         return repr(self)
-
-
-_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
-               "int32": "IntTensor", "bool": "BoolTensor", "uint8": "ByteTensor", "float16": "HalfTensor"}
 
 
 def _wrap(data, requires_grad: bool = False, grad_fn=None) -> Tensor:

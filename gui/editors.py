@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.session import (
+    FUNCTIONS,
     DataConfig,
     ExpressionError,
     ModelConfig,
@@ -48,14 +49,11 @@ OPTIMIZERS = {"sgd": "SGD", "momentum": QT_TRANSLATE_NOOP("editors", "SGD with m
 LOSSES = {"mse": QT_TRANSLATE_NOOP("editors", "Mean squared error"),
           "half_sse": QT_TRANSLATE_NOOP("editors", "½ · sum of squared errors")}
 
-EXPRESSION_HELP = QT_TRANSLATE_NOOP(
-    "editors",
-    "Numbers, x, + - * / **, unary minus and the functions "
-    "sin cos tan exp log sqrt abs tanh sigmoid relu.")
+EXPRESSION_HELP = QT_TRANSLATE_NOOP("editors", "Numbers, x, + - * / **, unary minus and the functions {0}.")
 
 
 def expression_help() -> str:
-    return QCoreApplication.translate("editors", EXPRESSION_HELP)
+    return QCoreApplication.translate("editors", EXPRESSION_HELP).format(" ".join(FUNCTIONS))
 
 
 def _combo(choices: dict[str, str]) -> QComboBox:

@@ -10,13 +10,13 @@ The walk is iterative: a chain of 100,000 ops needs no recursion.
 from __future__ import annotations
 
 import heapq
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.autograd.graph import AccumulateGrad, Node, accumulate_node
+from engine.autograd.graph import TENSOR_TYPE_NAMES, AccumulateGrad, Node, accumulate_node
 from engine.autograd.grad_mode import state as _grad_state
-from engine.ops._operands import broadcast_copy
 from engine.tensor import Tensor, _wrap
 
 
@@ -44,71 +44,17 @@ class BackwardStep:
     captured: bool = False           # gradient captured for autograd.grad instead of accumulated
 
 
-class _PlainMath:
-    """Math for backward formulas on numpy arrays (the usual, non-recording pass)."""
-    plain = True
-    sign, sin, cos, exp, log = np.sign, np.sin, np.cos, np.exp, np.log
-    broadcast_to = staticmethod(broadcast_copy)
-    transpose = staticmethod(np.transpose)
-    swapaxes = staticmethod(np.swapaxes)
-
-    @staticmethod
-    def swap_last(a):
-        return np.swapaxes(a, -1, -2)
-
-    @staticmethod
-    def mask(m, like):
-        return m
-
-    const = mask
-
-    @staticmethod
-    def select(m, g):
-        """g where m holds, +0 elsewhere, as PyTorch's masked backwards give (g * m is -0 for g < 0)."""
-        return np.where(m, g, 0)
-
-    @staticmethod
-    def zeros_like(g):
-        return np.zeros_like(g)
-
-    @staticmethod
-    def cumsum(g, axis):
-        return np.cumsum(g, axis=axis)
-
-    @staticmethod
-    def where_nonzero(r):
-        return np.where(r == 0, np.inf, r)
-
-    @staticmethod
-    def where_positive_log(a):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(a > 0, np.log(np.where(a > 0, a, 1)), 0).astype(a.dtype)
-
-    @staticmethod
-    def embed(g, shape, index, accumulate):
-        out = np.zeros(shape, dtype=np.result_type(g))
-        if accumulate:
-            np.add.at(out, index if len(index) > 1 else index[0], g)
-        else:
-            out[index] = g
-        return out
-
-    @staticmethod
-    def zero_region(g, index):
-        g = np.array(g, copy=True)
-        g[index] = 0
-        return g
-
-    @staticmethod
-    def cast(g, dtype):
-        return np.asarray(g).astype(dtype)
+_MATH: tuple = ()
 
 
 def _math(create_graph: bool):
-    if not create_graph:
-        return _PlainMath
-    from engine.ops import TensorMath
-    return TensorMath
+    """The backward math (numpy arrays, or recorded Tensor ops), imported on first use: the ops
+    package needs Tensor, which needs this module."""
+    global _MATH
+    if not _MATH:
+        from engine.ops.backward_math import ARRAYS, TENSORS
+        _MATH = (ARRAYS, TENSORS)
+    return _MATH[create_graph]
 
 
 def _as_tensor(g):
@@ -137,7 +83,6 @@ def _run_tensor_hooks(hooks, grad, create_graph, calls, kind="tensor"):
 
 def _check_hook_result(fn, grad, returned) -> None:
     """A hook may replace a gradient only by one of the same type and size (PyTorch's checks)."""
-    from engine.autograd.graph import _TENSOR_TYPE_NAMES
     name = getattr(fn, "__name__", "<unknown>")
     if not isinstance(returned, Tensor):
         raise TypeError(f"expected Variable, but hook returned '{type(returned).__name__}'")
@@ -145,8 +90,8 @@ def _check_hook_result(fn, grad, returned) -> None:
     before, after = grad.dtype, returned._data.dtype
     if before != after:
         raise RuntimeError(f"hook '{name}' has changed the type of value (was "
-                           f"torch.{_TENSOR_TYPE_NAMES.get(before.name, 'Tensor')} got "
-                           f"torch.{_TENSOR_TYPE_NAMES.get(after.name, 'Tensor')})")
+                           f"torch.{TENSOR_TYPE_NAMES.get(before.name, 'Tensor')} got "
+                           f"torch.{TENSOR_TYPE_NAMES.get(after.name, 'Tensor')})")
     if grad.shape != returned._data.shape:
         raise RuntimeError(f"hook '{name}' has changed the size of value")
 
@@ -212,7 +157,6 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
     record: False yields just the node (what backward() uses: no record objects built).
     check_finite: raise FloatingPointError naming the node that produced a NaN/Inf gradient.
     """
-    F = _math(create_graph)
     # -- seed the root nodes' buffers
     buffers: dict = {}
     for t, g in zip(roots, grad_roots):
@@ -245,26 +189,42 @@ def backward_steps(roots, grad_roots, retain_graph: bool = False, create_graph: 
                 seen.add(nxt)
                 stack.append(nxt)
 
-    ready = []
-    tiebreak = 0
-    for n in root_nodes:
-        if n not in deps:
-            heapq.heappush(ready, (-n._seq, tiebreak, n))
-            tiebreak += 1
-
+    order = itertools.count()
+    ready = [(-n._seq, next(order), n) for n in root_nodes if n not in deps]
+    heapq.heapify(ready)
     if not record and targets is None and accumulate and not create_graph and not check_finite:
-        return _plain_steps(ready, buffers, deps, retain_graph)
-    return _steps(ready, buffers, deps, targets, input_nodes, tiebreak, F, retain_graph, create_graph,
-                  accumulate, captured, record, check_finite)
+        return _plain_steps(ready, order, buffers, deps, retain_graph)
+    return _steps(ready, order, buffers, deps, targets, _math(create_graph), retain_graph=retain_graph,
+                  create_graph=create_graph, inputs=input_nodes, accumulate=accumulate, captured=captured,
+                  record=record, check_finite=check_finite)
 
 
-def _steps(ready, buffers, deps, targets, input_nodes, tiebreak, F, retain_graph, create_graph, accumulate,
-           captured, record, check_finite):
-    """The loop of `backward_steps` in general (records, inputs=, create_graph, autograd.grad)."""
+def _send(node, grads_out, buffers: dict, deps: dict, ready: list, order, targets=None) -> None:
+    """The one place where a node's output gradients are handed on: each is added into the buffer
+    of the node it flows to (buffers: node -> gradient so far), and a node whose last awaited
+    gradient arrived (deps: node -> gradients still awaited) joins the `ready` heap of
+    (-sequence number, tiebreak from `order`, node). `targets`: only these nodes run (inputs=)."""
+    for (nxt, _), g in zip(node.next_functions, grads_out):
+        if nxt is None or g is None or (targets is not None and nxt not in targets):
+            continue
+        if nxt in buffers:
+            buffers[nxt] = buffers[nxt] + g
+        else:
+            buffers[nxt] = g
+        left = deps[nxt] - 1
+        deps[nxt] = left
+        if not left:
+            heapq.heappush(ready, (-nxt._seq, next(order), nxt))
+
+
+def _steps(ready: list, order, buffers: dict, deps: dict, targets, F, *, retain_graph: bool, create_graph: bool,
+           inputs: dict | None, accumulate: bool, captured: dict | None, record: bool, check_finite: bool):
+    """The loop of `backward_steps` in general (records, inputs=, create_graph, autograd.grad).
+    `inputs` maps a node to the tensors of `inputs=` it produced (or accumulates)."""
     state = _grad_state
     outer_mode = state.enabled
     switch_mode = create_graph != outer_mode
-    pop, push = heapq.heappop, heapq.heappush
+    pop = heapq.heappop
     index = 0
     try:
         while ready:
@@ -280,7 +240,7 @@ def _steps(ready, buffers, deps, targets, input_nodes, tiebreak, F, retain_graph
                 grad, retained = _before_node(node, is_acc, grad, create_graph, calls)
                 state.enabled = outer_mode
 
-            owners = input_nodes.get(node) if input_nodes is not None else None
+            owners = inputs.get(node) if inputs is not None else None
             was_captured = False
             if owners is not None and not accumulate:
                 for t in owners:
@@ -323,20 +283,7 @@ def _steps(ready, buffers, deps, targets, input_nodes, tiebreak, F, retain_graph
                 if saved and not retain_graph:
                     node._saved = None
                     released = True
-
-            # hand gradients to the next nodes
-            for (nxt, _), g in zip(node.next_functions, grads_out):
-                if nxt is None or g is None or (targets is not None and nxt not in targets):
-                    continue
-                if nxt in buffers:
-                    buffers[nxt] = buffers[nxt] + g
-                else:
-                    buffers[nxt] = g
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if not left:
-                    push(ready, (-nxt._seq, tiebreak, nxt))
-                    tiebreak += 1
+                _send(node, grads_out, buffers, deps, ready, order, targets)
 
             if record:
                 yield BackwardStep(index, node, type(node).__name__, grad, tuple(grads_out), list(acc), calls,
@@ -348,14 +295,14 @@ def _steps(ready, buffers, deps, targets, input_nodes, tiebreak, F, retain_graph
         state.enabled = outer_mode
 
 
-def _plain_steps(ready, buffers, deps, retain_graph: bool):
+def _plain_steps(ready: list, order, buffers: dict, deps: dict, retain_graph: bool):
     """The loop of `backward_steps` for the common `loss.backward()`: every node reachable, numpy
     gradients, no records. The same order and checks as the general loop (`_steps`), without the
     branches for records, inputs= and create_graph that cost every node of every training step."""
     state = _grad_state
     outer_mode = state.enabled
-    pop, push = heapq.heappop, heapq.heappush
-    tiebreak = len(ready)
+    F = _math(False)
+    pop, send = heapq.heappop, _send
     try:
         while ready:
             node = pop(ready)[2]
@@ -379,29 +326,18 @@ def _plain_steps(ready, buffers, deps, retain_graph: bool):
             if outer_mode:
                 state.enabled = False
                 try:
-                    grads_out = node.apply(grad, _PlainMath, values)
+                    grads_out = node.apply(grad, F, values)
                 finally:
                     state.enabled = True
             else:
-                grads_out = node.apply(grad, _PlainMath, values)
+                grads_out = node.apply(grad, F, values)
             if node._post_hooks:
                 state.enabled = False
                 grads_out = _post_hooks(node, grad, grads_out, False, None)
                 state.enabled = outer_mode
             if saved and not retain_graph:
                 node._saved = None
-            for (nxt, _), g in zip(node.next_functions, grads_out):
-                if nxt is None or g is None:
-                    continue
-                if nxt in buffers:
-                    buffers[nxt] = buffers[nxt] + g
-                else:
-                    buffers[nxt] = g
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if not left:
-                    push(ready, (-nxt._seq, tiebreak, nxt))
-                    tiebreak += 1
+            send(node, grads_out, buffers, deps, ready, order)
             yield node
     finally:
         state.enabled = outer_mode

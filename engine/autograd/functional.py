@@ -210,7 +210,7 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
     accepted for compatibility and computes the same rows; forward mode is not available.
     """
     from engine.creation import zeros_like
-    from engine.ops.shape import stack
+    from engine.ops.joining import stack
     from engine.tensor import _wrap
     if strategy not in ("forward-mode", "reverse-mode"):
         raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If '

@@ -20,7 +20,7 @@ SECOND_BACKWARD_MESSAGE = (
     "backward through the graph a second time or if you need to access saved tensors after "
     "calling backward."
 )
-_TENSOR_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+TENSOR_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
                       "int64": "LongTensor", "int32": "IntTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
 
 
@@ -154,7 +154,7 @@ def _forward_op_name(name: str) -> str:
 
 
 def _inplace_message(tensor, version: int, fn) -> str:
-    type_name = _TENSOR_TYPE_NAMES.get(tensor._data.dtype.name, "Tensor")
+    type_name = TENSOR_TYPE_NAMES.get(tensor._data.dtype.name, "Tensor")
     shape = ", ".join(str(s) for s in tensor._data.shape)
     origin = ""
     if fn is not None:

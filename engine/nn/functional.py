@@ -6,16 +6,16 @@ from __future__ import annotations
 import numpy as np
 
 from engine import random
-from engine.ops import linalg, loss, reduction, unary
+from engine.ops import elementwise, linalg, loss, reduction
 from engine.ops.activation import log_softmax as _log_softmax, softmax as _softmax
 from engine.ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss,  # noqa: F401
                              nll_loss, smooth_l1_loss)
-from engine.ops.indexing import embedding, one_hot  # noqa: F401
+from engine.ops.selection import embedding, one_hot  # noqa: F401
 from engine.tensor import Tensor, _wrap
 
-relu = unary.relu
-tanh = unary.tanh
-sigmoid = unary.sigmoid
+relu = elementwise.relu
+tanh = elementwise.tanh
+sigmoid = elementwise.sigmoid
 linear = linalg.linear
 
 
@@ -33,7 +33,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean", weight=None):  # noqa: A002
     # PyTorch composes it: AbsBackward0 over SubBackward0, then MeanBackward0 / SumBackward0
-    diff = unary.abs(input - target)
+    diff = elementwise.abs(input - target)
     return _reduce(diff, reduction)
 
 
@@ -117,7 +117,7 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:  # noqa: A002
     """Constant padding of the last dims: pad = (left, right, top, bottom, …)."""
     if mode != "constant":
         raise NotImplementedError(f"pad mode {mode!r} is not supported by GradStudio's engine")
-    from engine.ops import shape
+    from engine.ops import joining
     out = input
     for i in range(len(pad) // 2):
         dim = input.ndim - 1 - i
@@ -131,7 +131,7 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:  # noqa: A002
         if after:
             size[dim] = after
             parts.append(_wrap(np.full(size, value or 0, dtype=input._data.dtype)))
-        out = shape.cat(parts, dim) if len(parts) > 1 else out
+        out = joining.cat(parts, dim) if len(parts) > 1 else out
     return out
 
 

@@ -1,13 +1,14 @@
 """All ops, and the table that binds them to Tensor as operators and methods.
 
-Each op lives in one module beside its backward rule (arithmetic, unary, reduction, linalg,
-shape, inplace); this file only says which Tensor method calls which op.
+Each op lives in one module beside its backward rule (elementwise rows, arithmetic, reduction,
+linalg, shape, indexing, joining, copies, inplace); this file only says which Tensor method calls which op. The
+elementwise table's rows bind their own names (ops/elementwise.py METHODS).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from engine.ops import arithmetic, inplace, linalg, reduction, shape, unary
+from engine.ops import arithmetic, copies, elementwise, indexing, inplace, linalg, reduction, shape
 from engine.tensor import Tensor, _wrap
 
 
@@ -18,26 +19,16 @@ def _compare(np_fn):
     return compare
 
 
-def _reverse(fn):
-    return lambda a, b: fn(b if isinstance(b, Tensor) else _wrap(np.asarray(b, dtype=a._data.dtype)), a)
-
-
 _METHODS = {
+    **elementwise.METHODS,
     # arithmetic
-    "__add__": arithmetic.add, "__radd__": arithmetic.add, "add": arithmetic.add,
-    "__sub__": arithmetic.sub, "__rsub__": arithmetic.rsub, "sub": arithmetic.sub,
-    "__mul__": arithmetic.mul, "__rmul__": arithmetic.mul, "mul": arithmetic.mul,
-    "__truediv__": arithmetic.div, "__rtruediv__": arithmetic.rdiv, "div": arithmetic.div,
+    "__rsub__": arithmetic.rsub, "__rtruediv__": arithmetic.rdiv,
     "__pow__": arithmetic.pow, "__rpow__": arithmetic.rpow, "pow": arithmetic.pow,
-    "__neg__": arithmetic.neg, "neg": arithmetic.neg, "reciprocal": arithmetic.reciprocal,
     "square": arithmetic.square, "maximum": arithmetic.maximum, "minimum": arithmetic.minimum,
     "__matmul__": linalg.matmul, "__rmatmul__": linalg.rmatmul, "matmul": linalg.matmul, "bmm": linalg.bmm,
     "mm": linalg.mm, "mv": linalg.mv, "dot": linalg.dot,
-    # elementwise math
-    "abs": unary.abs, "__abs__": unary.abs, "exp": unary.exp, "log": unary.log, "sqrt": unary.sqrt,
-    "sin": unary.sin, "cos": unary.cos, "tanh": unary.tanh, "sigmoid": unary.sigmoid,
-    "relu": unary.relu, "sign": unary.sign, "clamp": unary.clamp, "clip": unary.clamp,
-    "clamp_min": unary.clamp_min, "clamp_max": unary.clamp_max,
+    "clamp": elementwise.clamp, "clip": elementwise.clamp,
+    "clamp_min": elementwise.clamp_min, "clamp_max": elementwise.clamp_max,
     # reductions
     "sum": reduction.sum, "mean": reduction.mean, "max": reduction.max, "min": reduction.min,
     "argmax": reduction.argmax, "argmin": reduction.argmin, "cumsum": reduction.cumsum,
@@ -46,8 +37,8 @@ _METHODS = {
     "view": shape.view, "reshape": shape.reshape, "flatten": shape.flatten,
     "expand": shape.expand, "expand_as": shape.expand_as, "permute": shape.permute,
     "t": shape.t, "transpose": shape.transpose, "squeeze": shape.squeeze,
-    "unsqueeze": shape.unsqueeze, "__getitem__": shape.getitem, "__setitem__": shape.setitem,
-    "clone": shape.clone,
+    "unsqueeze": shape.unsqueeze, "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
+    "clone": copies.clone,
     # in place
     "add_": inplace.add_, "sub_": inplace.sub_, "mul_": inplace.mul_, "div_": inplace.div_,
     "__iadd__": inplace.add_, "__isub__": inplace.sub_, "__imul__": inplace.mul_,
@@ -74,57 +65,3 @@ for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
 Tensor.T = property(shape.T)
 Tensor.mT = property(lambda a: shape.transpose(a, -2, -1))
-
-
-class TensorMath:
-    """Math for backward formulas on Tensors, so that the backward pass is itself recorded
-    (create_graph=True, for higher-order gradients). Mirrors autograd.engine._PlainMath."""
-    plain = False
-    sign, sin, cos, exp, log = unary.sign, unary.sin, unary.cos, unary.exp, unary.log
-    broadcast_to = staticmethod(shape.broadcast_to)
-    transpose = staticmethod(lambda g, dims: shape.permute(g, *dims))
-    swapaxes = staticmethod(shape.transpose)
-    swap_last = staticmethod(lambda a: shape.transpose(a, -1, -2))
-
-    @staticmethod
-    def mask(m, like):
-        return _wrap(np.asarray(m, dtype=like._data.dtype))
-
-    const = mask
-
-    @staticmethod
-    def select(m, g):
-        return g * TensorMath.mask(m, g)
-
-    @staticmethod
-    def zeros_like(g):
-        return _wrap(np.zeros_like(g._data))
-
-    @staticmethod
-    def cumsum(g, axis):
-        return reduction.cumsum(g, axis)
-
-    @staticmethod
-    def where_nonzero(r):
-        # r is only a divisor here; a zero norm gives a zero gradient, as in PyTorch
-        return r + _wrap(np.where(r._data == 0, np.inf, 0).astype(r._data.dtype))  # not 0 * inf = nan
-
-    @staticmethod
-    def where_positive_log(a):
-        pos = a._data > 0
-        safe = a * _wrap(pos.astype(a._data.dtype)) + _wrap((~pos).astype(a._data.dtype))
-        return unary.log(safe)
-
-    @staticmethod
-    def embed(g, shape_, index, accumulate):
-        return shape.embed(g, shape_, index, accumulate)
-
-    @staticmethod
-    def zero_region(g, index):
-        keep = np.ones(g._data.shape, dtype=g._data.dtype)
-        keep[index] = 0
-        return g * _wrap(keep)
-
-    @staticmethod
-    def cast(g, dtype):
-        return shape.to_dtype(g, dtype)

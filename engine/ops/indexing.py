@@ -1,334 +1,197 @@
-"""Ops that pick or place elements by an index or a mask: gather, scatter_add, index_select,
-embedding, topk, sort, masked_fill, tril/triu — each forward beside its backward. gather and scatter_add are each other's backward,
-so their backward is itself recorded when differentiating twice."""
+"""Indexing: reading (`x[i]`, `x[1:, [0, 2]]`) as PyTorch records it — a chain of select/slice
+views, or an index copy — and indexed assignment (`y[i] = v`), recorded as CopySlices or
+IndexPutBackward0.
+"""
 from __future__ import annotations
 
-import collections
+import builtins
 
 import numpy as np
 
-from engine.autograd.graph import Node, make_node, needs_grad
-from engine.ops._operands import as_tensor
+from engine.autograd.graph import Node, edge, make_node, needs_grad
+from engine.ops import views
+from engine.ops._operands import sum_to
+from engine.ops.inplace import VIEW_OF_LEAF_INPLACE_MESSAGE, CopyBackwards, check_inplace, record_history
+from engine.ops.shape import _view_result, unsqueeze
 from engine.tensor import Tensor, _wrap
 
 
-def _dim(dim: int, ndim: int) -> int:
-    n = max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim % n
-
-
-def _long(index, op: str) -> np.ndarray:
-    data = as_tensor(index)._data
-    if data.dtype != np.int64:
-        raise RuntimeError(f"{op}(): Expected dtype int64 for index")
-    return data
-
-
-def _along(index: np.ndarray, dim: int):
-    """The full index tuple that addresses `index`'s entries along `dim` (the others in place)."""
-    grid = list(np.indices(index.shape, sparse=True))
-    grid[dim] = index
-    return tuple(grid)
-
-
-def _check_index(index: np.ndarray, size: int, dim: int, op: str) -> None:
-    if index.size and (index.min() < -size or index.max() >= size):
-        bad = index[(index < -size) | (index >= size)].flat[0]
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
-
-
-# -- gather / scatter_add ----------------------------------------------------------------
-
-class GatherBackward0(Node):
-    saved_names = ("self", "index")
+class SelectBackward0(Node):
+    """x[i] on one dimension: the gradient lands in row i, zeros elsewhere."""
 
     def apply(self, g, F, saved):
-        if F.plain:
-            out = np.zeros(self.shape, dtype=g.dtype)
-            np.add.at(out, _along(self.index, self.dim), g)
-            return (out,)
-        return (scatter_add(_wrap(np.zeros(self.shape, dtype=g._data.dtype)), self.dim, _wrap(self.index), g),)
+        return (F.embed(g, self.shape, self.index, False),)
 
 
-def gather(input, dim: int, index, *, sparse_grad: bool = False, out=None):  # noqa: A002
-    """out[i][j] = input[i][index[i][j]] (dim=1): picks one entry along `dim` per index entry."""
-    x = input._data
-    dim = _dim(dim, x.ndim)
-    idx = _long(index, "gather")
-    if idx.ndim != x.ndim:
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-    _check_index(idx, x.shape[dim], dim, "gather")
-    result = x[_along(idx, dim)]
-    if not needs_grad(input):
-        return _to_out(_wrap(result), out)
-    node = make_node(GatherBackward0, (input,), (input, as_tensor(index)))
-    node.dim, node.index, node.shape = dim, idx, x.shape
-    return _to_out(_wrap(result, grad_fn=node), out)
+class SliceBackward0(SelectBackward0):
+    pass
 
 
-class ScatterAddBackward0(Node):
-    saved_names = ("index",)
+class IndexBackward0(Node):
+    """Advanced indexing: gradients of repeated indices add up."""
+    saved_names = ("indices",)
 
     def apply(self, g, F, saved):
-        gs = None
+        return (F.embed(g, self.shape, self.index, True),)
+
+
+def _normalise_index(index):
+    if not isinstance(index, tuple):
+        index = (index,)
+    out = []
+    for i in index:
+        if isinstance(i, Tensor):
+            i = i._data if i._data.ndim else i._data.item()
+        elif isinstance(i, list):
+            i = np.asarray(i)
+        out.append(i)
+    return tuple(out)
+
+
+def _is_basic(index) -> bool:
+    return all(isinstance(i, (int, np.integer, slice)) or i is None or i is Ellipsis for i in index)
+
+
+def _apply_basic_part(x, index):
+    """PyTorch applies the ints, slices and Nones of a mixed index first (as views), then
+    indexes the result with the tensors: x[1, :, [0, 1]] has shape (3, 2) there, (2, 3) in numpy.
+    Returns the view and the index left for it."""
+    basic, rest = [], []
+    for i in index:
+        if i is None or isinstance(i, slice):
+            basic.append(i)
+            rest.append(slice(None))
+        elif i is Ellipsis:
+            basic.append(i)
+            rest.append(i)
+        elif isinstance(i, (int, np.integer)):
+            basic.append(i)
+        else:
+            arr = np.asarray(i)
+            basic.extend([slice(None)] * (arr.ndim if arr.dtype == np.bool_ else 1))
+            rest.append(arr)
+    if builtins.any(b is not Ellipsis and b != slice(None) for b in basic):
+        x = getitem(x, tuple(basic))
+    return x, tuple(rest)
+
+
+def getitem(x, index):
+    index = _normalise_index(index)
+    if not _is_basic(index):
+        x, index = _apply_basic_part(x, index)
+        data = x._data
+        out = data[index if len(index) > 1 else index[0]]
+        if not needs_grad(x):
+            return _wrap(out.copy() if np.shares_memory(out, data) else out)
+        # the index arrays are saved (and freed) as PyTorch saves its indices
+        node = make_node(IndexBackward0, (x,), [_wrap(np.asarray(i)) for i in index if isinstance(i, np.ndarray)])
+        node.shape, node.index = data.shape, index
+        return _wrap(out, grad_fn=node)
+    # Basic indexing is a chain of select/slice views, one per indexed dimension, as PyTorch records it.
+    data = x._data
+    n_real = builtins.sum(1 for i in index if i is not None and i is not Ellipsis)
+    if n_real > data.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {data.ndim}")
+    if Ellipsis in index:
+        at = index.index(Ellipsis)
+        index = index[:at] + (slice(None),) * (data.ndim - n_real) + index[at + 1:]
+    result, dim = x, 0
+    for i in index:
+        shape = result._data.shape
+        if i is None:
+            result = unsqueeze(result, dim)
+            dim += 1
+        elif isinstance(i, slice):
+            if i != slice(None) and i.indices(shape[dim]) != (0, shape[dim], 1):
+                key = (slice(None),) * dim + (i,)
+                result = _view_result(result, result._data[key], SliceBackward0, shape=shape, index=key)
+            dim += 1
+        else:
+            size = shape[dim]
+            if not -size <= i < size:
+                raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+            key = (slice(None),) * dim + (int(i),)
+            # the trailing Ellipsis keeps a 0-d result a view (numpy returns a copied scalar otherwise)
+            result = _view_result(result, result._data[key + (Ellipsis,)], SelectBackward0, shape=shape, index=key)
+    if result is x:
+        return _view_result(x, data.view(), None if not needs_grad(x) else SliceBackward0,
+                            shape=data.shape, index=(slice(None),))
+    return result
+
+
+class IndexPutBackward0(Node):
+    """`y[indices] = v` with only tensor/list indices (PyTorch's index_put_): y's old history gets
+    the gradient with the overwritten elements zeroed, v the gradient at its elements."""
+    saved_names = ("indices",)
+
+    def apply(self, g, F, saved):
+        g_old = F.zero_region(g, self.index) if self.next_functions[0][0] is not None else None
+        g_val = None
         if self.next_functions[1][0] is not None:
-            gs = g[_along(self.index, self.dim)] if F.plain else gather(g, self.dim, _wrap(self.index))
-        return g, gs
+            g_val = sum_to(g[self.index], self.value_shape)
+        return g_old, g_val
 
 
-def scatter_add(input, dim: int, index, src):  # noqa: A002
-    """A copy of input with src[i][j] added at [i][index[i][j]] (dim=1); repeated indices add up."""
-    x = input._data
-    dim = _dim(dim, x.ndim)
-    idx = _long(index, "scatter_add")
-    _check_index(idx, x.shape[dim], dim, "scatter_add")
-    src_t = as_tensor(src)
-    s = src_t._data[tuple(slice(0, n) for n in idx.shape)]
-    result = np.array(x, dtype=np.result_type(x, s), copy=True)
-    np.add.at(result, _along(idx, dim), s)
-    if not needs_grad(input, src_t):
-        return _wrap(result)
-    node = make_node(ScatterAddBackward0, (input, src_t), (as_tensor(index),))
-    node.dim, node.index = dim, idx
-    return _wrap(result, grad_fn=node)
+def _only_advanced(index) -> bool:
+    return not _is_basic(index) and builtins.all(
+        isinstance(i, np.ndarray) or i is Ellipsis or (isinstance(i, slice) and i == slice(None)) for i in index)
 
 
-# -- index_select ------------------------------------------------------------------------
+def setitem(x, index, value):
+    """`x[index] = value`: PyTorch's `x[index].copy_(value)` (recorded as CopySlices around
+    CopyBackwards), or index_put_ when every index is a tensor or list."""
+    index = _normalise_index(index)
+    key = index if len(index) > 1 else index[0]
+    tv = value if isinstance(value, Tensor) else None
+    record = needs_grad(x, tv)
+    if record and x._fn is None and x._rg:  # PyTorch assigns through a view: x[i].copy_(v)
+        raise RuntimeError(VIEW_OF_LEAF_INPLACE_MESSAGE)
+    check_inplace(x, record)
+    old_edge = edge(x)
+    x._data[key] = value._data if tv is not None else value
+    x._vc[0] += 1
+    if not record:
+        return
+    value_shape = tv._data.shape if tv is not None else ()
+    if _only_advanced(index):
+        node = make_node(IndexPutBackward0, (None, tv), [_wrap(i) for i in index if isinstance(i, np.ndarray)])
+        node.index, node.value_shape = key, value_shape
+    else:
+        copy = make_node(CopyBackwards, (None, tv))
+        copy.src_shape = value_shape
+        copy.src_dtype = tv._data.dtype if tv is not None else x._data.dtype
+        # the trailing Ellipsis keeps a single element an array
+        positions = np.arange(x._data.size).reshape(x._data.shape)[
+            index if builtins.any(i is Ellipsis for i in index) else index + (Ellipsis,)]
+        region = np.zeros(x._data.size, dtype=bool)
+        region[positions] = True
+        # the mask of what was overwritten is saved (and freed after backward), so a second backward
+        # fails as PyTorch's does
+        node = views.copy_slices(copy, positions, x._data.shape, (_wrap(region.reshape(x._data.shape)),))
+        node.saved_names = ("region",)
+    node.next_functions = (old_edge, node.next_functions[1])
+    record_history(x, node)
 
-class IndexSelectBackward0(Node):
-    saved_names = ("index",)
 
-    def apply(self, g, F, saved):
-        if F.plain:
-            out = np.zeros(self.shape, dtype=g.dtype)
-            np.add.at(out, (slice(None),) * self.dim + (self.index,), g)
-            return (out,)
-        # recorded: bring dim to the front, add rows in with embed, and move it back
-        perm = (self.dim,) + tuple(i for i in range(len(self.shape)) if i != self.dim)
-        inverse = tuple(int(i) for i in np.argsort(perm))
-        shape_t = tuple(self.shape[i] for i in perm)
-        return (F.transpose(F.embed(F.transpose(g, perm), shape_t, (self.index,), True), inverse),)
+# -- placing a gradient (the backward of indexing, differentiated again) -------------------
 
-
-def index_select(input, dim: int, index, *, out=None):  # noqa: A002
-    x = input._data
-    dim = _dim(dim, x.ndim)
-    idx = as_tensor(index)._data
-    if idx.ndim > 1:
-        raise IndexError("index_select(): Index is supposed to be a vector")
-    if idx.dtype.kind not in "iu":
-        raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
-    _check_index(idx, x.shape[dim] if x.ndim else 1, dim, "index_select")
-    result = np.take(x, idx.reshape(-1), axis=dim) if x.ndim else x.reshape(1)[idx.reshape(-1)]
-    if not needs_grad(input):
-        return _to_out(_wrap(result), out)
-    node = make_node(IndexSelectBackward0, (input,), (as_tensor(index),))
-    node.dim, node.index, node.shape = dim, idx.reshape(-1), x.shape
-    return _to_out(_wrap(result, grad_fn=node), out)
-
-
-# -- masks --------------------------------------------------------------------------------
-
-class MaskedFillBackward0(Node):
-    saved_names = ("mask",)
+class EmbedBackward0(Node):
+    """Backward of placing a gradient into a zero tensor (used when differentiating twice)."""
 
     def apply(self, g, F, saved):
-        return (F.select(~self.mask, g) if self.next_functions[0][0] is not None else None,)
+        return (g[self.index if len(self.index) > 1 else self.index[0]],)
 
 
-def masked_fill(input, mask, value):  # noqa: A002
-    """input with `value` where mask is True (mask broadcasts); no gradient flows to those places."""
-    m = as_tensor(mask)._data
-    if m.dtype != np.bool_:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{as_tensor(mask).dtype!r}".replace("torch.", ""))
-    x = input._data
-    fill = value.item() if isinstance(value, Tensor) else value
-    result = np.where(m, np.asarray(fill, dtype=x.dtype), x)
-    if result.shape != x.shape:
-        raise RuntimeError(f"masked_fill: the mask's shape {list(m.shape)} does not broadcast to the input's "
-                           f"{list(x.shape)}")
-    if not needs_grad(input):
-        return _wrap(result)
-    node = make_node(MaskedFillBackward0, (input,), (_wrap(m),))
-    node.mask = np.broadcast_to(m, x.shape)
-    return _wrap(result, grad_fn=node)
-
-
-class TrilBackward0(Node):
-    def apply(self, g, F, saved):
-        return (F.select(self.keep, g),)
-
-
-class TriuBackward0(TrilBackward0):
-    pass
-
-
-def _triangle(input, diagonal: int, lower: bool):  # noqa: A002
-    x = input._data
-    if x.ndim < 2:
-        raise RuntimeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 dimensions")
-    rows, cols = x.shape[-2:]
-    keep = (np.tri(rows, cols, diagonal, dtype=bool) if lower else ~np.tri(rows, cols, diagonal - 1, dtype=bool))
-    keep = np.broadcast_to(keep, x.shape)
-    result = np.where(keep, x, np.zeros((), x.dtype))
-    if not needs_grad(input):
-        return _wrap(result)
-    node = make_node(TrilBackward0 if lower else TriuBackward0, (input,))
-    node.keep = keep
-    return _wrap(result, grad_fn=node)
-
-
-def tril(input, diagonal: int = 0, *, out=None):  # noqa: A002
-    return _to_out(_triangle(input, diagonal, True), out)
-
-
-def triu(input, diagonal: int = 0, *, out=None):  # noqa: A002
-    return _to_out(_triangle(input, diagonal, False), out)
-
-
-def nonzero(input, *, out=None, as_tuple: bool = False):  # noqa: A002
-    found = np.nonzero(input._data) if input._data.ndim else np.nonzero(input._data.reshape(1))
-    if as_tuple:
-        return tuple(_wrap(i.astype(np.int64)) for i in found)
-    return _to_out(_wrap(np.stack(found, axis=1).astype(np.int64)), out)
-
-
-def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False):  # noqa: A002
-    x = input._data
-    if x.ndim == 0:
-        return _wrap(np.int64(0))
-    return _wrap(_ordered(x, _dim(dim, x.ndim), descending).astype(np.int64))
-
-
-# -- embedding ---------------------------------------------------------------------------
-
-class EmbeddingBackward0(Node):
-    saved_names = ("indices",)
-
-    def apply(self, g, F, saved):
-        idx = self.indices.reshape(-1)
-        rows = g.reshape(idx.size, self.shape[1]) if F.plain else g.reshape(idx.size, self.shape[1])
-        if self.padding_idx is not None:
-            keep = (idx != self.padding_idx)[:, None]
-            rows = F.select(keep, rows)
-        if F.plain:
-            out = np.zeros(self.shape, dtype=g.dtype)
-            np.add.at(out, idx, rows)
-            return (out,)
-        return (F.embed(rows, self.shape, (idx,), True),)
-
-
-def embedding(input, weight, padding_idx=None, max_norm=None, norm_type: float = 2.0,  # noqa: A002
-              scale_grad_by_freq: bool = False, sparse: bool = False):
-    """weight[input]: one row of the table per index (the rows of a padding index get no gradient)."""
-    idx = as_tensor(input)._data
-    if idx.dtype.kind not in "iu":
-        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar "
-                           f"types: Long, Int; but got {as_tensor(input).type()} instead (while checking "
-                           "arguments for embedding)")
-    w = weight._data
-    if idx.size and (idx.min() < 0 or idx.max() >= w.shape[0]):
-        raise IndexError("index out of range in self")
-    if padding_idx is not None and padding_idx < 0:
-        padding_idx += w.shape[0]
-    result = w[idx]
-    if not needs_grad(weight):
-        return _wrap(result)
-    node = make_node(EmbeddingBackward0, (weight,), (as_tensor(input),))
-    node.indices, node.shape, node.padding_idx = idx, w.shape, padding_idx
-    return _wrap(result, grad_fn=node)
-
-
-def one_hot(tensor, num_classes: int = -1) -> Tensor:
-    """int64 rows with a 1 at each class index (num_classes=-1: the largest index + 1)."""
-    idx = as_tensor(tensor)._data
-    if idx.dtype != np.int64:
-        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
-    if num_classes == -1:
-        if idx.size == 0:
-            raise RuntimeError("Can not infer total number of classes from empty tensor.")
-        num_classes = int(idx.max()) + 1
-    if idx.size and idx.min() < 0:
-        raise RuntimeError("Class values must be non-negative.")
-    if idx.size and idx.max() >= num_classes:
-        raise RuntimeError("Class values must be smaller than num_classes.")
-    return _wrap((idx[..., None] == np.arange(num_classes)).astype(np.int64))
-
-
-# -- topk / sort ---------------------------------------------------------------------------
-
-class _TopkResult(collections.namedtuple("topk", "values indices")):
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return f"torch.return_types.{self._op}(\nvalues={self.values!r},\nindices={self.indices!r})"
-
-    _op = "topk"
-
-
-class _SortResult(_TopkResult):
-    __slots__ = ()
-    _op = "sort"
-
-
-class TopkBackward0(Node):
-    saved_names = ("indices",)
-
-    def apply(self, g, F, saved):
-        if F.plain:
-            out = np.zeros(self.shape, dtype=g.dtype)
-            out[_along(self.indices, self.dim)] = g
-            return (out,)
-        return (scatter_add(_wrap(np.zeros(self.shape, dtype=g._data.dtype)), self.dim, _wrap(self.indices), g),)
-
-
-class SortBackward0(TopkBackward0):
-    pass
-
-
-def _ordered(x, dim, descending: bool) -> np.ndarray:
-    # stable, and descending keeps equal values in their original order as PyTorch's CPU sort does
-    key = -x if descending and x.dtype.kind != "b" else x
-    order = np.argsort(key, axis=dim, kind="stable")
-    return order[..., ::-1] if descending and x.dtype.kind == "b" else order
-
-
-def _picked(input, order, dim, node_cls, result_cls):  # noqa: A002
-    values = np.take_along_axis(input._data, order, axis=dim)
-    indices = _wrap(order.astype(np.int64))
-    if not needs_grad(input):
-        return result_cls(_wrap(values), indices)
-    node = make_node(node_cls, (input,), (indices,))
-    node.dim, node.indices, node.shape = dim, order, input._data.shape
-    return result_cls(_wrap(values, grad_fn=node), indices)
-
-
-def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):  # noqa: A002
-    x = input._data
-    if x.ndim == 0:
-        return _SortResult(input.clone() if input.requires_grad else _wrap(x.copy()), _wrap(np.int64(0)))
-    dim = _dim(dim, x.ndim)
-    return _picked(input, _ordered(x, dim, descending), dim, SortBackward0, _SortResult)
-
-
-def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
-    x = input._data
-    dim = _dim(dim, x.ndim)
-    size = x.shape[dim] if x.ndim else 1
-    if not 0 <= k <= size:
-        raise RuntimeError("selected index k out of range")
-    if x.ndim == 0:
-        return _TopkResult(input * 1, _wrap(np.int64(0)))
-    order = np.take(_ordered(x, dim, largest), np.arange(k), axis=dim)
-    return _picked(input, order, dim, TopkBackward0, _TopkResult)
-
-
-def _to_out(result: Tensor, out):
-    if out is None:
-        return result
-    out._data = result._data
-    out._vc[0] += 1
-    return out
+def embed(g, shape, index, accumulate):
+    """A zero tensor of `shape` with `g` placed (or, for repeated indices, added) at `index`."""
+    out = np.zeros(shape, dtype=g._data.dtype)
+    key = index if len(index) > 1 else index[0]
+    if accumulate:
+        np.add.at(out, key, g._data)
+    else:
+        out[index] = g._data
+    if not needs_grad(g):
+        return _wrap(out)
+    node = make_node(EmbedBackward0, (g,))
+    node.index = index
+    return _wrap(out, grad_fn=node)

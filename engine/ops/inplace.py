@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.autograd.graph import Node, make_node, needs_grad
-from engine.ops import arithmetic, views
+from engine.ops import elementwise, views
 from engine.ops._operands import operand, sum_to
 from engine.tensor import Tensor, _wrap
 
@@ -52,9 +52,10 @@ def _inplace_binary(x, other, np_fn, node_cls, alpha=1):
         node.consts = (None, d_other if t_other is None else None)
         if alpha != 1:
             node.alpha = alpha
-        if node_cls in (arithmetic.MulBackward0, arithmetic.DivBackward0):
-            keep_old = t_other is not None and t_other._rg   # other's gradient needs x's old value
-            keep_other = t_other is not None and x._rg
+        if any(node_cls.row.uses):
+            # x's old value and other, as far as the gradients needed read them
+            keep_old, keep_other = node_cls.row.keeps(x._rg, t_other is not None and t_other._rg)
+            keep_other = keep_other and t_other is not None
             saved = ((_snapshot(x),) if keep_old else ()) + ((t_other,) if keep_other else ())
             if t_other is None:  # the number is saved (and freed) too, as in PyTorch
                 saved += (_wrap(np.asarray(d_other, dtype=x._data.dtype)),)
@@ -91,19 +92,19 @@ def _snapshot(x) -> Tensor:
 
 
 def add_(x, other, alpha=1):
-    return _inplace_binary(x, other, np.add, arithmetic.AddBackward0, alpha)
+    return _inplace_binary(x, other, np.add, elementwise.AddBackward0, alpha)
 
 
 def sub_(x, other, alpha=1):
-    return _inplace_binary(x, other, np.subtract, arithmetic.SubBackward0, alpha)
+    return _inplace_binary(x, other, np.subtract, elementwise.SubBackward0, alpha)
 
 
 def mul_(x, other):
-    return _inplace_binary(x, other, np.multiply, arithmetic.MulBackward0)
+    return _inplace_binary(x, other, np.multiply, elementwise.MulBackward0)
 
 
 def div_(x, other):
-    return _inplace_binary(x, other, np.true_divide, arithmetic.DivBackward0)
+    return _inplace_binary(x, other, np.true_divide, elementwise.DivBackward0)
 
 
 class ZeroBackward0(Node):

@@ -6,7 +6,7 @@ import numpy as np
 
 from engine import kernels
 from engine.autograd.graph import Node, make_node, needs_grad
-from engine.ops import unary
+from engine.ops import elementwise
 from engine.ops._operands import as_tensor, sum_to
 from engine.tensor import _wrap
 
@@ -77,8 +77,8 @@ def _target_like(target, input):  # noqa: A002
 
 def _sigmoid(x, F):
     if F.plain:
-        return unary._sigmoid_np(x)
-    return unary.sigmoid(x)
+        return elementwise._sigmoid(x)
+    return elementwise.sigmoid(x)
 
 
 def _softplus_neg(x):

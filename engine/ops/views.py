@@ -25,6 +25,9 @@ NO_GRAD_VIEW_MESSAGE = (
     "the view and the inplace either both inside the no_grad block (if you don't want the inplace to be "
     "tracked) or both outside (if you want the inplace to be tracked).")
 
+NOT_CONTIGUOUS_MESSAGE = ("in-place change through a view of a tensor whose storage is not contiguous is not "
+                          "supported by GradStudio's engine; call .contiguous() on the base first")
+
 
 class AsStridedBackward0(Node):
     """A view regenerated from its base: its gradient is scattered into the base's shape (summed
@@ -36,9 +39,10 @@ class AsStridedBackward0(Node):
 
 
 class CopySlices(Node):
-    """The base's history after an in-place op `fn` wrote through one of its views: `fn`'s backward
-    runs on the view's region of the gradient; its gradient for the old values goes back into that
-    region for the base's old history, its gradients for the other operands go to them."""
+    """The base's history after an in-place op `fn` wrote through one of its views (or `y[idx] = v`,
+    a copy_ into the view y[idx]): `fn`'s backward runs on the view's region of the gradient; its
+    gradient for the old values goes back into that region for the base's old history, its
+    gradients for the other operands go to them. `index`: the region's flat positions in the base."""
 
     def apply(self, g, F, saved):
         index = self.index.reshape(-1)
@@ -85,10 +89,19 @@ def flat_index(view, base) -> np.ndarray | None:
 def _strided_node(cls, view, base):
     index = flat_index(view, base)
     if index is None:
-        raise RuntimeError("in-place change through a view of a tensor whose storage is not contiguous is "
-                           "not supported by GradStudio's engine; call .contiguous() on the base first")
+        raise RuntimeError(NOT_CONTIGUOUS_MESSAGE)
     node = make_node(cls, (base,))
     node.index, node.base_shape, node.base_numel = index, base._data.shape, base._data.size
+    return node
+
+
+def copy_slices(fn, index: np.ndarray, base_shape, saved=()) -> CopySlices:
+    """A CopySlices running `fn` on the base's elements at flat positions `index`; its edges are
+    fn's (the first, the base's old history, is the caller's to set)."""
+    node = make_node(CopySlices, (), saved)
+    node.next_functions = fn.next_functions
+    node.fn = fn
+    node.index, node.base_shape, node.base_numel = index, tuple(base_shape), int(np.prod(base_shape, dtype=np.int64))
     return node
 
 
@@ -96,9 +109,11 @@ def rebase(view, fn) -> None:
     """`fn` (wired to the view's history before the change) wrote through `view`: move the history
     onto the base as CopySlices and regenerate the base's views."""
     base = view._base
-    node = _strided_node(CopySlices, view, base)
+    index = flat_index(view, base)
+    if index is None:
+        raise RuntimeError(NOT_CONTIGUOUS_MESSAGE)
+    node = copy_slices(fn, index, base._data.shape)
     node.next_functions = (edge(base),) + fn.next_functions[1:]
-    node.fn = fn
     node._saved, fn._saved = fn._saved, ()
     node.saved_names = fn.saved_names
     base._fn = node

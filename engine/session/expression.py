@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-import engine
+from engine.ops.elementwise import EXPRESSION_FUNCTIONS
 from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 
-FUNCTIONS = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu")
+FUNCTIONS = tuple(EXPRESSION_FUNCTIONS)  # the op table's rows offered in expressions
 MAX_LENGTH = 500
 MAX_DEPTH = 100
 
@@ -288,21 +288,8 @@ def _convert(node: ast.AST, offset: int):
     raise ExpressionError(translate("expression", "{0} is not allowed").format(type(node).__name__), column)
 
 
-def _numpy_sigmoid(v):
-    return 0.5 * (1.0 + np.tanh(0.5 * v))  # overflow-free form of 1 / (1 + exp(-v))
-
-
-_NUMPY_FUNCTIONS: dict[str, Callable] = {
-    "sin": np.sin, "cos": np.cos, "tan": np.tan, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
-    "abs": np.abs, "tanh": np.tanh, "sigmoid": _numpy_sigmoid, "relu": lambda v: np.maximum(v, 0.0),
-}
-
-
-_TENSOR_FUNCTIONS: dict[str, Callable] = {
-    "sin": engine.sin, "cos": engine.cos, "tan": lambda t: engine.sin(t) / engine.cos(t),
-    "exp": engine.exp, "log": engine.log, "sqrt": engine.sqrt, "abs": engine.abs,
-    "tanh": engine.tanh, "sigmoid": engine.sigmoid, "relu": engine.relu,
-}
+_NUMPY_FUNCTIONS: dict[str, Callable] = {name: numpy for name, (numpy, _) in EXPRESSION_FUNCTIONS.items()}
+_TENSOR_FUNCTIONS: dict[str, Callable] = {name: tensor for name, (_, tensor) in EXPRESSION_FUNCTIONS.items()}
 
 
 class ParsedExpression:

@@ -158,6 +158,8 @@ OPS = [
     Op("sqrt", lambda T, a: a.sqrt(), UNARY, domain="pos"),
     Op("sin", lambda T, a: a.sin(), UNARY),
     Op("cos", lambda T, a: a.cos(), UNARY),
+    Op("tan", lambda T, a: a.tan(), UNARY, domain="unit"),
+    Op("atan", lambda T, a: a.atan(), UNARY),
     Op("tanh", lambda T, a: a.tanh(), UNARY),
     Op("sigmoid", lambda T, a: a.sigmoid(), UNARY),
     Op("relu", lambda T, a: a.relu(), UNARY, domain="away", smooth=False),

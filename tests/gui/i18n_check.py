@@ -13,6 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from engine.session.expression import FUNCTIONS
+
 # Calls whose string arguments are shown to the user.
 TEXT_CALLS = {
     "setText", "setToolTip", "setStatusTip", "setWhatsThis", "setWindowTitle", "setPlaceholderText",
@@ -118,7 +120,7 @@ KEEP = {
     "nan", "inf", "float", "float32", "float64", "Ctrl", "Shift", "Alt", "Esc", "Space", "Del", "Enter",
     "Return", "Tab", "PgUp", "PgDown", "Home", "End", "Backspace", "Up", "Down", "Left", "Right", "min",
     "max", "exp", "log", "sin", "cos", "sqrt", "abs", "pow", "sum", "mean",
-}
+} | set(FUNCTIONS)  # the functions of custom expressions, named as in code
 _TAG = re.compile(r"<[^>]+>")
 _ENTITY = re.compile(r"&[a-z]+;|&#\d+;")
 _CODE = re.compile(r"[._()\[\]=/\\:]|\d")

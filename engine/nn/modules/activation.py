@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from engine.nn.modules.module import Module
-from engine.ops import activation, unary
+from engine.ops import activation, elementwise
 
 
 def _inplace_str(inplace: bool) -> str:
@@ -15,7 +15,7 @@ class ReLU(Module):
         self.inplace = inplace
 
     def forward(self, x):
-        return unary.relu(x)
+        return elementwise.relu(x)
 
     def extra_repr(self) -> str:
         return _inplace_str(self.inplace)
@@ -23,12 +23,12 @@ class ReLU(Module):
 
 class Tanh(Module):
     def forward(self, x):
-        return unary.tanh(x)
+        return elementwise.tanh(x)
 
 
 class Sigmoid(Module):
     def forward(self, x):
-        return unary.sigmoid(x)
+        return elementwise.sigmoid(x)
 
 
 class Softmax(Module):

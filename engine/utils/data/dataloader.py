@@ -7,7 +7,7 @@ import collections.abc
 import numpy as np
 
 from engine import creation
-from engine.ops import shape
+from engine.ops import joining
 from engine.tensor import Tensor
 from engine.utils.data.dataset import IterableDataset
 from engine.utils.data.sampler import BatchSampler, RandomSampler, SequentialSampler, random_seed
@@ -19,12 +19,12 @@ def default_collate(batch):
     field (a tuple of fields gives a list), strings stay a list."""
     elem = batch[0]
     if isinstance(elem, Tensor):
-        return shape.stack(list(batch), 0)
+        return joining.stack(list(batch), 0)
     if isinstance(elem, np.ndarray):
         if elem.dtype.kind in "SUO":
             raise TypeError(f"default_collate: batch must contain tensors, numpy arrays, numbers, dicts or "
                             f"lists; found {elem.dtype}")
-        return shape.stack([creation.as_tensor(b) for b in batch], 0)
+        return joining.stack([creation.as_tensor(b) for b in batch], 0)
     if isinstance(elem, np.generic):
         return creation.as_tensor(np.array(batch))
     if isinstance(elem, bool):

@@ -715,8 +715,8 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>½ · 平方误差和</translation>
     </message>
     <message>
-        <source>Numbers, x, + - * / **, unary minus and the functions sin cos tan exp log sqrt abs tanh sigmoid relu.</source>
-        <translation>可用：数字、x、+ - * / **、负号，以及函数 sin cos tan exp log sqrt abs tanh sigmoid relu。</translation>
+        <source>Numbers, x, + - * / **, unary minus and the functions {0}.</source>
+        <translation>可用：数字、x、+ - * / **、负号，以及函数 {0}。</translation>
     </message>
 </context>
 <context>
