@@ -19,6 +19,26 @@ sigmoid = elementwise.sigmoid
 linear = linalg.linear
 
 
+def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False):  # noqa: A002
+    return elementwise.leaky_relu(input, negative_slope)
+
+
+def gelu(input, approximate: str = "none"):  # noqa: A002
+    return elementwise.gelu(input, approximate)
+
+
+def silu(input, inplace: bool = False):  # noqa: A002
+    return elementwise.silu(input)
+
+
+def softplus(input, beta: float = 1.0, threshold: float = 20.0):  # noqa: A002
+    return elementwise.softplus(input, beta, threshold)
+
+
+def elu(input, alpha: float = 1.0, inplace: bool = False):  # noqa: A002
+    return elementwise.elu(input, alpha)
+
+
 def softmax(input, dim=None, _stacklevel: int = 3, dtype=None):  # noqa: A002
     return _softmax(input, dim, dtype, _stacklevel + 1)
 
@@ -135,6 +155,6 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:  # noqa: A002
     return out
 
 
-__all__ = ["relu", "tanh", "sigmoid", "linear", "softmax", "log_softmax", "mse_loss", "l1_loss",
+__all__ = ["relu", "tanh", "sigmoid", "linear", "leaky_relu", "gelu", "silu", "softplus", "elu", "softmax", "log_softmax", "mse_loss", "l1_loss",
            "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
            "binary_cross_entropy_with_logits", "one_hot", "embedding", "dropout", "pad"]
