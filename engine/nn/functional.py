@@ -77,9 +77,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     target_t = target if isinstance(target, Tensor) else _wrap(np.asarray(target))
     logp = _log_softmax(input, class_dim, None)
     n_classes = input.shape[class_dim]
-    if target_t._data.dtype.kind == "f":  # class probabilities
-        if target_t.shape != input.shape:
-            raise RuntimeError(f"Expected target size {list(input.shape)}, got {list(target_t.shape)}")
+    if target_t.shape == input.shape:  # class probabilities (as ATen decides: by shape)
+        if target_t._data.dtype.kind != "f":
+            raise RuntimeError("Expected floating point type for target with class probabilities, got "
+                               + {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(target_t.dtype.name, "Long"))
         if label_smoothing > 0:
             target_t = target_t * (1 - label_smoothing) + label_smoothing / n_classes
         terms = logp * target_t

@@ -50,6 +50,36 @@ def operand(x):
     raise TypeError(f"unsupported operand type for a tensor op: {type(x).__name__}")
 
 
+def broadcast_error(sa, sb) -> RuntimeError:
+    """PyTorch's words for shapes that do not broadcast (the first mismatch from the right)."""
+    for k in range(1, min(len(sa), len(sb)) + 1):
+        if sa[-k] != sb[-k] and sa[-k] != 1 and sb[-k] != 1:
+            dim = max(len(sa), len(sb)) - k
+            return RuntimeError(f"The size of tensor a ({sa[-k]}) must match the size of tensor b ({sb[-k]}) "
+                                f"at non-singleton dimension {dim}")
+    return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast together")
+
+
+def into(out, result: Tensor, name: str) -> Tensor:
+    """PyTorch's `out=`: the result's values written into `out` (resized, one version later)."""
+    if out is None:
+        return result
+    if result._rg:
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if out._data.shape != result._data.shape and out._data.size:
+        import warnings
+        warnings.warn(f"An output with one or more elements was resized since it had shape {list(out._data.shape)}, "
+                      f"which does not match the required output shape {list(result._data.shape)}. This behavior "
+                      "is deprecated, and in a future PyTorch release outputs will not be resized unless they have "
+                      "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                      "elements with t.resize_(0). (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/"
+                      "native/Resize.cpp:30.)", UserWarning, stacklevel=3)
+    out._data = result._data.astype(out._data.dtype)
+    out._vc[0] += 1
+    return out
+
+
 def as_tensor(x) -> Tensor:
     if isinstance(x, Tensor):
         return x

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.autograd.graph import Node, make_node, needs_grad, save
-from engine.ops._operands import as_tensor, fix_float, operand, sum_to
+from engine.ops._operands import as_tensor, broadcast_error, fix_float, into, operand, sum_to
 from engine.ops.elementwise import mul, reciprocal
 from engine.tensor import Tensor, _result, _wrap
 
@@ -160,12 +160,26 @@ class WhereBackward0(Node):
         return ga, gb
 
 
-def where(condition, x, y):
+def where(condition, input=None, other=None, *, out=None):  # noqa: A002 - PyTorch's keywords
+    """where(condition, input, other); where(condition) alone is nonzero(condition, as_tuple=True)."""
+    if input is None and other is None:
+        data = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+        return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(data)))
+    if out is not None:
+        return into(out, where(condition, input, other), "where")
+    return _where(condition, input, other)
+
+
+def _where(condition, x, y):
     c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     c = c.astype(bool, copy=False)
     tx, dx = operand(x)
     ty, dy = operand(y)
-    out = fix_float(np.where(c, dx, dy), dx, dy)
+    try:
+        out = fix_float(np.where(c, dx, dy), dx, dy)
+    except ValueError:
+        raise broadcast_error(np.broadcast_shapes(np.shape(c), np.shape(dx)) if np.ndim(dx) else np.shape(c),
+                              np.shape(dy)) from None
     if not needs_grad(tx, ty):
         return _wrap(out)
     node = make_node(WhereBackward0, (tx, ty), (_wrap(c),))

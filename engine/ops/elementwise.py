@@ -17,7 +17,7 @@ import numpy as np
 from engine import kernels
 from engine.autograd.grad_mode import state as _grad_state
 from engine.autograd.graph import Node, make_node, needs_grad, save
-from engine.ops._operands import fix_float, operand, sum_to
+from engine.ops._operands import broadcast_error, fix_float, into, operand, sum_to
 from engine.tensor import Tensor, _result, _wrap
 
 
@@ -237,7 +237,10 @@ def _unary_node(row: Unary) -> type:
 def _unary_op(row: Unary, node_cls: type) -> Callable:
     forward, saves, keeps_int = row.forward, row.saves, row.keeps_int
 
-    def op(x):
+    def op(input, *, out=None):  # noqa: A002 - PyTorch's keyword
+        if out is not None:
+            return into(out, op(input), row.name)
+        x = input
         data = x._data
         if data.dtype.kind in "iub" and not (keeps_int and data.dtype.kind != "b"):
             data = data.astype(np.float32)  # PyTorch's float ops on integer tensors give float32
@@ -273,7 +276,10 @@ def _binary(a, b, fn, node_cls, saved_a: bool, saved_b: bool):
         tb, db = b, b._data
     else:
         tb, db = operand(b)
-    out = fn(da, db)
+    try:
+        out = fn(da, db)
+    except ValueError:
+        raise broadcast_error(np.shape(da), np.shape(db)) from None
     if out.dtype is _F64:
         out = fix_float(out, da, db)
     if not _grad_state.enabled or not ((ta is not None and ta._rg) or (tb is not None and tb._rg)):
@@ -336,7 +342,10 @@ def _binary_node(row: Binary) -> type:
 def _binary_op(row: Binary, node_cls: type) -> Callable:
     forward = row.forward
     if row.alpha:  # (alpha rows read no operand in backward: add, sub)
-        def op(a, b, alpha=1):
+        def op(input, other, *, alpha=1, out=None):  # noqa: A002 - PyTorch's keywords
+            if out is not None:
+                return into(out, op(input, other, alpha=alpha), row.name)
+            a, b = input, other
             if alpha != 1:  # alpha scales b inside the one node, as in PyTorch (no MulBackward0)
                 out = _binary(a, b, lambda x, y: forward(x, np.multiply(y, alpha)), node_cls, False, False)
                 if out._fn is not None:
@@ -346,7 +355,10 @@ def _binary_op(row: Binary, node_cls: type) -> Callable:
     else:
         keeps = {(ra, rb): row.keeps(ra, rb) for ra in (False, True) for rb in (False, True)}
 
-        def op(a, b):
+        def op(input, other, *, out=None):  # noqa: A002 - PyTorch's keywords
+            if out is not None:
+                return into(out, op(input, other), row.name)
+            a, b = input, other
             ka, kb = keeps[isinstance(a, Tensor) and a._rg, isinstance(b, Tensor) and b._rg]
             return _binary(a, b, forward, node_cls, ka, kb)
     op.__name__ = op.__qualname__ = row.name

@@ -8,6 +8,7 @@ import numpy as np
 
 from engine.autograd.graph import Node, make_node, needs_grad, save
 from engine.autograd.grad_mode import state as _grad_state
+from engine.ops._operands import into
 from engine.tensor import _result, _wrap
 
 _add_reduce = np.add.reduce
@@ -19,6 +20,10 @@ def _dims(dim, ndim: int):
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
         dim = (dim,)
+    n = ndim if ndim > 0 else 1  # (this module defines its own max)
+    for d in dim:
+        if not -n <= d < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
     if not ndim:  # a 0-d tensor accepts dim 0 or -1 and reduces nothing, as in PyTorch
         return ()
     return tuple(sorted(d % ndim for d in dim))
@@ -82,16 +87,19 @@ def _reduce(x, dim, keepdim, np_fn, node_all, node_dim, count: bool):
     return _result(out, node)
 
 
-def sum(x, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False):  # noqa: A001
-    out = _reduce(x, _pick_dim(dim, axis), _pick_keep(keepdim, keepdims), np.sum,
-                  SumBackward0, SumBackward1, False)
-    return out if dtype is None else out.to(dtype)
+def sum(input, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False, out=None):  # noqa: A001,A002
+    result = _reduce(input, _pick_dim(dim, axis), _pick_keep(keepdim, keepdims), np.sum,
+                     SumBackward0, SumBackward1, False)
+    return into(out, result if dtype is None else result.to(dtype), "sum")
 
 
 _SCALAR_TYPE_NAMES = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}  # c10's names
 
 
-def mean(x, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False):
+def mean(input, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False, out=None):  # noqa: A002
+    if out is not None:
+        return into(out, mean(input, dim, keepdim, dtype, axis=axis, keepdims=keepdims), "mean")
+    x = input
     if x._data.dtype.kind not in "fc":
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                            f"point or complex dtype. Got: {_SCALAR_TYPE_NAMES.get(x.dtype.name, x.dtype.name)}")

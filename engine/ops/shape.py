@@ -124,9 +124,11 @@ def expand(x, *sizes):
     try:
         data = broadcast_view(x._data, target)
     except ValueError:
-        raise RuntimeError(f"The expanded size of the tensor must match the existing size at "
-                           f"non-singleton dimensions. Target sizes: {list(sizes)}.  Tensor sizes: "
-                           f"{list(shape)}") from None
+        dim = next(i for i in range(len(target) - 1, lead - 1, -1)
+                   if shape[i - lead] != 1 and shape[i - lead] != target[i])
+        raise RuntimeError(f"The expanded size of the tensor ({target[dim]}) must match the existing size "
+                           f"({shape[dim - lead]}) at non-singleton dimension {dim}.  Target sizes: {list(sizes)}.  "
+                           f"Tensor sizes: {list(shape)}") from None
     return _view_result(x, data, ExpandBackward0, shape=shape)
 
 
