@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine import random
-from engine.ops import elementwise, linalg, loss, reduction
+from engine.ops import arithmetic, elementwise, linalg, loss, reduction
 from engine.ops.activation import log_softmax as _log_softmax, softmax as _softmax
 from engine.ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss,  # noqa: F401
                              nll_loss, smooth_l1_loss)
@@ -87,7 +87,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         if weight is not None:
             terms = terms * weight.reshape([n_classes] + [1] * (input.ndim - class_dim - 1))
         if reduction == "mean":
-            return loss.scaled(-terms.sum(), input.numel() // n_classes, divide=True)
+            return arithmetic.scaled(-terms.sum(), input.numel() // n_classes, divide=True)
         if reduction == "sum":
             return -terms.sum()
         if reduction == "none":
@@ -114,7 +114,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         ret = smooth.sum()
     else:
         ret = smooth
-    return loss.scaled(nll, 1 - label_smoothing) + loss.scaled(ret, label_smoothing / n_classes)
+    return arithmetic.scaled(nll, 1 - label_smoothing) + arithmetic.scaled(ret, label_smoothing / n_classes)
 
 
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002

@@ -106,9 +106,11 @@ def sum_to(g, shape):
         return g
     if type(g) is np.ndarray and g.size >= 64:
         return kernels.sum_to(g, shape)  # numba for large broadcast sums (e.g. bias gradients)
+    if not shape and type(g) is not np.ndarray:
+        return g.sum()  # to a 0-d tensor: one full sum (SumBackward0), as PyTorch's sum_to
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
     if axes:
         # np.add.reduce skips np.sum's Python wrapper (~4x faster on small arrays)
         g = _add_reduce(g, axis=axes, keepdims=True) if type(g) is np.ndarray else g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape)
+    return g if g.shape == shape else g.reshape(shape)  # (no ViewBackward0 for a no-op when recorded)

@@ -186,3 +186,26 @@ def _where(condition, x, y):
     node.condition = c
     node.shapes = (np.shape(dx), np.shape(dy))
     return _wrap(out, grad_fn=node)
+
+
+# -- Tensor-Scalar arithmetic as ATen's C++ composites record it (DivBackward1, MulBackward1) --------
+
+class DivBackward1(Node):
+    def apply(self, g, F, saved):
+        return (g / self.other if F.plain else scaled(g, self.other, divide=True),)
+
+
+class MulBackward1(Node):
+    def apply(self, g, F, saved):
+        return (g * self.other if F.plain else scaled(g, self.other),)
+
+
+def scaled(x, factor: float, divide: bool = False):
+    """x * factor or x / factor with a number, recorded as ATen records Tensor-Scalar arithmetic
+    inside its composites (losses, mean's backward); Python's `x / 3` records DivBackward0 instead."""
+    out = (x._data / factor if divide else x._data * factor).astype(x._data.dtype, copy=False)
+    if not needs_grad(x):
+        return _wrap(out)
+    node = make_node(DivBackward1 if divide else MulBackward1, (x,))
+    node.other = factor
+    return _wrap(out, grad_fn=node)

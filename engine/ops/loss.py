@@ -173,29 +173,6 @@ def _nll(input, target, weight, ignore_index, reduction, node_cls):  # noqa: A00
     return _wrap(out, grad_fn=node)
 
 
-# -- a loss's own scaling by a number (C++ Scalar arithmetic: DivBackward1, MulBackward1) --------
-
-class DivBackward1(Node):
-    def apply(self, g, F, saved):
-        return (g / self.other,)
-
-
-class MulBackward1(Node):
-    def apply(self, g, F, saved):
-        return (g * self.other,)
-
-
-def scaled(x, factor: float, divide: bool = False):
-    """x * factor or x / factor with a number, recorded as ATen records Tensor-Scalar arithmetic
-    inside its composite losses (Python's `x / 3` records DivBackward0 instead)."""
-    out = (x._data / factor if divide else x._data * factor).astype(x._data.dtype, copy=False)
-    if not needs_grad(x):
-        return _wrap(out)
-    node = make_node(DivBackward1 if divide else MulBackward1, (x,))
-    node.other = factor
-    return _wrap(out, grad_fn=node)
-
-
 # -- binary cross entropy ---------------------------------------------------------------
 
 class BinaryCrossEntropyBackward0(Node):

@@ -41,9 +41,24 @@ def _pick_keep(keepdim, keepdims):
     return bool(keepdim or keepdims)
 
 
+def _unreduced(g, node, F):
+    """g with the reduced dims back (size 1), ready to broadcast; when differentiating twice,
+    recorded as PyTorch records it: nothing for a full reduction or keepdim, else one unsqueeze
+    per reduced dim (so the second backward shows SqueezeBackward1, not ViewBackward0)."""
+    if F.plain or g.shape == node.kept:
+        return g.reshape(node.kept)
+    axes = getattr(node, "axes", None)
+    if axes is None:  # a full reduction: its 0-d gradient expands as it is
+        return g
+    from engine.ops.shape import unsqueeze
+    for axis in axes:
+        g = unsqueeze(g, axis)
+    return g
+
+
 class SumBackward0(Node):
     def apply(self, g, F, saved):
-        return (F.broadcast_to(g.reshape(self.kept), self.shape),)
+        return (F.broadcast_to(_unreduced(g, self, F), self.shape),)
 
 
 class SumBackward1(SumBackward0):
@@ -52,7 +67,10 @@ class SumBackward1(SumBackward0):
 
 class MeanBackward0(Node):
     def apply(self, g, F, saved):
-        return (F.broadcast_to(g.reshape(self.kept) / self.count, self.shape),)
+        if F.plain:
+            return (F.broadcast_to(_unreduced(g, self, F) / self.count, self.shape),)
+        from engine.ops.arithmetic import scaled  # expand, then divide by the count (DivBackward1)
+        return (scaled(F.broadcast_to(_unreduced(g, self, F), self.shape), self.count, divide=True),)
 
 
 class MeanBackward1(MeanBackward0):
@@ -84,6 +102,8 @@ def _reduce(x, dim, keepdim, np_fn, node_all, node_dim, count: bool):
     node.shape = data.shape
     node.kept = kept
     node.count = n
+    if dim is not None and not keepdim:
+        node.axes = axes
     return _result(out, node)
 
 
