@@ -134,6 +134,12 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
     return input * _wrap(mask)
 
 
+def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:  # noqa: A002
+    """input / max(‖input‖_p along dim, eps), as PyTorch composes it."""
+    norm = reduction.norm(input, p, dim, keepdim=True)
+    return input / elementwise.clamp_min(norm, eps).expand_as(input)
+
+
 def pad(input, pad, mode: str = "constant", value=None) -> Tensor:  # noqa: A002
     """Constant padding of the last dims: pad = (left, right, top, bottom, …)."""
     if mode != "constant":
@@ -158,4 +164,4 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:  # noqa: A002
 
 __all__ = ["relu", "tanh", "sigmoid", "linear", "leaky_relu", "gelu", "silu", "softplus", "elu", "softmax", "log_softmax", "mse_loss", "l1_loss",
            "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "one_hot", "embedding", "dropout", "pad"]
+           "binary_cross_entropy_with_logits", "one_hot", "embedding", "dropout", "pad", "normalize"]
