@@ -90,9 +90,20 @@ def _softplus_neg(x):
 
 class NllLossBackward0(Node):
     saved_names = ("self", "target", "weight")
+    picks = None
 
     def apply(self, g, F, saved):
         # the loss is linear in the input: its gradient is a constant pattern times g
+        picks = self.picks
+        if picks is not None:  # (N, C) input: the gradient is -g·w at each (row, target), 0 elsewhere
+            rows, cols, w = picks
+            if F.plain:
+                out = np.zeros(self.coef_shape, dtype=np.result_type(g, w))
+                out[rows, cols] = (g if self.reduction != "none" else g.reshape(-1)) * w
+                return (out.reshape(self.in_shape),)
+            coef = np.zeros(self.coef_shape, dtype=w.dtype)
+            coef[rows, cols] = w
+            self.coef, self.picks = coef.reshape(self.in_shape), None
         coef = self.coef
         if self.reduction == "none":
             g = g.reshape(self.none_shape)
@@ -144,6 +155,9 @@ def _nll(input, target, weight, ignore_index, reduction, node_cls):  # noqa: A00
             raise RuntimeError(f"Expected target size {list((x.shape[0],) + x.shape[2:])}, got {list(t.shape)}")
         xs, ts = x, t
     n_classes = xs.shape[1]
+    if xs.ndim == 2 and weight is None and ts.size and 0 <= ts.min() and ts.max() < n_classes \
+            and not (0 <= ignore_index < n_classes):
+        return _nll_plain(input, target, xs, ts, reduction, node_cls)
     keep = ts != ignore_index
     bad = keep & ((ts < 0) | (ts >= n_classes))
     if bad.any():
@@ -170,6 +184,28 @@ def _nll(input, target, weight, ignore_index, reduction, node_cls):  # noqa: A00
     node.coef = coef.reshape(x.shape)
     node.reduction = reduction
     node.none_shape = (x.shape[0], 1) + x.shape[2:] if x.ndim > 1 else ()
+    return _wrap(out, grad_fn=node)
+
+
+def _nll_plain(input, target, xs, ts, reduction, node_cls):  # noqa: A002
+    """The common case, in a few numpy calls: (N, C) input, every target a class, no class weights."""
+    x = input._data
+    rows = np.arange(xs.shape[0])
+    per = -xs[rows, ts]
+    if reduction == "none":
+        out = per if x.ndim > 1 else per.reshape(())
+    elif reduction in ("mean", "sum"):
+        total = per.sum()
+        out = np.asarray(total / per.size if reduction == "mean" else total, dtype=x.dtype)
+    else:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if not needs_grad(input):
+        return _wrap(out)
+    node = make_node(node_cls, (input,), (input, target))
+    node.picks = (rows, ts, np.asarray(-1.0 / per.size if reduction == "mean" else -1.0, dtype=x.dtype))
+    node.coef_shape, node.in_shape = xs.shape, x.shape
+    node.reduction = reduction
+    node.none_shape = (x.shape[0], 1) if x.ndim > 1 else ()
     return _wrap(out, grad_fn=node)
 
 
