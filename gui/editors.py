@@ -31,23 +31,16 @@ from engine.session import (
     parse_expression,
     validate,
 )
+from engine.session import choices
 from engine.session.i18n import QT_TRANSLATE_NOOP
 
 from gui.form_fields import ConfigForm, FieldError, float_text, row_of
 
-# The choices of the combo boxes, in English; shown through translate("editors", text).
-MODEL_KINDS = {
-    "linear": QT_TRANSLATE_NOOP("editors", "Linear  w·x + b"),
-    "polynomial": QT_TRANSLATE_NOOP("editors", "Polynomial"),
-    "mlp": QT_TRANSLATE_NOOP("editors", "MLP (neural network)"),
-    "expression": QT_TRANSLATE_NOOP("editors", "Custom expression"),
-}
-ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "sigmoid"}  # names of functions: never translated
-DATA_SOURCES = {"generated": QT_TRANSLATE_NOOP("editors", "Generated from an expression"),
-                "csv": QT_TRANSLATE_NOOP("editors", "CSV file")}
-OPTIMIZERS = {"sgd": "SGD", "momentum": QT_TRANSLATE_NOOP("editors", "SGD with momentum"), "adam": "Adam"}
-LOSSES = {"mse": QT_TRANSLATE_NOOP("editors", "Mean squared error"),
-          "half_sse": QT_TRANSLATE_NOOP("editors", "½ · sum of squared errors")}
+# The choices of the combo boxes: the session's tables, key -> English label (shown through
+# translate("choices", label); activations are named as in code and stay as they are).
+MODEL_KINDS, ACTIVATIONS, DATA_SOURCES, OPTIMIZERS, LOSSES = (
+    {key: choice.label for key, choice in table.items()}
+    for table in (choices.MODEL_KINDS, choices.ACTIVATIONS, choices.DATA_SOURCES, choices.OPTIMIZERS, choices.LOSSES))
 
 EXPRESSION_HELP = QT_TRANSLATE_NOOP("editors", "Numbers, x, + - * / **, unary minus and the functions {0}.")
 
@@ -56,17 +49,17 @@ def expression_help() -> str:
     return QCoreApplication.translate("editors", EXPRESSION_HELP).format(" ".join(FUNCTIONS))
 
 
-def _combo(choices: dict[str, str]) -> QComboBox:
+def _combo(labels: dict[str, str]) -> QComboBox:
     combo = QComboBox()
-    for key, text in choices.items():
+    for key, text in labels.items():
         combo.addItem(text, key)
     return combo
 
 
-def _translate_combo(combo: QComboBox, choices: dict[str, str]) -> None:
+def _translate_combo(combo: QComboBox, labels: dict[str, str]) -> None:
     """Show each choice in the current language (the data, and so the selection, stay as they are)."""
     for index in range(combo.count()):
-        combo.setItemText(index, QCoreApplication.translate("editors", choices[combo.itemData(index)]))
+        combo.setItemText(index, QCoreApplication.translate("choices", labels[combo.itemData(index)]))
 
 
 def _set_combo(combo: QComboBox, key: str) -> None:

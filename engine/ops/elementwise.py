@@ -353,14 +353,16 @@ def _binary_op(row: Binary, node_cls: type) -> Callable:
                 return out
             return _binary(a, b, forward, node_cls, False, False)
     else:
-        keeps = {(ra, rb): row.keeps(ra, rb) for ra in (False, True) for rb in (False, True)}
+        # which operand each gradient reads (row.keeps, unrolled: this runs for every op)
+        (a_for_a, b_for_a), (a_for_b, b_for_b) = (("a" in uses, "b" in uses) for uses in row.uses)
 
         def op(input, other, *, out=None):  # noqa: A002 - PyTorch's keywords
             if out is not None:
                 return into(out, op(input, other), row.name)
             a, b = input, other
-            ka, kb = keeps[isinstance(a, Tensor) and a._rg, isinstance(b, Tensor) and b._rg]
-            return _binary(a, b, forward, node_cls, ka, kb)
+            ra = isinstance(a, Tensor) and a._rg
+            rb = isinstance(b, Tensor) and b._rg
+            return _binary(a, b, forward, node_cls, ra and a_for_a or rb and a_for_b, ra and b_for_a or rb and b_for_b)
     op.__name__ = op.__qualname__ = row.name
     op.__doc__ = f"torch.{row.name}, broadcast: {row.forward_template} (backward {row.node_name})."
     return op

@@ -9,7 +9,7 @@ import numpy as np
 
 from engine import dtypes
 from engine.autograd.grad_mode import state as _grad_state
-from engine.autograd.graph import Node, make_node, needs_grad
+from engine.autograd.graph import TENSOR_TYPE_NAMES, Node, make_node, needs_grad
 from engine.ops import views
 from engine.ops._operands import broadcast_view, sum_to
 from engine.ops.copies import clone
@@ -118,8 +118,9 @@ def expand(x, *sizes):
     shape = x._data.shape
     lead = len(sizes) - len(shape)
     if lead < 0:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of "
-                           "sizes provided must be greater or equal to the number of dimensions in the tensor")
+        raise RuntimeError(f"expand(torch.{TENSOR_TYPE_NAMES.get(x._data.dtype.name, 'Tensor')}{{{list(shape)}}}, "
+                           f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater or "
+                           f"equal to the number of dimensions in the tensor ({len(shape)})")
     target = sizes if -1 not in sizes else tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
     try:
         data = broadcast_view(x._data, target)

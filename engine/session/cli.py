@@ -6,12 +6,12 @@ no display. Exit codes: 0 done, 1 diverged, 2 bad input (the message goes to std
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
-import time
 from pathlib import Path
 from typing import TextIO
+
+from tqdm import tqdm
 
 EXIT_DONE, EXIT_DIVERGED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 DENSE_STEPS = 256  # every step's parameters for the Parameters plot up to here, then a few per doubling
@@ -26,7 +26,13 @@ commands:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from engine.session import choices
     from engine.session.export import DTYPES, WEIGHT_FORMATS
+
+    settings = "\n".join(f"  {name}: {', '.join(table)}" for name, table in (
+        ("model.kind", choices.MODEL_KINDS), ("model.activation", choices.ACTIVATIONS),
+        ("data.source", choices.DATA_SOURCES), ("training.optimizer", choices.OPTIMIZERS),
+        ("training.loss", choices.LOSSES)))
 
     parser = argparse.ArgumentParser(
         prog="gradstudio train",
@@ -38,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="exit status: 0 done, 1 the run diverged (the folder is still written, with the last finite "
                "parameters), 2 bad input (a session file or option that cannot be used; the message goes "
                "to stderr), 130 interrupted (the folder holds what was trained).\n\n"
+               f"session file choices:\n{settings}\n\n"
                "example:\n  gradstudio train assets/examples/linear.json --steps 500 --out runs/linear")
     parser.add_argument("session", metavar="SESSION", help="a session file (.json), as File → Save writes")
     parser.add_argument("--steps", type=int, metavar="N",
@@ -57,56 +64,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class ProgressBar:
-    """Steps, loss, rate and ETA on one line: redrawn in place on a terminal, a new line every few
-    seconds otherwise (logs stay readable)."""
+class _LinePerRefresh:
+    """Where the progress bar writes when stderr is not a terminal: each refresh as a whole line, so
+    logs get a readable line every few seconds instead of carriage returns."""
 
-    WIDTH = 24
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
 
-    def __init__(self, total: int, stream: TextIO, start_step: int = 0, interval: float | None = None) -> None:
-        self.total, self.stream, self.start_step = total, stream, start_step
-        self.terminal = hasattr(stream, "isatty") and stream.isatty()
-        self.interval = interval if interval is not None else (0.1 if self.terminal else 5.0)
-        self.started = time.monotonic()
-        self._last_draw = -math.inf
-        self._width = 0
-
-    def update(self, done: int, step: int, loss: float, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last_draw < self.interval:
-            return
-        self._last_draw = now
-        self._draw(self.line(done, step, loss, now - self.started))
-
-    def line(self, done: int, step: int, loss: float, elapsed: float) -> str:
-        fraction = done / self.total if self.total else 1.0
-        filled = int(round(fraction * self.WIDTH))
-        rate = done / elapsed if elapsed > 0 else 0.0
-        eta = (self.total - done) / rate if rate > 0 else math.inf
-        return (f"step {step:,} ({done:,}/{self.total:,}) [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-                f"{100 * fraction:5.1f}%  loss {loss:.6g}  {rate:,.0f} steps/s  ETA {_duration(eta)}")
-
-    def _draw(self, text: str) -> None:
-        if self.terminal:
-            self.stream.write("\r" + text.ljust(self._width))
-            self._width = len(text)
-        else:
+    def write(self, text: str) -> None:
+        text = text.replace("\r", "").rstrip()
+        if text:
             self.stream.write(text + "\n")
+
+    def flush(self) -> None:
         self.stream.flush()
 
-    def finish(self, done: int, step: int, loss: float) -> None:
-        self.update(done, step, loss, force=True)
-        if self.terminal:
-            self.stream.write("\n")
-            self.stream.flush()
 
-
-def _duration(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "--:--"
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+def progress_bar(steps: int, stream: TextIO, start_step: int = 0) -> tqdm:
+    """Steps (counted from the session's own step), rate, ETA and the loss, by tqdm: redrawn in place
+    on a terminal, a new line every few seconds otherwise."""
+    terminal = hasattr(stream, "isatty") and stream.isatty()
+    return tqdm(total=start_step + steps, initial=start_step, desc="step", unit=" steps",
+                file=stream if terminal else _LinePerRefresh(stream), mininterval=0.1 if terminal else 5.0,
+                dynamic_ncols=terminal, ascii=not terminal)
 
 
 def wants_sample(step: int) -> bool:
@@ -189,18 +169,21 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
     record = plot_size is not None
     if record:
         samples.append(trainer.snapshot())
-    bar = None if args.quiet else ProgressBar(steps, err, start)
+    bar = None if args.quiet else progress_bar(steps, err, start)
     code = EXIT_DONE
     try:
         for loss in trainer.run():
             if record and wants_sample(trainer.step):
                 samples.append(trainer.snapshot())
             if bar is not None:
-                bar.update(trainer.step - start, trainer.step, loss)
+                bar.set_postfix_str(f"loss {trainer.last_loss:.6g}", refresh=False)
+                bar.update(trainer.step - bar.n)
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
     if bar is not None:
-        bar.finish(trainer.step - start, trainer.step, trainer.last_loss)
+        bar.set_postfix_str(f"loss {trainer.last_loss:.6g}", refresh=False)
+        bar.update(trainer.step - bar.n)
+        bar.close()
     if trainer.diverged:
         print(f"gradstudio train: diverged: {trainer.diverged}", file=err)
         code = EXIT_DIVERGED

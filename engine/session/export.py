@@ -15,8 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
+import engine
 from engine import nn
-from engine.session.config import LOSS_LABELS, MODEL_LABELS, OPTIMIZER_LABELS, SessionConfig
+from engine.session.choices import LOSSES, MODEL_KINDS, OPTIMIZERS
+from engine.session.config import SessionConfig
 from engine.session.files import atomic_write, describe_os_error
 from engine.session.history import RunHistory
 from engine.session.i18n import QT_TRANSLATE_NOOP, translate
@@ -200,10 +202,9 @@ def load_weights(path: str | os.PathLike, target: Trainer | nn.Module, fmt: str 
         expected = ", ".join(f"{name} {_shape(p.shape)}" for name, p in parameters.items())
         raise WeightsError(translate("files", "{0} does not fit the model: {1}. The model's parameters are: {2}.")
                            .format(path.name, translate("files", "; ").join(problems), expected))
-    for name, p in parameters.items():
-        storage = p.detach().numpy()
-        np.copyto(storage, weights[name], casting="unsafe")
-        p._vc[0] += 1  # as any in-place update: graphs that saved the old values must notice
+    with engine.no_grad():  # an in-place copy: graphs that saved the old values notice the new version
+        for name, p in parameters.items():
+            p.copy_(engine.from_numpy(np.asarray(weights[name])))
     return {name: weights[name] for name in parameters}
 
 
@@ -311,13 +312,13 @@ def describe_model(config: SessionConfig) -> str:
         return f"MLP {sizes} with {model.activation}, on x scaled to [-1, 1]"
     if model.kind == "expression":
         return f"custom expression `{model.expression}`"
-    return MODEL_LABELS.get(model.kind, model.kind)
+    return MODEL_KINDS[model.kind].label if model.kind in MODEL_KINDS else model.kind
 
 
 def run_readme(config: SessionConfig, trainer: Trainer, files: Sequence[Path], dtype: str = "float32") -> str:
     """A short Markdown account of a run and of the exported `files` (README.md itself included)."""
     data, training = config.data, config.training
-    loss_label = LOSS_LABELS.get(training.loss, training.loss)
+    loss_label = LOSSES[training.loss].label if training.loss in LOSSES else training.loss
     lines = [f"# {config.name} — GradStudio run", ""]
     when = datetime.now().astimezone().isoformat(timespec="seconds")
     if trainer.step:
@@ -351,7 +352,7 @@ def run_readme(config: SessionConfig, trainer: Trainer, files: Sequence[Path], d
     else:
         data_text = (f"y = {data.truth} + noise (std {data.noise_std:g}), {data.n_points:,} points "
                      f"with x in [{data.x_min:g}, {data.x_max:g}], seed {data.seed}")
-    optimizer = OPTIMIZER_LABELS.get(training.optimizer, training.optimizer)
+    optimizer = OPTIMIZERS[training.optimizer].label if training.optimizer in OPTIMIZERS else training.optimizer
     if training.optimizer == "momentum":
         optimizer += f" ({training.momentum:g})"
     lines += ["", "## Settings", "",

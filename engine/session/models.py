@@ -1,35 +1,18 @@
-"""The trainable models of a session, built from a ModelConfig as engine modules.
+"""The trainable models of a session as engine modules (built from a ModelConfig by
+engine.session.choices.build_model).
 
 Every model maps x of shape (batch, 1) to predictions of shape (batch, 1), as `nn.Linear(1, 1)`
 does in the PyTorch regression tutorials.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import engine
 from engine import nn
-from engine.session.config import ModelConfig
-from engine.session.expression import ParsedExpression, parse_expression
+from engine.session.expression import ParsedExpression
 
-_ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid}
 DEFAULT_INITIAL_VALUE = 1.0
-
-
-def build_model(config: ModelConfig, x_range: tuple[float, float], seed: int) -> nn.Module:
-    """A freshly initialised model; the same seed gives the same initial parameters.
-
-    `x_range` is the span of the training inputs: polynomial and MLP models rescale x from it
-    to [-1, 1] so that one learning rate suits any data range.
-    """
-    engine.manual_seed(seed)
-    if config.kind == "linear":
-        return LinearModel()
-    if config.kind == "polynomial":
-        return PolynomialModel(config.degree, x_range)
-    if config.kind == "mlp":
-        return MLP(tuple(config.hidden), config.activation, x_range)
-    if config.kind == "expression":
-        return ExpressionModel(parse_expression(config.expression, allow_params=True), config.initial)
-    raise ValueError(f"unknown model kind {config.kind!r}")
 
 
 def _uniform(*shape: int, bound: float = 1.0) -> nn.Parameter:
@@ -82,13 +65,14 @@ class PolynomialModel(nn.Module):
 class MLP(nn.Module):
     """Linear layers with an activation between them, on x rescaled to [-1, 1]."""
 
-    def __init__(self, hidden: tuple[int, ...], activation: str, x_range: tuple[float, float]) -> None:
+    def __init__(self, hidden: tuple[int, ...], activation: Callable[[], nn.Module],
+                 x_range: tuple[float, float]) -> None:
         super().__init__()
         self.scale = _InputScaling(x_range)
         sizes = (1, *hidden)
         layers = []
         for fan_in, fan_out in zip(sizes, sizes[1:]):
-            layers += [nn.Linear(fan_in, fan_out), _ACTIVATIONS[activation]()]
+            layers += [nn.Linear(fan_in, fan_out), activation()]
         layers.append(nn.Linear(sizes[-1], 1))
         self.layers = nn.Sequential(*layers)
 

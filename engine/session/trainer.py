@@ -13,13 +13,14 @@ from typing import Any
 import numpy as np
 
 import engine
-from engine import nn, optim
+from engine import optim
 from engine.autograd import backward_steps
-from engine.session.config import LR_MUST_BE_POSITIVE, ConfigError, SessionConfig, TrainingConfig, validate
+from engine.session.choices import build_loss, build_model, build_optimizer
+from engine.session.config import LR_MUST_BE_POSITIVE, ConfigError, SessionConfig
 from engine.session.data import MinibatchSampler, make_dataset
 from engine.session.history import RunHistory
 from engine.session.i18n import translate
-from engine.session.models import build_model
+from engine.session.validation import validate
 
 GRID_POINTS = 400
 
@@ -40,13 +41,6 @@ class Snapshot:
     grid_x: np.ndarray
     grid_pred: np.ndarray
     diverged: str | None = None
-
-
-class HalfSumSquaredError(nn.Module):
-    """½·Σ(pred − y)², the loss of many autograd tutorials."""
-
-    def forward(self, prediction, target):
-        return 0.5 * ((prediction - target) ** 2).sum()
 
 
 class Trainer:
@@ -98,8 +92,8 @@ class Trainer:
         self._scalar_values = [self._values[index].reshape(-1) for index in scalars]
         self.history = RunHistory([self._names[index] for index in scalars])
         self._lr = training.lr
-        self.optimizer = _make_optimizer(training, self._parameters, self._lr)
-        self.loss_fn = nn.MSELoss() if training.loss == "mse" else HalfSumSquaredError()
+        self.optimizer = build_optimizer(training, self._parameters)
+        self.loss_fn = build_loss(training)
         self._sampler = MinibatchSampler((self._inputs, self._targets), self.config.data.batch_size, training.seed)
         self.step = 0
         self.diverged: str | None = None
@@ -199,14 +193,10 @@ class Trainer:
         """Copies of what continuing this run needs besides its config and history: the step counter,
         the last loss, the divergence message, the parameters and their last gradients by name, the
         optimizer's state by parameter name and the minibatch sampler's place."""
-        optimizer_state = {}
-        for name, p in zip(self._names, self._parameters):
-            state = self.optimizer.state.get(p)
-            if isinstance(state, dict):  # Adam: step, exp_avg, exp_avg_sq
-                optimizer_state[name] = {key: np.array(value, copy=True) if isinstance(value, np.ndarray) else value
-                                         for key, value in state.items()}
-            elif state is not None:  # SGD with momentum: the buffer
-                optimizer_state[name] = {"momentum_buffer": np.array(state, copy=True)}
+        # PyTorch's optimizer state numbers the parameters in order; the session names them
+        optimizer_state = {self._names[index]: {key: int(value.item()) if key == "step" else value.numpy().copy()
+                                                for key, value in entry.items()}
+                           for index, entry in self.optimizer.state_dict()["state"].items()}
         return {
             "step": self.step,
             "last_loss": self.last_loss,
@@ -244,19 +234,17 @@ class Trainer:
             self.reset()
             raise ValueError(f"sampler.{error}") from None
         by_name = dict(zip(self._names, self._parameters))
-        for name, values in zip(self._names, self._values):
-            np.copyto(values, parameters[name])
-            by_name[name]._vc[0] += 1
+        with engine.no_grad():  # an in-place copy: graphs that saved the old values notice the new version
+            for name, p in by_name.items():
+                p.copy_(engine.from_numpy(np.asarray(parameters[name])))
         for name, grad in gradients.items():
             by_name[name].grad = engine.from_numpy(grad.astype(by_name[name].detach().numpy().dtype))
-        for name, entry in optimizer_state.items():
-            dtype = by_name[name].detach().numpy().dtype
-            if "momentum_buffer" in entry:
-                self.optimizer.state[by_name[name]] = np.array(entry["momentum_buffer"], dtype=dtype, order="C")
-            else:
-                self.optimizer.state[by_name[name]] = {
-                    key: np.array(value, dtype=dtype, order="C") if isinstance(value, np.ndarray) else int(value)
-                    for key, value in entry.items()}
+        optimizer = self.optimizer.state_dict()  # keeps this run's settings (its learning rate)
+        index = {name: i for i, name in enumerate(self._names)}
+        optimizer["state"] = {index[name]: {key: value if key == "step" else engine.from_numpy(np.asarray(value))
+                                            for key, value in entry.items()}
+                              for name, entry in optimizer_state.items()}
+        self.optimizer.load_state_dict(optimizer)
         self.step, self.last_loss, self.diverged = int(step), float(last_loss), diverged
 
     def loss_graph(self):
@@ -266,13 +254,6 @@ class Trainer:
         """
         x, y = (engine.from_numpy(a.copy()) for a in self._sampler.peek_batch())
         return self.loss_fn(self.model(x), y)
-
-
-def _make_optimizer(training: TrainingConfig, params: list, lr: float) -> optim.Optimizer:
-    if training.optimizer == "adam":
-        return optim.Adam(params, lr=lr)
-    momentum = training.momentum if training.optimizer == "momentum" else 0.0
-    return optim.SGD(params, lr=lr, momentum=momentum)
 
 
 def _named_arrays(data: Any, where: str, shapes: dict[str, tuple[int, ...]], required: bool) -> dict[str, np.ndarray]:
@@ -301,14 +282,8 @@ def _optimizer_state(data: Any, optimizer: optim.Optimizer, shapes: dict[str, tu
     """The optimizer state by parameter name, checked against the kind of optimizer it will go into."""
     if not isinstance(data, Mapping):
         raise ValueError("optimizer: must map parameter names to their optimizer state")
-    if isinstance(optimizer, optim.Adam):
-        arrays, scalars = {"exp_avg", "exp_avg_sq"}, {"step"}
-        if optimizer.param_groups[0].get("amsgrad"):
-            arrays.add("max_exp_avg_sq")
-    elif optimizer.param_groups[0].get("momentum"):
-        arrays, scalars = {"momentum_buffer"}, set()
-    else:
-        arrays, scalars = set(), set()
+    keys = set(optimizer.state_keys(optimizer.param_groups[0]))
+    arrays, scalars = keys - {"step"}, keys & {"step"}
     entries = {}
     for name, entry in data.items():
         where = f"optimizer.{name}"

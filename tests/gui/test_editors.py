@@ -126,3 +126,13 @@ def test_default_forms_describe_the_default_session(qtbot):
     model, data, training = editors(qtbot)
     config, errors = read_session(model, data, training, "Linear regression")
     assert errors == [] and config == SessionConfig(ModelConfig(), DataConfig(), TrainingConfig(), "Linear regression")
+
+
+def test_the_choice_combos_show_the_session_tables_in_order_with_their_labels(qtbot):
+    from engine.session import choices
+    model, data, training = editors(qtbot)
+    for combo, table in ((model.kind, choices.MODEL_KINDS), (model.activation, choices.ACTIVATIONS),
+                         (data.source, choices.DATA_SOURCES), (training.optimizer, choices.OPTIMIZERS),
+                         (training.loss, choices.LOSSES)):
+        items = [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]
+        assert items == [(key, choice.label) for key, choice in table.items()]

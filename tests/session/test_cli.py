@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import safetensors.numpy
 
-from engine.session.cli import ProgressBar, wants_sample
+from engine.session.cli import progress_bar, wants_sample
 from engine.session.config import SessionConfig, TrainingConfig
 from engine.session.session_file import read_session_file, write_session_file
 
@@ -47,7 +47,7 @@ def test_headless_train_writes_a_complete_run_folder(tmp_path):
     assert names == expected
     # Progress went to stderr with steps, loss, rate and ETA; the summary to stdout.
     last = result.stderr.strip().splitlines()[-1]
-    assert "step 300 (300/300)" in last and "100.0%" in last and "loss" in last and "steps/s" in last and "ETA" in last
+    assert "step: 100%" in last and "300/300" in last and "loss" in last and "steps/s" in last and "<00:00" in last
     assert "Trained 300 steps" in result.stdout
 
     session = read_session_file(out / "session.json")
@@ -205,22 +205,36 @@ def test_train_help_documents_every_option():
 # ----- progress bar ------------------------------------------------------------------------------------
 
 
-def test_progress_line_shows_steps_loss_rate_and_eta():
-    bar = ProgressBar(1000, io.StringIO(), start_step=200)
-    line = bar.line(250, 450, 0.123456789, elapsed=2.5)
-    assert line == ("step 450 (250/1,000) [######..................]  25.0%  loss 0.123457  100 steps/s  "
-                    "ETA 0:00:08")
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_redraws_one_line_with_steps_loss_rate_and_eta():
+    stream = _Terminal()
+    bar = progress_bar(1000, stream, start_step=200)
+    bar.set_postfix_str("loss 0.123457", refresh=False)
+    bar.update(250)
+    bar.refresh()
+    text = stream.getvalue()
+    assert "\r" in text
+    last = text.split("\r")[-1]
+    assert "step:" in last and "450/1200" in last and "loss 0.123457" in last and "steps/s" in last and "<" in last
+    bar.close()
 
 
 def test_progress_without_a_terminal_prints_whole_lines_now_and_then():
     stream = io.StringIO()
-    bar = ProgressBar(10, stream, interval=3600)
+    bar = progress_bar(10, stream)
     for done in range(1, 11):
-        bar.update(done, done, 1.0 / done)
-    bar.finish(10, 10, 0.1)
+        bar.set_postfix_str(f"loss {1.0 / done:.6g}", refresh=False)
+        bar.update(1)
+    bar.close()
     lines = stream.getvalue().splitlines()
-    assert len(lines) == 2 and "\r" not in stream.getvalue()
-    assert lines[0].startswith("step 1 (1/10)") and lines[1].startswith("step 10 (10/10)")
+    assert "\r" not in stream.getvalue()
+    assert 2 <= len(lines) <= 3  # the start, the end (and at most one in between: lines come every 5 s)
+    assert lines[0].startswith("step:   0%") and "0/10" in lines[0]
+    assert lines[-1].startswith("step: 100%") and "10/10" in lines[-1] and "loss 0.1" in lines[-1]
 
 
 def test_parameter_samples_are_dense_first_then_a_few_per_doubling():

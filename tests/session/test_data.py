@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from engine.session.config import ConfigError, DataConfig, SessionConfig, validate
+from engine.session.config import ConfigError, DataConfig, SessionConfig
+from engine.session.validation import validate
 from engine.session.data import MinibatchSampler, csv_columns, make_dataset, read_csv_columns
 
 

@@ -479,7 +479,7 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     </message>
 </context>
 <context>
-    <name>config</name>
+    <name>choices</name>
     <message>
         <source>Linear  w·x + b</source>
         <translation>线性  w·x + b</translation>
@@ -487,6 +487,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>Polynomial</source>
         <translation>多项式</translation>
+    </message>
+    <message>
+        <source>MLP (neural network)</source>
+        <translation>MLP（神经网络）</translation>
     </message>
     <message>
         <source>Custom expression</source>
@@ -501,9 +505,20 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>均方误差</translation>
     </message>
     <message>
-        <source>½·sum of squared errors</source>
-        <translation>½·平方误差和</translation>
+        <source>½ · sum of squared errors</source>
+        <translation>½ · 平方误差和</translation>
     </message>
+    <message>
+        <source>Generated from an expression</source>
+        <translation>由表达式生成</translation>
+    </message>
+    <message>
+        <source>CSV file</source>
+        <translation>CSV 文件</translation>
+    </message>
+</context>
+<context>
+    <name>config</name>
     <message>
         <source>the seed</source>
         <translation>种子</translation>
@@ -678,42 +693,6 @@ The current run is at step {1}; applying the change starts over from step 0.</so
 </context>
 <context>
     <name>editors</name>
-    <message>
-        <source>Linear  w·x + b</source>
-        <translation>线性  w·x + b</translation>
-    </message>
-    <message>
-        <source>Polynomial</source>
-        <translation>多项式</translation>
-    </message>
-    <message>
-        <source>MLP (neural network)</source>
-        <translation>MLP（神经网络）</translation>
-    </message>
-    <message>
-        <source>Custom expression</source>
-        <translation>自定义表达式</translation>
-    </message>
-    <message>
-        <source>Generated from an expression</source>
-        <translation>由表达式生成</translation>
-    </message>
-    <message>
-        <source>CSV file</source>
-        <translation>CSV 文件</translation>
-    </message>
-    <message>
-        <source>SGD with momentum</source>
-        <translation>带动量的 SGD</translation>
-    </message>
-    <message>
-        <source>Mean squared error</source>
-        <translation>均方误差</translation>
-    </message>
-    <message>
-        <source>½ · sum of squared errors</source>
-        <translation>½ · 平方误差和</translation>
-    </message>
     <message>
         <source>Numbers, x, + - * / **, unary minus and the functions {0}.</source>
         <translation>可用：数字、x、+ - * / **、负号，以及函数 {0}。</translation>
