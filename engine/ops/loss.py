@@ -75,12 +75,6 @@ def _target_like(target, input):  # noqa: A002
     return target
 
 
-def _sigmoid(x, F):
-    if F.plain:
-        return elementwise._sigmoid(x)
-    return elementwise.sigmoid(x)
-
-
 def _softplus_neg(x):
     """log(1 + exp(-x)), stable for large |x|: max(-x, 0) + log1p(exp(-|x|))."""
     return np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
@@ -258,7 +252,7 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
         x, y = saved[0], saved[1]
         w, pw = self.weight, self.pos_weight
         g = _grad_scale(g, self.reduction, self.size)
-        s = _sigmoid(x, F)
+        s = F.sigmoid(x)
         if pw is None:
             gx = g * (s - y)
         else:
@@ -270,18 +264,13 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
             if pw is None:
                 gy = -g * x
             else:
-                sp = _softplus_neg(x) if F.plain else -_log_sigmoid_tensor(x)
+                sp = _softplus_neg(x) if F.plain else elementwise.softplus(-x)
                 gy = g * ((pw - 1) * sp - x)
         if w is not None:
             wv = w._data if F.plain else w
             gx = gx * wv
             gy = gy * wv if gy is not None else None
         return (gx if self.next_functions[0][0] is not None else None), gy
-
-
-def _log_sigmoid_tensor(x):
-    # -log(1 + exp(-x)) for the recorded (create_graph) backward; fine away from huge |x|
-    return -(1 + (-x).exp()).log()
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,  # noqa: A002
