@@ -10,6 +10,7 @@ from engine.ops import arithmetic, elementwise, linalg, loss, reduction
 from engine.ops.activation import log_softmax as _log_softmax, softmax as _softmax
 from engine.ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss,  # noqa: F401
                              nll_loss, smooth_l1_loss)
+from engine.ops.convolution import conv2d, max_pool2d  # noqa: F401
 from engine.ops.selection import embedding, one_hot  # noqa: F401
 from engine.tensor import Tensor, _wrap
 
@@ -164,4 +165,4 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:  # noqa: A002
 
 __all__ = ["relu", "tanh", "sigmoid", "linear", "leaky_relu", "gelu", "silu", "softplus", "elu", "softmax", "log_softmax", "mse_loss", "l1_loss",
            "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "one_hot", "embedding", "dropout", "pad", "normalize"]
+           "binary_cross_entropy_with_logits", "one_hot", "embedding", "dropout", "pad", "normalize", "conv2d", "max_pool2d"]
