@@ -75,6 +75,9 @@ class ScriptedRun:
 
 def run_app(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.install_desktop_entry:
+        from gui.desktop_entry import main as install_desktop_entry
+        return install_desktop_entry()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)

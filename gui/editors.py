@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QVBoxLayout,
 )
 
 from engine.session import (
@@ -45,6 +46,8 @@ MODEL_KINDS, ACTIVATIONS, DATA_SOURCES, OPTIMIZERS, LOSSES = (
     for table in (choices.MODEL_KINDS, choices.ACTIVATIONS, choices.DATA_SOURCES, choices.OPTIMIZERS, choices.LOSSES))
 
 EXPRESSION_HELP = QT_TRANSLATE_NOOP("editors", "Numbers, x, + - * / **, unary minus and the functions {0}.")
+# How training runs (a choice of the window, not of the session): key -> English label
+ENGINES = {"compiled": QT_TRANSLATE_NOOP("choices", "compiled (numba)"), "eager": QT_TRANSLATE_NOOP("choices", "eager")}
 
 
 def expression_help() -> str:
@@ -356,6 +359,15 @@ class TrainingEditor(ConfigForm):
         self.register("training.loss", self.add_row(self.loss), self.loss)
         self.seed = _spin(0, MAX_SEED)
         self.register("training.seed", self.add_row(self.seed), self.seed)
+        self.engine = _combo(ENGINES)
+        self.engine_note = QLabel()  # why the step runs eagerly, when it falls back
+        self.engine_note.setWordWrap(True)
+        engine_column = QVBoxLayout()
+        engine_column.setContentsMargins(0, 0, 0, 0)
+        engine_column.addWidget(self.engine)
+        engine_column.addWidget(self.engine_note)
+        self.engine_note.hide()
+        self._engine_cell = self.add_row(engine_column)
         self.form.addRow(self.form_message)
         self.retranslate_ui()
         self.load(TrainingConfig())
@@ -377,6 +389,24 @@ class TrainingEditor(ConfigForm):
                            self.tr("Mean of squared errors, or half their sum as in many tutorials."))
         self.set_row_texts(self.seed, self.tr("Seed"),
                            self.tr("Seeds initial parameters and batch order: same seed, same run."))
+        _translate_combo(self.engine, ENGINES)
+        caption, tip = self._caption_of[self._engine_cell], (
+                           self.tr("compiled: each training step runs as one numba function once compiled "
+                                   "(compiling takes a few seconds the first time; training runs eagerly "
+                                   "meanwhile). eager: step by step in Python. Step and the Graph tab are "
+                                   "always eager."))
+        caption.setText(self.tr("Engine"))
+        caption.setToolTip(tip)
+        self._engine_cell.setToolTip(tip)
+
+    def engine_kind(self) -> str:
+        """"compiled" or "eager": how the next run trains."""
+        return self.engine.currentData()
+
+    def show_engine(self, message: str) -> None:
+        """What the compiled engine is doing, or why the step runs eagerly ("" hides it)."""
+        self.engine_note.setText(message)
+        self.engine_note.setVisible(bool(message))
 
     def update_visibility(self) -> None:
         self.momentum.setEnabled(self.optimizer.currentData() == "momentum")

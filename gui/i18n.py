@@ -44,6 +44,11 @@ def system_language() -> str:
 
 def saved_language(settings: QSettings | None = None) -> str:
     value = str((settings or QSettings()).value(SETTING, "") or "")
+    if not value:   # chosen before the settings were one file: it is in GradStudio.conf
+        app = QCoreApplication.instance()
+        older = QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, app.organizationName(),
+                          app.applicationName())
+        value = str(older.value(SETTING, "") or "")
     return value if value in LANGUAGES else system_language()
 
 

@@ -53,7 +53,8 @@ class MainWindow(QMainWindow):
         # the parts
         self.setup = self.setup_dock = SetupDock(self)
         self.model_editor, self.data_editor, self.training_editor = self.setup.editors()
-        self.training = Training(self, trainer_factory, settings_valid=lambda: not self.setup.errors)
+        self.training = Training(self, trainer_factory, settings_valid=lambda: not self.setup.errors,
+                                 engine_kind=self.training_editor.engine_kind)
         self.loss_plot, self.fit_plot, self.params_plot = LossPlot(), FitPlot(), ParametersPlot()
         # the Graph and Gradient-flow tabs, the backward debugger and the scratchpad
         self.workbench = GraphWorkbench(self, lambda: self.training.trainer, self.training.run_active)
@@ -461,9 +462,11 @@ class MainWindow(QMainWindow):
         self.workbench.on_training_update(update.samples)  # while the worker waits: safe to read the trainer
         self.lessons.on_training_update(update.samples)
         self._show_numbers(snapshot.step, snapshot.loss)
-        if update.engine_message and update.engine_message != self._engine_message:
+        if update.engine_message != self._engine_message:
             self._engine_message = update.engine_message  # "compiling…", then "compiled" (or why not)
-            self.status.show_message(update.engine_message, 8000)
+            self.training_editor.show_engine(update.engine_message)
+            if update.engine_message:
+                self.status.show_message(update.engine_message, 8000)
         draw_in_turn(control, [*self.centralWidget().findChildren(pg.GraphicsView), self.statusBar()])
 
     @Slot(object)

@@ -20,8 +20,8 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from engine.session import SessionConfig, Snapshot, Trainer
-from engine.session.export import (ExportError, WeightsError, export_history_csv, export_readme, export_run_session,
-                                   export_run_weights, load_weights, prepare_folder)
+from engine.session.export import (ExportError, WeightsError, check_run_folder, export_history_csv, export_readme,
+                                   export_run_session, export_run_weights, load_weights, prepare_folder)
 from engine.session.files import describe_os_error, remove_stale_parts, staged_folder
 from engine.session.run_state import needs_new_trainer
 from engine.session.session_file import SessionFileError, read_session_file, write_session_file
@@ -415,9 +415,11 @@ class SessionFiles(QObject):
             return []
         trainer = self.training.trainer
         folder = options.folder
+        if not self._may_write_into(folder):
+            return []
         files: list[Path] = []
         try:
-            # a folder the user chose in the dialog: written into even if it is not a run folder
+            # new, empty, a run folder, or the user said yes
             with self.training.at_rest(), staged_folder(prepare_folder(folder, force=True)) as staging:
                 if options.weights:
                     files.append(export_run_weights(staging, config, trainer, options.weights_format, options.dtype))
@@ -439,6 +441,20 @@ class SessionFiles(QObject):
         done = self.tr("Exported 1 file to {1}") if len(files) == 1 else self.tr("Exported {0} files to {1}")
         self.status.show_message(done.format(len(files), folder), 8000)
         return files
+
+    def _may_write_into(self, folder: Path) -> bool:
+        """A folder of other files (a project's README.md…) is written into only if the user says so."""
+        try:
+            check_run_folder(folder)
+            return True
+        except ExportError:
+            answer = QMessageBox.question(
+                self.window, self.tr("Export into this folder?"),
+                self.tr("{0} holds other files and was not written by GradStudio. Files with the names of an "
+                        "export (README.md, history.csv, session.json, weights, plots) would be replaced.\n\n"
+                        "Export into it anyway?").format(folder),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+            return answer == QMessageBox.StandardButton.Yes
 
     def _export_pictures(self, options: ExportOptions) -> list[Path]:
         files = []

@@ -26,7 +26,8 @@ TrainerFactory = Callable[[SessionConfig], Trainer]
 class Training(QObject):
     """Owns the trainer, the config it was built from, its worker run and the run state.
 
-    `settings_valid()` says whether the forms hold valid settings (Train needs them).
+    `settings_valid()` says whether the forms hold valid settings (Train needs them); `engine_kind()`
+    how the next run executes its steps (the Training form's Engine choice, read at each start).
     """
 
     trainer_changed = Signal()        # a new trainer, or none (settings invalid, or being built)
@@ -38,10 +39,10 @@ class Training(QObject):
     _built = Signal(object, object, object)   # build token, config, Trainer or the exception building raised
 
     def __init__(self, parent: QObject, trainer_factory: TrainerFactory,
-                 settings_valid: Callable[[], bool]) -> None:
+                 settings_valid: Callable[[], bool], engine_kind: Callable[[], str]) -> None:
         super().__init__(parent)
         self.trainer_factory = trainer_factory
-        self.settings_valid = settings_valid
+        self.settings_valid, self.engine_kind = settings_valid, engine_kind
         self.trainer: Trainer | None = None
         self.trainer_config: SessionConfig | None = None  # what the forms said when the trainer was built
         self.run: TrainingRun | None = None
@@ -190,6 +191,7 @@ class Training(QObject):
             self.run.control.stop()
 
     def _start_run(self, paused: bool) -> None:
+        self.trainer.engine_kind = self.engine_kind()
         self.run = TrainingRun(self.trainer, self.state.max_steps, paused=paused)
         self.run.worker.update.connect(self._on_update)
         self.run.worker.ended.connect(self._on_run_ended)

@@ -255,7 +255,11 @@ class CompiledStep:
             try:
                 program = Generator(tr).generate()
                 self.last_source = program.source
-                if self.background:
+                loaded = _LOADED.get(source_key(program.source))
+                if loaded is not None:  # compiled earlier in this process (a reset, a new trainer)
+                    self._install(key, program, loaded, len(args))
+                    self.reason = None
+                elif self.background:
                     self._compile_async(key, program, len(args))
                     self.reason = "compiling…"
                 else:
@@ -421,31 +425,31 @@ class CompiledStep:
 
 
 def _single_step(entry: _Compiled):
-    """One compiled step with already-bound buffers: returns the loss as a 0-d tensor."""
+    """One compiled step with already-bound buffers, returning the loss as a 0-d tensor: generated
+    as straight-line code for this program (a small step's arithmetic costs less than a loop)."""
     prog = entry.program
-    order, scalars, adam, versions = prog.arg_order, entry.scalars, entry.adam_states, entry.versions
-    addresses, dtype, has_loss = entry.addresses, prog.loss_dtype, prog.loss_value is not None
-    new = np.empty
-    H = np.empty((1, len(prog.scalar_params)))  # not kept: a single step's parameters are the tensors
-
-    def step1(args):
-        A = [(a._data if isinstance(a, Tensor) else a).reshape(1, -1) for a in map(args.__getitem__, order)] \
-            if order else ()
-        extra = []
-        for kind, group, st in scalars:
-            extra.append(group["lr"])
-            if kind == "adam":
-                extra.append(float(st["step"]))
-            elif kind == "momentum":
-                extra.append(group["momentum"])
-        L = new(1, dtype)
-        entry.call(1, L, H, addresses, *A, *extra)
-        for st in adam:
-            st["step"] += 1
-        for vc in versions:
-            vc[0] += 1
-        return _wrap(L.reshape(())) if has_loss else None
-    return step1
+    env = {"entry": entry, "new": np.empty, "dtype": prog.loss_dtype, "ndarray": np.ndarray, "wrap": _wrap,
+           "H": np.empty((1, len(prog.scalar_params))), "addresses": entry.addresses}
+    lines, call = ["def step1(args):"], ["1", "L", "H", "addresses"]
+    for j, i in enumerate(prog.arg_order):
+        lines += [f"    a{j} = args[{i}]", f"    a{j} = (a{j} if type(a{j}) is ndarray else a{j}._data).reshape(1, -1)"]
+        call.append(f"a{j}")
+    after = []
+    for slot, (kind, group, st) in enumerate(entry.scalars):
+        env[f"g{slot}"], env[f"st{slot}"] = group, st
+        call.append(f"g{slot}['lr']")
+        if kind == "adam":
+            call.append(f"float(st{slot}['step'])")
+            after.append(f"    st{slot}['step'] += 1")
+        elif kind == "momentum":
+            call.append(f"g{slot}['momentum']")
+    for j, vc in enumerate(entry.versions):
+        env[f"vc{j}"] = vc
+        after.append(f"    vc{j}[0] += 1")
+    lines += ["    L = new(1, dtype)", f"    entry.call({', '.join(call)})", *after,
+              "    return wrap(L.reshape(()))" if prog.loss_value is not None else "    return None"]
+    exec("\n".join(lines), env)  # noqa: S102 - built here from this program's slots
+    return env["step1"]
 
 
 def _identity_check(prog: Program, expected: list):

@@ -333,7 +333,7 @@ class _RowHook:
     def __init__(self) -> None:
         self.entering = False
 
-    def __call__(self, name, op, args) -> bool:
+    def __call__(self, name, op, args, kwargs=None) -> bool:
         tr = _active
         if tr is None or threading.get_ident() != tr.thread:
             return False
@@ -342,7 +342,7 @@ class _RowHook:
             return False
         self.entering = True
         try:
-            self.result = tr.call(name, op, args, {})
+            self.result = tr.call(name, op, args, kwargs or {})
         finally:
             self.entering = False
         return True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.autograd.graph import Node, make_node, needs_grad, save
-from engine.ops._operands import as_tensor, fix_float, operand, sum_to
+from engine.ops._operands import as_tensor, broadcast_error, fix_float, into, operand, sum_to
 from engine.ops.elementwise import mul, reciprocal
 from engine.tensor import Tensor, _result, _wrap
 
@@ -179,15 +179,52 @@ class WhereBackward0(Node):
         return ga, gb
 
 
-def where(condition, x, y):
+def where(condition, input=None, other=None, *, out=None):  # noqa: A002 - PyTorch's keywords
+    """where(condition, input, other); where(condition) alone is nonzero(condition, as_tuple=True)."""
+    if input is None and other is None:
+        data = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+        return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(data)))
+    if out is not None:
+        return into(out, where(condition, input, other), "where")
+    return _where(condition, input, other)
+
+
+def _where(condition, x, y):
     c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     c = c.astype(bool, copy=False)
     tx, dx = operand(x)
     ty, dy = operand(y)
-    out = fix_float(np.where(c, dx, dy), dx, dy)
+    try:
+        out = fix_float(np.where(c, dx, dy), dx, dy)
+    except ValueError:
+        raise broadcast_error(np.broadcast_shapes(np.shape(c), np.shape(dx)) if np.ndim(dx) else np.shape(c),
+                              np.shape(dy)) from None
     if not needs_grad(tx, ty):
         return _wrap(out)
     node = make_node(WhereBackward0, (tx, ty), (_wrap(c),))
     node.condition = c
     node.shapes = (np.shape(dx), np.shape(dy))
+    return _wrap(out, grad_fn=node)
+
+
+# -- Tensor-Scalar arithmetic as ATen's C++ composites record it (DivBackward1, MulBackward1) --------
+
+class DivBackward1(Node):
+    def apply(self, g, F, saved):
+        return (g / self.other if F.plain else scaled(g, self.other, divide=True),)
+
+
+class MulBackward1(Node):
+    def apply(self, g, F, saved):
+        return (g * self.other if F.plain else scaled(g, self.other),)
+
+
+def scaled(x, factor: float, divide: bool = False):
+    """x * factor or x / factor with a number, recorded as ATen records Tensor-Scalar arithmetic
+    inside its composites (losses, mean's backward); Python's `x / 3` records DivBackward0 instead."""
+    out = (x._data / factor if divide else x._data * factor).astype(x._data.dtype, copy=False)
+    if not needs_grad(x):
+        return _wrap(out)
+    node = make_node(DivBackward1 if divide else MulBackward1, (x,))
+    node.other = factor
     return _wrap(out, grad_fn=node)

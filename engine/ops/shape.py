@@ -125,9 +125,11 @@ def expand(x, *sizes):
     try:
         data = broadcast_view(x._data, target)
     except ValueError:
-        raise RuntimeError(f"The expanded size of the tensor must match the existing size at "
-                           f"non-singleton dimensions. Target sizes: {list(sizes)}.  Tensor sizes: "
-                           f"{list(shape)}") from None
+        dim = next(i for i in range(len(target) - 1, lead - 1, -1)
+                   if shape[i - lead] != 1 and shape[i - lead] != target[i])
+        raise RuntimeError(f"The expanded size of the tensor ({target[dim]}) must match the existing size "
+                           f"({shape[dim - lead]}) at non-singleton dimension {dim}.  Target sizes: {list(sizes)}.  "
+                           f"Tensor sizes: {list(shape)}") from None
     return _view_result(x, data, ExpandBackward0, shape=shape)
 
 
@@ -192,11 +194,15 @@ class SqueezeBackward0(Node):
 
 
 class SqueezeBackward1(SqueezeBackward0):
-    pass
+    def apply(self, g, F, saved):
+        if F.plain or len(self.shape) == g.ndim:
+            return (g.reshape(self.shape),)
+        return (unsqueeze(g, self.dim),)  # recorded as PyTorch records it (UnsqueezeBackward0)
 
 
 class UnsqueezeBackward0(SqueezeBackward0):
-    pass
+    def apply(self, g, F, saved):
+        return (g.reshape(self.shape) if F.plain else squeeze(g, self.dim),)  # (SqueezeBackward1)
 
 
 def squeeze(x, dim=None):
@@ -205,10 +211,10 @@ def squeeze(x, dim=None):
         return _view_result(x, np.squeeze(data), SqueezeBackward0, shape=data.shape)
     d = dim % data.ndim if data.ndim else 0
     out = np.squeeze(data, axis=d) if data.ndim and data.shape[d] == 1 else data.view()
-    return _view_result(x, out, SqueezeBackward1, shape=data.shape)
+    return _view_result(x, out, SqueezeBackward1, shape=data.shape, dim=d)
 
 
 def unsqueeze(x, dim):
     data = x._data
     d = dim % (data.ndim + 1)
-    return _view_result(x, np.expand_dims(data, d), UnsqueezeBackward0, shape=data.shape)
+    return _view_result(x, np.expand_dims(data, d), UnsqueezeBackward0, shape=data.shape, dim=d)

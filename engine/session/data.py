@@ -208,20 +208,37 @@ class MinibatchSampler:
 
     def next_batches(self, k: int) -> tuple[np.ndarray, ...]:
         """The next k batches stacked on a new first axis (copies): what k `next_batch()` calls
-        would return, drawn a chunk per epoch rather than a call per batch."""
-        b = self._batch_size
-        out = tuple(np.empty((k, b) + a.shape[1:], a.dtype) for a in self._arrays)
-        done = 0
+        would return, with the rows of all k gathered at once (a compiled step is faster than a
+        call per batch) and the epochs' orders drawn together."""
+        b, n = self._batch_size, self._n
+        segments, epoch, start, done = [], self.epoch, self._start, 0   # (epoch, first row, batches)
         while done < k:
-            if self._start + b > self._n:
-                self._new_epoch()
-            take = min(k - done, (self._n - self._start) // b)
-            rows = take * b
-            for target, source in zip(out, self._shuffled):
-                target[done:done + take] = source[self._start:self._start + rows].reshape((take, b) + source.shape[1:])
-            self._start += rows
+            if start + b > n:
+                epoch, start = epoch + 1, 0
+            take = min(k - done, (n - start) // b)
+            segments.append((epoch, start, take))
+            start += take * b
             done += take
-        return out
+        if self._shuffled is self._arrays:
+            rows = np.concatenate([np.arange(s, s + t * b) for _, s, t in segments])
+        else:
+            rows = np.concatenate(list(self._segment_rows(segments)))
+        moved = epoch != self.epoch
+        self.epoch, self._start = epoch, start
+        if moved:   # the buffers next_batch serves from hold the epoch now under way
+            self._shuffle()
+        return tuple(np.take(a, rows, axis=0).reshape((k, b) + a.shape[1:]) for a in self._arrays)
+
+    def _segment_rows(self, segments):
+        """The rows of each (epoch, first row, batches) segment, orders drawn a block of epochs at a time."""
+        b, n = self._batch_size, self._n
+        per_block = max(1, (1 << 22) // n)   # bounded memory however many epochs k spans
+        orders, first = None, None
+        for epoch, start, take in segments:
+            if orders is None or not first <= epoch < first + len(orders):
+                first = epoch
+                orders = epoch_orders(self._seed, epoch, min(per_block, segments[-1][0] - epoch + 1), n)
+            yield orders[epoch - first, start:start + take * b]
 
     def peek_batch(self) -> tuple[np.ndarray, ...]:
         """The batch `next_batch` will return, without moving past it."""
@@ -258,6 +275,28 @@ class MinibatchSampler:
         """Fill the buffers in this epoch's order."""
         if self._shuffled is self._arrays:
             return
-        order = np.random.default_rng([self._seed, self.epoch]).permutation(self._n)
+        order = epoch_orders(self._seed, self.epoch, 1, self._n)[0]
         for source, target in zip(self._arrays, self._shuffled):
             np.take(source, order, axis=0, out=target)
+
+
+_GOLDEN, _MIX1, _MIX2 = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+def _mix(z: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every input bit reaches every output bit."""
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+def epoch_orders(seed: int, first_epoch: int, count: int, n: int) -> np.ndarray:
+    """The row orders of epochs first_epoch … first_epoch + count − 1 (count × n), each a seeded
+    function of (seed, epoch) alone: any epoch's order is known at once (a restored run does not
+    replay the epochs before it), and a block of epochs costs one sort."""
+    with np.errstate(over="ignore"):
+        epochs = np.arange(first_epoch, first_epoch + count, dtype=np.uint64)[:, None]
+        key = _mix(_mix(np.uint64(seed) + _GOLDEN) ^ epochs)
+        rows = np.arange(n, dtype=np.uint64)[None, :]
+        return np.argsort(_mix(key + rows * _GOLDEN), axis=1, kind="stable")
+

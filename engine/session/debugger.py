@@ -279,7 +279,7 @@ def _grad_state(nodes) -> list:
     for node in nodes:
         t = node.variable if isinstance(node, AccumulateGrad) else (node._retained() if node._retained else None)
         if t is not None:
-            state.append((t, None if t._grad is None else np.array(t._grad._data, copy=True)))
+            state.append((t, None if t._grad is None else np.array(t._grad.detach().numpy(), copy=True)))
     return state
 
 
@@ -287,7 +287,7 @@ def _restore_grads(state) -> None:
     for t, before in state:
         if before is None:
             t._grad = None
-        elif t._grad is not None and t._grad._data.shape == before.shape:
-            t._grad._data[...] = before
+        elif t._grad is not None and t._grad.shape == before.shape:
+            t._grad.detach().numpy()[...] = before
         else:
             t._grad = _wrap(before.copy())

@@ -69,7 +69,8 @@ def tooltip(model: GraphModel, node: GraphNode) -> str:
         lines.append(translate("graph", "shape {0}  {1}").format(summary.shape_text(t.shape), _dtype(t)))
         lines.append(summary.values(t.detach().numpy()) if t.numel() <= 4 else summary.statistics(t.detach().numpy()))
         if t._grad is not None and (node.kind == VARIABLE or isinstance(node.fn, AccumulateGrad)):
-            lines.append(f".grad {summary.values(t._grad._data) if t._grad._data.size <= 4 else summary.statistics(t._grad._data)}")
+            grad = t._grad.detach().numpy()
+            lines.append(f".grad {summary.values(grad) if grad.size <= 4 else summary.statistics(grad)}")
     if node.kind == OPERATOR and node.fn is not None and node.fn.freed:
         lines.append(translate("graph", "saved tensors freed"))
     return "\n".join(lines)
@@ -89,7 +90,7 @@ def _grad_text(t: Tensor) -> str:
         if t.grad_fn is not None and not t.retains_grad:
             return translate("graph", "None (a non-leaf keeps .grad only after retain_grad())")
         return "None"
-    return summary.describe(grad._data)
+    return summary.describe(grad.detach().numpy())
 
 
 def _inputs_text(model: GraphModel, node: GraphNode) -> str:

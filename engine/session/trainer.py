@@ -306,8 +306,16 @@ class Trainer:
             rows = ~np.isfinite(prediction.reshape(len(x), -1)).all(axis=1)
         else:  # an output that does not depend on x (a constant model) broadcasts
             rows = np.full(len(x), not np.isfinite(prediction).all())
-        if self.step > 0 or not rows.any():
+        if self.step > 0:
             self._stop(translate("trainer", "Loss became {0} at step {1}").format(_kind(np.float64(value)), f"{step:,}"))
+            return
+        if not rows.any():   # finite outputs whose loss overflows: too large for the loss's float32
+            largest = np.abs(prediction).reshape(-1)
+            self.diverged = translate(
+                "trainer", "The loss is {0} before any training step: the model's starting outputs are too large "
+                           "(up to {1:.3g}) for the loss to be computed. Change the model or its initial values; a "
+                           "smaller learning rate will not help").format(_kind(np.float64(value)),
+                                                                         float(largest.max()) if largest.size else 0.0)
             return
         first = x.reshape(len(x), -1)[np.argmax(rows)]
         where = "x = " + (f"{first[0]:g}" if first.size == 1 else "(" + ", ".join(f"{v:g}" for v in first) + ")")

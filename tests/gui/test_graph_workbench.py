@@ -134,3 +134,29 @@ def test_debugger_rebuilds_a_graph_later_steps_changed_instead_of_blaming_the_us
     assert d.exception is None, d.exception
     assert "inplace" not in panel.status.text() and "clone" not in panel.details_text()
     assert d.finished and step_shown(bench) == 50
+
+
+def test_a_graph_from_before_load_weights_is_rebuilt_before_a_walk(qtbot, window, tmp_path):
+    """Load Weights changes the parameters in place at the same step: the graph shown before it has
+    saved the old values, and walking it would fail with PyTorch's in-place message."""
+    from engine.session import Trainer
+    from engine.session.export import export_weights
+    from gui.examples import examples
+
+    mlp = next(config for config in examples() if config.model.kind == "mlp")
+    source = Trainer(mlp)
+    for _ in range(20):
+        source.train_step()
+    path = export_weights(tmp_path / "w.safetensors", source)
+    window.load_session(mlp)
+    bench, panel = window.workbench, window.workbench.debugger
+    window.tabs.setCurrentWidget(bench.graph)
+    shown = bench.graph.model
+    bench.graph.pin()
+    assert window.session_files.load_weights_from(path)
+    assert bench.graph.model is shown   # still the graph of the old values
+    panel.start()
+    panel.continue_()
+    d = panel.debugger
+    assert d.finished and d.exception is None, d.exception
+    assert bench.graph.model is not shown

@@ -33,8 +33,11 @@ def styled():
     app.setStyleSheet(before)
 
 
-@pytest.mark.parametrize("lesson", [None, "05-derivative-as-limit", "10-dice", "11-loss-landscape"])
-def test_every_layout_with_all_docks_open_fits_a_laptop_screen(styled, window, lesson):
+@pytest.mark.parametrize("language, lesson", [("en", None), ("en", "05-derivative-as-limit"), ("en", "10-dice"),
+                                              ("en", "11-loss-landscape"), ("zh_CN", "05-derivative-as-limit")])
+def test_every_layout_with_all_docks_open_fits_a_laptop_screen(styled, window, language, lesson):
+    if language != "en":
+        window.set_language(language)   # the conftest fixture switches back to English afterwards
     window.load_session(examples()[2])   # the MLP: the most parameter curves and the biggest graph
     if lesson:
         window.lessons.open_lesson(lesson)

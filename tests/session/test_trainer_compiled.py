@@ -15,7 +15,9 @@ from engine.session.expression import FUNCTIONS
 from engine.session.trainer import Trainer
 
 EVERY_FUNCTION = ("a*sin(w*x) + b*cos(x) + c*tan(x/8) + d*exp(-x/4) + log(x + 2)*e + f*sqrt(abs(x) + 1)"
-                  " + tanh(g*x) + sigmoid(h*x) + relu(x - 1)*k + atan(m*x)")
+                  " + tanh(g*x) + sigmoid(h*x) + relu(x - 1)*k + atan(m*x) + n*sinh(x/3) + cosh(x/4)*p"
+                  " + asin(x/4) + q*acos(x/5) + log10(x + 3)*r + log2(x + 3) + s*log1p(x + 2.5) + expm1(-x/4)"
+                  " + erf(u*x)")
 EXACT = "exact"  # bit-identical parameters; otherwise within float32 rounding (matmul order, tanh, sin…)
 
 CASES = [

@@ -467,6 +467,14 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <source>Seeds initial parameters and batch order: same seed, same run.</source>
         <translation>决定初始参数和批次顺序：种子相同，训练过程就相同。</translation>
     </message>
+    <message>
+        <source>compiled: each training step runs as one numba function once compiled (compiling takes a few seconds the first time; training runs eagerly meanwhile). eager: step by step in Python. Step and the Graph tab are always eager.</source>
+        <translation>编译：编译完成后，每个训练步作为一个 numba 函数运行（首次编译需要几秒钟，期间训练以逐步方式进行）。逐步：由解释器一步一步执行。“单步”和“计算图”标签页始终逐步执行。</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
 </context>
 <context>
     <name>TrainingWorker</name>
@@ -532,6 +540,14 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>CSV file</source>
         <translation>CSV 文件</translation>
+    </message>
+    <message>
+        <source>compiled (numba)</source>
+        <translation>编译（numba）</translation>
+    </message>
+    <message>
+        <source>eager</source>
+        <translation>逐步执行</translation>
     </message>
 </context>
 <context>
@@ -942,6 +958,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>the eager engine was chosen</source>
         <translation>已选择即时（eager）引擎</translation>
+    </message>
+    <message>
+        <source>The loss is {0} before any training step: the model&apos;s starting outputs are too large (up to {1:.3g}) for the loss to be computed. Change the model or its initial values; a smaller learning rate will not help</source>
+        <translation>在任何训练步骤之前损失就是 {0}：模型的初始输出过大（最大 {1:.3g}），无法计算损失。请修改模型或其初始值；减小学习率无济于事</translation>
     </message>
     <message>
         <source>every x of the batch ({0})</source>
