@@ -3,16 +3,14 @@ File menu around one Training (trainer, worker run, run state), and draws what t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QStyle, QTabWidget, QToolBar, QWidget
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget
 
 from engine.session import ConfigError, SessionConfig, Trainer
-from engine.session.run_state import Phase, TrainBlock, needs_new_trainer
+from engine.session.run_state import Phase, needs_new_trainer
 
 from gui import i18n
 from gui.draw_pacing import draw_in_turn
@@ -26,6 +24,7 @@ from gui.settings import APPLICATION, ORGANIZATION, app_icon, app_settings  # no
 from gui.setup_dock import SetupDock
 from gui.status_line import StatusLine
 from gui.training import Training, TrainerFactory
+from gui.window_actions import WindowActions
 from gui.worker import RunEnd, TrainingUpdate
 
 CLOSE_WAIT_MS = 500  # closing waits this long for a training step to end, then detaches it
@@ -61,11 +60,16 @@ class MainWindow(QMainWindow):
         self.status = StatusLine(self, self.statusBar())
         self.state_label, self.step_label = self.status.state_label, self.status.step_label
         self.loss_label, self.rate_label = self.status.loss_label, self.status.rate_label
-        self._build_actions()
-        self._build_menus()
-        self._build_toolbar()
+        self.menus = WindowActions(self, examples())   # the menus and the toolbar
+        a = self.menus
+        self.train_action, self.step_action, self.stop_action, self.reset_action = a.train, a.step, a.stop, a.reset
+        self.open_action, self.save_action, self.export_action, self.quit_action = a.open, a.save, a.export, a.quit
+        self.file_menu, self.training_menu, self.examples_menu = a.file_menu, a.training_menu, a.examples_menu
+        self.view_menu, self.help_menu, self.toolbar = a.view_menu, a.help_menu, a.toolbar
         self._build_docks()
         self._build_centre()
+        self.reset_layout_action, self.language_menu = a.reset_layout, a.language_menu
+        self.language_actions, self.example_actions, self.about_action = a.language_actions, a.example_actions, a.about
         # File menu: open, save, export, load weights
         self.session_files = SessionFiles(
             self, self.settings, self.training, self.status, self.workbench.scratchpad,
@@ -80,6 +84,11 @@ class MainWindow(QMainWindow):
                                read_forms=self.read_forms)
 
         # what the parts report
+        for action, slot in ((a.train, self.toggle_training), (a.step, self.step_once), (a.stop, self.stop_training),
+                             (a.reset, self.reset), (a.about, self.show_about), (a.reset_layout, self.reset_layout)):
+            action.triggered.connect(slot)
+        a.example_chosen.connect(self.open_example)
+        a.language_chosen.connect(self.set_language)
         for editor in self.setup.editors():
             editor.edited.connect(self._on_edited)
             editor.committed.connect(self._on_committed)
@@ -128,27 +137,7 @@ class MainWindow(QMainWindow):
     def retranslate_ui(self) -> None:
         """Every text the window itself sets, in the current language (the forms, the lessons, the
         workbench and the file controller retranslate themselves)."""
-        self._set_action_texts(self.train_action, self.tr("Train"), self.tr("Train, or pause training"))
-        self._set_action_texts(self.step_action, self.tr("Step"), self.tr("Run one training step"))
-        self._set_action_texts(self.stop_action, self.tr("Stop"), self.tr("Stop the run, keeping what it learned"))
-        self._set_action_texts(self.reset_action, self.tr("Reset"),
-                               self.tr("Start over from step 0 with the settings in the forms"))
-        self._set_action_texts(self.open_action, self.tr("Open…"), self.tr("Open a session file"))
-        self._set_action_texts(self.save_action, self.tr("Save"), self.tr("Save the session"))
-        self._set_action_texts(self.export_action, self.tr("Export…"),
-                               self.tr("Export weights, plots, history and the session into a folder"))
-        self._set_action_texts(self.quit_action, self.tr("Quit"), self.tr("Quit GradStudio"))
-        self.file_menu.setTitle(self.tr("&File"))
-        self.training_menu.setTitle(self.tr("&Training"))
-        self.examples_menu.setTitle(self.tr("E&xamples"))
-        for action, example in self.example_actions:
-            action.setText(QCoreApplication.translate("examples", example.name))
-        self.view_menu.setTitle(self.tr("&View"))
-        self.reset_layout_action.setText(self.tr("Reset layout"))
-        self.language_menu.setTitle(self.tr("Language"))
-        self.help_menu.setTitle(self.tr("&Help"))
-        self.about_action.setText(self.tr("About GradStudio"))
-        self.toolbar.setWindowTitle(self.tr("Training"))
+        self.menus.retranslate_ui()
         self.setup.retranslate_ui()
         self.tabs.setTabText(self.tabs.indexOf(self.training_tab), self.tr("Training"))
         self.status.retranslate_ui()
@@ -164,91 +153,12 @@ class MainWindow(QMainWindow):
 
     # ----- construction -------------------------------------------------------------------
 
-    def _action(self, icon: QStyle.StandardPixmap, shortcut: str | QKeySequence.StandardKey | None,
-                slot: Callable[[], None] | None) -> QAction:
-        """An action with its icon and shortcut; its texts are set by retranslate_ui (_set_action_texts)."""
-        action = QAction(self.style().standardIcon(icon), "", self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if slot is not None:
-            action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work even when the toolbar is hidden
-        return action
-
-    @staticmethod
-    def _with_keys(action: QAction, tip: str) -> str:
-        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        return f"{tip} ({keys})" if keys else tip
-
-    def _set_action_texts(self, action: QAction, text: str, tip: str) -> None:
-        action.setText(text)
-        action.setToolTip(self._with_keys(action, tip))
-        action.setStatusTip(tip)
-
-    def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
-        self.train_action = self._action(sp.SP_MediaPlay, "Space", self.toggle_training)
-        self.step_action = self._action(sp.SP_MediaSkipForward, "Ctrl+.", self.step_once)
-        self.stop_action = self._action(sp.SP_MediaStop, "Esc", self.stop_training)
-        self.reset_action = self._action(sp.SP_BrowserReload, "Ctrl+R", self.reset)
-        # Their slots are in SessionFiles (gui/session_files.py).
-        self.open_action = self._action(sp.SP_DialogOpenButton, "Ctrl+O", None)
-        self.save_action = self._action(sp.SP_DialogSaveButton, "Ctrl+S", None)
-        self.export_action = self._action(sp.SP_ArrowDown, "Ctrl+E", None)
-        self.quit_action = self._action(sp.SP_DialogCloseButton, QKeySequence.StandardKey.Quit, None)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        # The menus' titles and their actions' texts are set in retranslate_ui.
-        file_menu = self.file_menu = bar.addMenu("")
-        file_menu.addActions([self.open_action, self.save_action, self.export_action])
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        training_menu = self.training_menu = bar.addMenu("")
-        training_menu.addActions([self.train_action, self.step_action, self.stop_action, self.reset_action])
-        examples_menu = self.examples_menu = bar.addMenu("")  # the lessons go first (gui/lessons.py)
-        self.example_actions: list[tuple[QAction, SessionConfig]] = []
-        for example in examples():
-            action = examples_menu.addAction("")
-            action.triggered.connect(lambda _checked=False, config=example: self.open_example(config))
-            self.example_actions.append((action, example))
-        self.view_menu = bar.addMenu("")
-        help_menu = self.help_menu = bar.addMenu("")
-        self.about_action = help_menu.addAction("")
-        self.about_action.triggered.connect(self.show_about)
-
-    def _build_toolbar(self) -> None:
-        self.toolbar = QToolBar()
-        self.toolbar.setObjectName("trainingToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toolbar.setMovable(False)
-        self.toolbar.addActions([self.train_action, self.step_action, self.stop_action, self.reset_action])
-        self.toolbar.addSeparator()
-        self.toolbar.addActions([self.open_action, self.save_action, self.export_action])
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
-
     def _build_docks(self) -> None:
         self.form_boxes = self.setup.form_boxes
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.setup)
         self.docks = [self.setup, self.workbench.scratchpad_dock, self.workbench.debugger_dock]
         self.resizeDocks([self.setup], [380], Qt.Orientation.Horizontal)
-        for dock in self.docks:
-            self.view_menu.addAction(dock.toggleViewAction())
-        self.view_menu.addAction(self.toolbar.toggleViewAction())
-        self.view_menu.addSeparator()
-        self.reset_layout_action = self.view_menu.addAction("")
-        self.reset_layout_action.triggered.connect(self.reset_layout)
-        # View → Language: one checkable entry per language, each named in its own language.
-        self.language_menu = self.view_menu.addMenu("")  # titled in retranslate_ui
-        group = QActionGroup(self)
-        self.language_actions = {}
-        for code, name in i18n.LANGUAGES.items():
-            action = self.language_menu.addAction(name)
-            action.setCheckable(True)
-            action.setChecked(code == i18n.current_language())
-            action.triggered.connect(lambda _checked=False, code=code: self.set_language(code))
-            group.addAction(action)
-            self.language_actions[code] = action
+        self.menus.fill_view_menu(self.docks)
 
     def set_language(self, code: str) -> None:
         """Switch the interface language now (widgets retranslate themselves) and for the next start."""
@@ -521,21 +431,10 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         training = self.training.is_training()
-        block = self.training.train_block()
-        self.train_action.setText(self.tr("Pause") if training
-                                  else (self.tr("Resume") if self.run is not None else self.tr("Train")))
-        self.train_action.setIcon(self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MediaPause if training else QStyle.StandardPixmap.SP_MediaPlay))
-        self.train_action.setEnabled(training or block is None)
-        why = {TrainBlock.INVALID_SETTINGS: self.tr("Fix the marked fields first"),
-               TrainBlock.DIVERGED: self.tr("The run diverged: lower the learning rate and Reset"),
-               TrainBlock.STEP_LIMIT: self.tr("All steps are done: raise Steps, or Reset")}
-        self.train_action.setToolTip(self._with_keys(self.train_action, why.get(block, self.tr("Train, or pause training"))))
-        self.step_action.setEnabled(block is None)
+        self.menus.show_run(training, has_run=self.run is not None, block=self.training.train_block(),
+                              may_reset=not self.errors or self.trainer is not None)
         shown = self.training.state.shown(settings_valid=not self.errors, training=training)
         self.status.show_phase(shown)
-        self.stop_action.setEnabled(self.run is not None)
-        self.reset_action.setEnabled(not self.errors or self.trainer is not None)
         if self._declined_changes and shown in (Phase.TRAINING, Phase.PAUSED):
             self.state_label.setToolTip(self.tr("Changed settings apply at the next Reset"))
 

@@ -112,98 +112,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>Train</source>
-        <translation>训练</translation>
-    </message>
-    <message>
-        <source>Train, or pause training</source>
-        <translation>开始训练，或暂停训练</translation>
-    </message>
-    <message>
-        <source>Step</source>
-        <translation>单步</translation>
-    </message>
-    <message>
-        <source>Run one training step</source>
-        <translation>执行一个训练步</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Stop the run, keeping what it learned</source>
-        <translation>停止训练，保留已学到的参数</translation>
-    </message>
-    <message>
-        <source>Reset</source>
-        <translation>重置</translation>
-    </message>
-    <message>
-        <source>Start over from step 0 with the settings in the forms</source>
-        <translation>按表单中的设置从第 0 步重新开始</translation>
-    </message>
-    <message>
-        <source>Open…</source>
-        <translation>打开…</translation>
-    </message>
-    <message>
-        <source>Open a session file</source>
-        <translation>打开会话文件</translation>
-    </message>
-    <message>
-        <source>Save</source>
-        <translation>保存</translation>
-    </message>
-    <message>
-        <source>Save the session</source>
-        <translation>保存会话</translation>
-    </message>
-    <message>
-        <source>Export…</source>
-        <translation>导出…</translation>
-    </message>
-    <message>
-        <source>Export weights, plots, history and the session into a folder</source>
-        <translation>将权重、图表、历史记录和会话导出到文件夹</translation>
-    </message>
-    <message>
-        <source>Quit</source>
-        <translation>退出</translation>
-    </message>
-    <message>
-        <source>Quit GradStudio</source>
-        <translation>退出 GradStudio</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>&amp;Training</source>
-        <translation>训练(&amp;T)</translation>
-    </message>
-    <message>
-        <source>E&amp;xamples</source>
-        <translation>示例(&amp;X)</translation>
-    </message>
-    <message>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <source>Reset layout</source>
-        <translation>重置布局</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
         <source>About GradStudio</source>
         <translation>关于 GradStudio</translation>
     </message>
@@ -308,26 +216,6 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>{0}. To train on, raise Steps under Training (or tick “until stopped”) and press Train; Reset starts over.</source>
         <translation>{0}。要继续训练，请在“训练”中增大“步数”（或勾选“直到停止”）后按“训练”；“重置”则从头开始。</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>继续</translation>
-    </message>
-    <message>
-        <source>Fix the marked fields first</source>
-        <translation>请先修正标记出的字段</translation>
-    </message>
-    <message>
-        <source>The run diverged: lower the learning rate and Reset</source>
-        <translation>训练已发散：请降低学习率后重置</translation>
-    </message>
-    <message>
-        <source>All steps are done: raise Steps, or Reset</source>
-        <translation>所有步数已完成：请增加步数，或重置</translation>
     </message>
     <message>
         <source>Changed settings apply at the next Reset</source>
@@ -501,6 +389,129 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>Finished {0} steps</source>
         <translation>已完成 {0} 步</translation>
+    </message>
+</context>
+<context>
+    <name>WindowActions</name>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Train, or pause training</source>
+        <translation>开始训练，或暂停训练</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>单步</translation>
+    </message>
+    <message>
+        <source>Run one training step</source>
+        <translation>执行一个训练步</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the run, keeping what it learned</source>
+        <translation>停止训练，保留已学到的参数</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>重置</translation>
+    </message>
+    <message>
+        <source>Start over from step 0 with the settings in the forms</source>
+        <translation>按表单中的设置从第 0 步重新开始</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Open a session file</source>
+        <translation>打开会话文件</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Save the session</source>
+        <translation>保存会话</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Export weights, plots, history and the session into a folder</source>
+        <translation>将权重、图表、历史记录和会话导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Quit GradStudio</source>
+        <translation>退出 GradStudio</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Training</source>
+        <translation>训练(&amp;T)</translation>
+    </message>
+    <message>
+        <source>E&amp;xamples</source>
+        <translation>示例(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>Reset layout</source>
+        <translation>重置布局</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>About GradStudio</source>
+        <translation>关于 GradStudio</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Fix the marked fields first</source>
+        <translation>请先修正标记出的字段</translation>
+    </message>
+    <message>
+        <source>The run diverged: lower the learning rate and Reset</source>
+        <translation>训练已发散：请降低学习率后重置</translation>
+    </message>
+    <message>
+        <source>All steps are done: raise Steps, or Reset</source>
+        <translation>所有步数已完成：请增加步数，或重置</translation>
     </message>
 </context>
 <context>
