@@ -3,27 +3,26 @@ File menu around one Training (trainer, worker run, run state), and draws what t
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QSplitter, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabWidget
 
 from engine.session import ConfigError, SessionConfig, Trainer
 from engine.session.run_state import Phase, needs_new_trainer
 
-from gui import i18n
 from gui.draw_pacing import draw_in_turn
 from gui.examples import default_session, examples
 from gui.form_fields import FieldError
 from gui.graph_workbench import GraphWorkbench
 from gui.lessons import Lessons
-from gui.plots import FitPlot, LossPlot, ParametersPlot, configure_pyqtgraph
+from gui.plots import configure_pyqtgraph
 from gui.session_files import FileActions, SessionFiles
-from gui.settings import APPLICATION, ORGANIZATION, app_icon, app_settings  # noqa: F401 - the app's names, here too
+from gui.settings import APPLICATION, ORGANIZATION, app_icon, app_settings, restore_layout, save_layout  # noqa: F401
 from gui.setup_dock import SetupDock
 from gui.status_line import StatusLine
 from gui.training import Training, TrainerFactory
+from gui.training_plots import TrainingPlots
 from gui.window_actions import WindowActions
 from gui.worker import RunEnd, TrainingUpdate
 
@@ -54,7 +53,8 @@ class MainWindow(QMainWindow):
         self.model_editor, self.data_editor, self.training_editor = self.setup.editors()
         self.training = Training(self, trainer_factory, settings_valid=lambda: not self.setup.errors,
                                  engine_kind=self.training_editor.engine_kind)
-        self.loss_plot, self.fit_plot, self.params_plot = LossPlot(), FitPlot(), ParametersPlot()
+        self.plots = self.training_tab = TrainingPlots()
+        self.loss_plot, self.fit_plot, self.params_plot = self.plots.loss_plot, self.plots.fit_plot, self.plots.params_plot
         # the Graph and Gradient-flow tabs, the backward debugger and the scratchpad
         self.workbench = GraphWorkbench(self, lambda: self.training.trainer, self.training.run_active)
         self.status = StatusLine(self, self.statusBar())
@@ -76,8 +76,7 @@ class MainWindow(QMainWindow):
             FileActions(self.file_menu, self.open_action, self.save_action, self.export_action, self.quit_action),
             read_forms=self.read_forms, load_session=self.load_session,
             session_name=lambda: self.session_name, display_name=self.session_display_name,
-            plots={"loss": self.loss_plot.plot, "fit": self.fit_plot.plot, "parameters": self.params_plot.values_plot,
-                   "gradient_norms": self.params_plot.grads_plot})
+            plots=self.plots.plot_widgets())
         # the Lessons tab, the lessons in Examples, the explanation dock
         self.lessons = Lessons(self, self.tabs, self.settings, self.status, self.view_menu, self.examples_menu,
                                open_file=self.session_files.open_copy, get_trainer=lambda: self.training.trainer,
@@ -85,10 +84,10 @@ class MainWindow(QMainWindow):
 
         # what the parts report
         for action, slot in ((a.train, self.toggle_training), (a.step, self.step_once), (a.stop, self.stop_training),
-                             (a.reset, self.reset), (a.about, self.show_about), (a.reset_layout, self.reset_layout)):
+                             (a.reset, self.reset), (a.reset_layout, self.reset_layout)):
             action.triggered.connect(slot)
         a.example_chosen.connect(self.open_example)
-        a.language_chosen.connect(self.set_language)
+        self.set_language = a.set_language
         for editor in self.setup.editors():
             editor.edited.connect(self._on_edited)
             editor.committed.connect(self._on_committed)
@@ -98,7 +97,7 @@ class MainWindow(QMainWindow):
         self.training.phase_changed.connect(self._on_phase_changed)
         self.training.updated.connect(self._on_update)
         self.training.ended.connect(self._on_run_ended)
-        self.training.rest_ended.connect(self._catch_up_loss_plot)
+        self.training.rest_ended.connect(lambda: self.plots.catch_up(self.training.trainer))
         self.session_files.opened.connect(self._session_opened)
         self.session_files.weights_loaded.connect(self._draw_snapshot_of_idle_trainer)
         self.lessons.training_wanted.connect(lambda: (self.tabs.setCurrentIndex(0), self.setup.raise_()))
@@ -109,7 +108,8 @@ class MainWindow(QMainWindow):
         self.load_session(config or default_session())
         self.session_files.mark_saved()
         self.retranslate_ui()
-        self._restore_layout()
+        self._default_state = self.saveState(SETTINGS_VERSION)   # for View → Reset layout
+        restore_layout(self, self.settings, SETTINGS_VERSION)
 
     # what the parts hold, as tests and scripts read it from the window
     trainer = property(lambda self: self.training.trainer)
@@ -160,46 +160,13 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.setup], [380], Qt.Orientation.Horizontal)
         self.menus.fill_view_menu(self.docks)
 
-    def set_language(self, code: str) -> None:
-        """Switch the interface language now (widgets retranslate themselves) and for the next start."""
-        i18n.set_language(code)
-        QSettings().setValue(i18n.SETTING, code)
-        self.language_actions[code].setChecked(True)
-
     def _build_centre(self) -> None:
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.fit_plot)
-        top.addWidget(self.loss_plot)
-        centre = QSplitter(Qt.Orientation.Vertical)
-        centre.addWidget(top)
-        centre.addWidget(self.params_plot)
-        centre.setStretchFactor(0, 3)
-        centre.setStretchFactor(1, 2)
-        for splitter in (top, centre):
-            splitter.setChildrenCollapsible(False)
-            splitter.setHandleWidth(6)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.training_tab = centre
-        self.tabs.addTab(centre, "")  # titled in retranslate_ui
+        self.tabs.addTab(self.plots, "")  # titled in retranslate_ui
         self.workbench.place_in(self, self.tabs, beside=self.setup)
         self.setCentralWidget(self.tabs)
         self.resizeDocks([self.setup], [380], Qt.Orientation.Horizontal)  # again, now the scratchpad shares it
-
-    # ----- layout persistence --------------------------------------------------------------
-
-    def _restore_layout(self) -> None:
-        self._default_state = self.saveState(SETTINGS_VERSION)
-        geometry, state = self.settings.value("window/geometry"), self.settings.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, SETTINGS_VERSION)
-
-    def _save_layout(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState(SETTINGS_VERSION))
-        self.settings.sync()
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state, SETTINGS_VERSION)
@@ -221,9 +188,7 @@ class MainWindow(QMainWindow):
     def _show_restored_run(self) -> None:
         """Draw what an opened run had reached: loss and parameter history, the fit, the numbers."""
         trainer = self.trainer
-        self.loss_plot.clear()
-        self.loss_plot.append(trainer.history.column("step"), trainer.history.column("loss"))
-        self.params_plot.show_history(trainer.history)
+        self.plots.show_history(trainer)
         self._draw_snapshot_of_idle_trainer()
         if trainer.step:
             self._show_numbers(trainer.step, trainer.last_loss)
@@ -265,21 +230,15 @@ class MainWindow(QMainWindow):
         they are invalid, or while it is built in the background."""
         self.training.end_run()
         config, errors = self.read_forms()
-        self.loss_plot.clear()
-        self.params_plot.configure(config.model.kind)
-        self.loss_plot.set_loss_name("MSE" if config.training.loss == "mse" else "½·SSE")
+        self.plots.start_over(config)
         self._declined_changes = False
         return self.training.rebuild(config, valid=not errors, prebuilt=prebuilt)
 
     @Slot()
     def _on_trainer_changed(self) -> None:
-        trainer, config = self.training.trainer, self.training.trainer_config
-        if trainer is None:
-            empty = np.empty(0)
-            self.fit_plot.set_data(empty, empty, None, None)
+        self.plots.show_trainer(self.training.trainer, self.training.trainer_config)
+        if self.training.trainer is None:
             return
-        labels = (config.data.x_column or "x", config.data.y_column or "y") if config.data.source == "csv" else ("x", "y")
-        self.fit_plot.set_data(trainer.data_x, trainer.data_y, trainer.truth_x, trainer.truth_y, labels)
         self._draw_snapshot_of_idle_trainer()
         self.workbench.trainer_changed()
 
@@ -292,7 +251,7 @@ class MainWindow(QMainWindow):
 
     def _draw_snapshot_of_idle_trainer(self) -> None:
         snapshot = self.trainer.snapshot()
-        self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
+        self.plots.show_snapshot(snapshot)
         self._show_numbers(snapshot.step, None)
         self.lessons.on_training_update([snapshot])  # a reset restarts the landscape's live path
 
@@ -364,11 +323,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_update(self, update: TrainingUpdate) -> None:
-        control = self.training.run.control
-        self.loss_plot.append(update.steps, update.losses)
-        snapshot = update.snapshot
-        self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
-        self.params_plot.append(update.samples)
+        control, snapshot = self.training.run.control, update.snapshot
+        self.plots.show_update(update)
         self.workbench.on_training_update(update.samples)  # while the worker waits: safe to read the trainer
         self.lessons.on_training_update(update.samples)
         self._show_numbers(snapshot.step, snapshot.loss)
@@ -403,21 +359,7 @@ class MainWindow(QMainWindow):
     def _settle_plots(self) -> None:
         """Fit the plots tightly to their data once it stops growing (the live headroom is no longer needed)."""
         if not self.training.is_training():
-            self.loss_plot.follower.fit()
-            for follower in self.params_plot.followers:
-                follower.fit()
-
-    def _catch_up_loss_plot(self) -> None:
-        """A run stopped to read or change the trainer: draw the losses it trained since its last update."""
-        trainer = self.trainer
-        if trainer is None or not len(trainer.history):
-            return
-        plotted = self.loss_plot.buffer.column(0)
-        last = plotted[-1] if len(plotted) else 0
-        steps = trainer.history.column("step")
-        newer = steps > last
-        if newer.any():
-            self.loss_plot.append(steps[newer], trainer.history.column("loss")[newer])
+            self.plots.settle()
 
     # ----- status -----------------------------------------------------------------------------
 
@@ -438,13 +380,6 @@ class MainWindow(QMainWindow):
         if self._declined_changes and shown in (Phase.TRAINING, Phase.PAUSED):
             self.state_label.setToolTip(self.tr("Changed settings apply at the next Reset"))
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self, self.tr("About GradStudio"),
-            self.tr("<h3>GradStudio</h3><p>See gradient-based training: edit a model and its data, "
-                    "train it live and watch the loss, the fit and the parameters move.</p>"
-                    "<p>Runs on its own autograd engine, whose API follows PyTorch's.</p>"))
-
     # ----- shutdown --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -457,5 +392,5 @@ class MainWindow(QMainWindow):
         self.training.end_run(wait_ms=CLOSE_WAIT_MS)
         self.status.close_box()
         self.workbench.shutdown()
-        self._save_layout()
+        save_layout(self, self.settings, SETTINGS_VERSION)
         super().closeEvent(event)

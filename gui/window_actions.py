@@ -4,9 +4,9 @@ it may not run. The window connects their slots."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QStyle, QToolBar
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QStyle, QToolBar
 
 from engine.session import SessionConfig
 from engine.session.run_state import TrainBlock
@@ -23,7 +23,6 @@ class WindowActions(QObject):
     """Builds the actions into `window`'s menu bar and a toolbar; `examples` fill the Examples menu."""
 
     example_chosen = Signal(object)    # a SessionConfig of the Examples menu
-    language_chosen = Signal(str)      # a language code of View → Language
 
     def __init__(self, window: QMainWindow, examples: list[SessionConfig]) -> None:
         super().__init__(window)
@@ -54,6 +53,7 @@ class WindowActions(QObject):
         self.view_menu = bar.addMenu("")
         self.help_menu = bar.addMenu("")
         self.about = self.help_menu.addAction("")
+        self.about.triggered.connect(self.show_about)
 
         self.toolbar = QToolBar()
         self.toolbar.setObjectName("trainingToolbar")
@@ -84,9 +84,22 @@ class WindowActions(QObject):
             action = self.language_menu.addAction(name)
             action.setCheckable(True)
             action.setChecked(code == i18n.current_language())
-            action.triggered.connect(lambda _checked=False, code=code: self.language_chosen.emit(code))
+            action.triggered.connect(lambda _checked=False, code=code: self.set_language(code))
             group.addAction(action)
             self.language_actions[code] = action
+
+    def set_language(self, code: str) -> None:
+        """Switch the interface language now (widgets retranslate themselves) and for the next start."""
+        i18n.set_language(code)
+        QSettings().setValue(i18n.SETTING, code)
+        self.language_actions[code].setChecked(True)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self.window, self.tr("About GradStudio"),
+            self.tr("<h3>GradStudio</h3><p>See gradient-based training: edit a model and its data, "
+                    "train it live and watch the loss, the fit and the parameters move.</p>"
+                    "<p>Runs on its own autograd engine, whose API follows PyTorch's.</p>"))
 
     def retranslate_ui(self) -> None:
         texts = ((self.train, self.tr("Train"), self.tr("Train, or pause training")),

@@ -24,7 +24,7 @@ LANGUAGES = ["zh_CN"]
 GROUPS: dict[str, list[str]] = {
     "window": ["gui/app.py", "gui/launch.py", "gui/desktop_entry.py", "gui/main_window.py", "gui/editors.py", "gui/form_fields.py",
                "gui/setup_dock.py", "gui/status_line.py", "gui/training.py", "gui/draw_pacing.py", "gui/settings.py",
-               "gui/window_actions.py",
+               "gui/window_actions.py", "gui/training_plots.py",
                "gui/worker.py", "gui/examples.py", "gui/i18n.py",
                "engine/session/config.py", "engine/session/expression.py", "engine/session/data.py",
                "engine/session/models.py", "engine/session/trainer.py", "engine/session/choices.py",

@@ -112,10 +112,6 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <source>About GradStudio</source>
-        <translation>关于 GradStudio</translation>
-    </message>
-    <message>
         <source>Training</source>
         <translation>训练</translation>
     </message>
@@ -220,10 +216,6 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>Changed settings apply at the next Reset</source>
         <translation>更改后的设置将在下次重置时生效</translation>
-    </message>
-    <message>
-        <source>&lt;h3&gt;GradStudio&lt;/h3&gt;&lt;p&gt;See gradient-based training: edit a model and its data, train it live and watch the loss, the fit and the parameters move.&lt;/p&gt;&lt;p&gt;Runs on its own autograd engine, whose API follows PyTorch&apos;s.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;GradStudio&lt;/h3&gt;&lt;p&gt;亲眼看到基于梯度的训练：编辑模型及其数据，实时训练，观察损失、拟合曲线和参数的变化。&lt;/p&gt;&lt;p&gt;运行在自带的自动求导引擎上，其 API 与 PyTorch 一致。&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
@@ -488,6 +480,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>About GradStudio</source>
         <translation>关于 GradStudio</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;GradStudio&lt;/h3&gt;&lt;p&gt;See gradient-based training: edit a model and its data, train it live and watch the loss, the fit and the parameters move.&lt;/p&gt;&lt;p&gt;Runs on its own autograd engine, whose API follows PyTorch&apos;s.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;GradStudio&lt;/h3&gt;&lt;p&gt;亲眼看到基于梯度的训练：编辑模型及其数据，实时训练，观察损失、拟合曲线和参数的变化。&lt;/p&gt;&lt;p&gt;运行在自带的自动求导引擎上，其 API 与 PyTorch 一致。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Training</source>
