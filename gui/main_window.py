@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from engine.session import ConfigError, SessionConfig, Trainer
 from engine.session.assets import asset
-from engine.session.memory import step_bytes
+from engine.session.memory import BACKGROUND_BUILD_BYTES, step_bytes
 
 from gui import i18n
 from gui.editors import (
@@ -51,7 +51,6 @@ from gui.worker import RunEnd, TrainingControl, TrainingRun, TrainingUpdate
 
 ORGANIZATION = "GradStudio"
 APPLICATION = "GradStudio"
-BACKGROUND_BUILD_BYTES = 200 * 10**6   # settings whose step needs more memory take seconds to build
 CLOSE_WAIT_MS = 500  # closing waits this long for a training step to end, then detaches it
 SETTINGS_VERSION = 2  # bump when docks or toolbars change, so stale saved layouts are ignored
 

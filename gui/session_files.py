@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QTimer
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
@@ -24,7 +25,9 @@ from engine.session import SessionConfig, Snapshot, Trainer
 from engine.session.export import (ExportError, WeightsError, check_run_folder, export_history_csv, export_readme,
                                    export_run_session, export_run_weights, load_weights, prepare_folder)
 from engine.session.files import describe_os_error, remove_stale_parts, staged_folder
-from engine.session.session_file import SessionFileError, read_session_file, write_session_file
+from engine.session.memory import BACKGROUND_BUILD_BYTES, step_bytes
+from engine.session.session_file import (SessionFile, SessionFileError, read_session_config, read_session_file,
+                                         write_session_file)
 
 from gui.editors import DataEditor, ModelEditor, TrainingEditor, read_session
 from gui.export_dialog import ExportOptions, ask_export_options, plot_label
@@ -42,6 +45,8 @@ MODIFIED_POLL_MS = 1000  # how often the title's unsaved-changes mark follows tr
 class SessionFiles(QObject):
     """Owns the session's file (path, saved state, recent files) for one MainWindow."""
 
+    _opened = Signal(object, object, bool, object)   # token, path, remember, SessionFile or the error
+
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
@@ -54,6 +59,8 @@ class SessionFiles(QObject):
         self._forms_edited = False
         self._weights_loaded = False
         self._quitting = False
+        self._opening: object | None = None   # the file being opened on another thread (its token)
+        self._opened.connect(self._finish_open)
 
         w = window
         w.open_action.triggered.connect(self.open)
@@ -259,10 +266,45 @@ class SessionFiles(QObject):
         def build(config: SessionConfig) -> Trainer:   # as the window builds: the worker enforces the step limit
             return window.trainer_factory(replace(config, training=replace(config.training, steps=None)))
 
+        # all or nothing: the whole file is checked, the trainer built and restored, and the forms
+        # tried, off to the side; only then does the open session give way. A big model is built on
+        # another thread (seconds), the open session staying as it is until then.
         try:
-            # all or nothing: the whole file is checked, the trainer built and restored, and the forms
-            # tried, off to the side; only then does the open session give way
+            big = step_bytes(read_session_config(path)) > BACKGROUND_BUILD_BYTES
+        except SessionFileError as error:
+            window._notify(str(error), warning=True)
+            return False
+        if big:
+            token = self._opening = object()
+
+            def read() -> None:
+                try:
+                    result = read_session_file(path, build)
+                except Exception as error:  # noqa: BLE001 - shown on the GUI thread
+                    result = error
+                if shiboken6.isValid(self):
+                    self._opened.emit(token, path, remember, result)
+
+            window.statusBar().showMessage(self.tr("Opening {0}…").format(path))
+            threading.Thread(target=read, daemon=True).start()
+            return True
+        self._opening = None   # this file supersedes one still being read on another thread
+        try:
             session = read_session_file(path, build)
+        except SessionFileError as error:
+            window._notify(str(error), warning=True)
+            return False
+        return self._finish_open(None, path, remember, session)
+
+    @Slot(object, object, bool, object)
+    def _finish_open(self, token, path: Path, remember: bool, session) -> bool:
+        if token is not self._opening:   # another file was opened meanwhile
+            return False
+        self._opening = None
+        window = self.window
+        try:
+            if not isinstance(session, SessionFile):
+                raise session if isinstance(session, SessionFileError) else SessionFileError(path, str(session))
             _check_fits_forms(session.config, path)
         except SessionFileError as error:
             window._notify(str(error), warning=True)

@@ -126,7 +126,7 @@ def test_quitting_while_a_training_step_takes_long_exits_0_at_once(tmp_path):
         "from gui.app import run_app\n"
         "sys.exit(run_app(['--run-steps', '100', '--quit-after', '3']))\n")
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
     started = time.monotonic()
     done = subprocess.run([sys.executable, str(script)], cwd=root, env=env, capture_output=True, text=True, timeout=60)
     assert "in the long step" in done.stdout          # it was inside the step when the window closed
