@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
@@ -23,8 +24,10 @@ from engine.session import SessionConfig, Snapshot, Trainer
 from engine.session.export import (ExportError, WeightsError, check_run_folder, export_history_csv, export_readme,
                                    export_run_session, export_run_weights, load_weights, prepare_folder)
 from engine.session.files import describe_os_error, remove_stale_parts, staged_folder
+from engine.session.memory import BACKGROUND_BUILD_BYTES, step_bytes
 from engine.session.run_state import needs_new_trainer
-from engine.session.session_file import SessionFileError, read_session_file, write_session_file
+from engine.session.session_file import (SessionFile, SessionFileError, read_session_config, read_session_file,
+                                         write_session_file)
 
 from gui.editors import DataEditor, ModelEditor, TrainingEditor, read_session
 from gui.export_dialog import ExportOptions, ask_export_options, plot_label
@@ -61,6 +64,7 @@ class SessionFiles(QObject):
 
     opened = Signal(str)        # a session file was opened: its session's name
     weights_loaded = Signal()   # Load Weights changed the trainer's parameters: draw them
+    _opened = Signal(object, object, bool, bool, object)   # token, path, remember, copy, SessionFile or the error
 
     def __init__(self, window: QMainWindow, settings: QSettings, training: Training, status: StatusLine,
                  scratchpad: ScratchpadPanel, actions: FileActions, *,
@@ -83,6 +87,8 @@ class SessionFiles(QObject):
         self._forms_edited = False
         self._weights_loaded = False
         self._quitting = False
+        self._opening: object | None = None   # the file being opened on another thread (its token)
+        self._opened.connect(self._finish_open)
 
         w = window
         actions.open.triggered.connect(self.open)
@@ -237,9 +243,10 @@ class SessionFiles(QObject):
                                               self._filter(self.tr("GradStudio sessions"), SESSION_PATTERNS))
         return self.open_path(path, ask=False) if path else False
 
-    def open_path(self, path: str | Path, ask: bool = True, remember: bool = True) -> bool:
+    def open_path(self, path: str | Path, ask: bool = True, remember: bool = True, copy: bool = False) -> bool:
         """Open a session file; on any problem show it and leave the current session as it was.
-        `remember=False` (a lesson from the app's own assets) keeps it out of the recent files and folder."""
+        `remember=False` (a lesson from the app's own assets) keeps it out of the recent files and folder;
+        `copy=True` opens it as a starting point (see open_copy)."""
         if ask and not self.ask_to_save("open"):
             return False
         path = Path(path)
@@ -248,16 +255,50 @@ class SessionFiles(QObject):
         def build(config: SessionConfig) -> Trainer:   # as the window builds: the worker enforces the step limit
             return training.trainer_factory(replace(config, training=replace(config.training, steps=None)))
 
+        # all or nothing: the whole file is checked, the trainer built and restored, and the forms
+        # tried, off to the side; only then does the open session give way. A big model is built on
+        # another thread (seconds), the open session staying as it is until then.
         try:
-            # all or nothing: the whole file is checked, the trainer built and restored, and the forms
-            # tried, off to the side; only then does the open session give way
+            big = step_bytes(read_session_config(path)) > BACKGROUND_BUILD_BYTES
+        except SessionFileError as error:
+            self.status.notify(str(error), warning=True)
+            return False
+        if big:
+            token = self._opening = object()
+
+            def read() -> None:
+                try:
+                    result = read_session_file(path, build)
+                except Exception as error:  # noqa: BLE001 - shown on the GUI thread
+                    result = error
+                if shiboken6.isValid(self):
+                    self._opened.emit(token, path, remember, copy, result)
+
+            self.status.show_message(self.tr("Opening {0}…").format(path))
+            threading.Thread(target=read, daemon=True).start()
+            return True
+        self._opening = None   # this file supersedes one still being read on another thread
+        try:
             session = read_session_file(path, build)
+        except SessionFileError as error:
+            self.status.notify(str(error), warning=True)
+            return False
+        return self._finish_open(None, path, remember, copy, session)
+
+    @Slot(object, object, bool, bool, object)
+    def _finish_open(self, token, path: Path, remember: bool, copy: bool, session) -> bool:
+        if token is not self._opening:   # another file was opened meanwhile
+            return False
+        self._opening = None
+        try:
+            if not isinstance(session, SessionFile):
+                raise session if isinstance(session, SessionFileError) else SessionFileError(path, str(session))
             _check_fits_forms(session.config, path)
         except SessionFileError as error:
             self.status.notify(str(error), warning=True)
             return False
         self.load_session(session.config, session.trainer)   # draws the run it had reached
-        if training.trainer is None:   # the forms were tried: only a bug gets here
+        if self.training.trainer is None:   # the forms were tried: only a bug gets here
             self.status.notify(self.tr("Cannot open {0}: {1}").format(
                 path, self.status.last_message or self.tr("the settings are invalid")), warning=True)
             return False
@@ -269,15 +310,14 @@ class SessionFiles(QObject):
         self.mark_saved()
         self.status.show_message(self.tr("Opened {0}").format(path), 5000)
         self.opened.emit(session.config.name)  # a lesson file opens as the lesson, from anywhere
+        if copy:
+            self.forget_file()
         return True
 
     def open_copy(self, path: str | Path) -> bool:
         """Open a file of the app's own (a lesson) as a starting point: kept out of the recent files,
         and Save asks where, never overwriting it."""
-        if not self.open_path(path, remember=False):
-            return False
-        self.forget_file()
-        return True
+        return self.open_path(path, remember=False, copy=True)
 
     def _scratchpad_text(self) -> str:
         return self.scratchpad.text()

@@ -13,12 +13,10 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.session import SessionConfig, Trainer
-from engine.session.memory import step_bytes
+from engine.session.memory import BACKGROUND_BUILD_BYTES, step_bytes
 from engine.session.run_state import Phase, RunState, StepRate, TrainBlock
 
 from gui.worker import RunEnd, TrainingRun, TrainingUpdate
-
-BACKGROUND_BUILD_BYTES = 200 * 10**6   # settings whose step needs more memory take seconds to build
 
 TrainerFactory = Callable[[SessionConfig], Trainer]
 

@@ -326,23 +326,22 @@ class TrainingWorker(QObject):
 
 def peak_decimated(steps: np.ndarray, values: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
     """At most `max_points` of (steps, values): the lowest and the highest value of each of
-    max_points / 2 equal buckets, in step order (NaN/Inf kept: a diverging loss must show)."""
+    max_points / 2 equal buckets, in step order; NaN and Inf count as the highest, so a
+    diverging loss always shows."""
     n = len(values)
     if n <= max_points:
         return steps, values
     buckets = max_points // 2
     size = -(-n // buckets)
-    pad = buckets * size - n
-    filled = np.concatenate([values, np.full(pad, np.nan)]).reshape(buckets, size)
-    finite = np.where(np.isfinite(filled), filled, np.nan)
-    with np.errstate(invalid="ignore"):
-        low = np.where(np.isnan(finite).all(axis=1), 0, np.nanargmin(np.where(np.isnan(finite), np.inf, finite), axis=1))
-        high = np.where(np.isnan(finite).all(axis=1), 0, np.nanargmax(np.where(np.isnan(finite), -np.inf, finite), axis=1))
-    bad = ~np.isfinite(filled) & (np.arange(size) < size - (np.arange(buckets) == buckets - 1)[:, None] * pad)
-    high = np.where(bad.any(axis=1), bad.argmax(axis=1), high)  # a NaN/Inf in a bucket wins its high slot
-    first, second = np.minimum(low, high), np.maximum(low, high)
-    index = np.stack([first, second], axis=1) + (np.arange(buckets) * size)[:, None]
-    index = np.unique(np.minimum(index.reshape(-1), n - 1))
+    finite = np.isfinite(values)
+    low_key = np.full(buckets * size, np.inf)  # padding never wins either slot
+    high_key = np.full(buckets * size, -np.inf)
+    low_key[:n] = np.where(finite, values, np.inf)
+    high_key[:n] = np.where(finite, values, np.inf)
+    offsets = np.arange(buckets) * size
+    low = low_key.reshape(buckets, size).argmin(axis=1) + offsets
+    high = high_key.reshape(buckets, size).argmax(axis=1) + offsets
+    index = np.unique(np.minimum(np.concatenate([low, high]), n - 1))
     return steps[index], values[index]
 
 

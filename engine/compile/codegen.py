@@ -699,13 +699,6 @@ def _row_strides(shape) -> list[int]:
     return strides[::-1]
 
 
-def _broadcast_strides(shape, out_shape) -> list[int]:
-    shape, out_shape = tuple(shape), tuple(out_shape)
-    full = (1,) * (len(out_shape) - len(shape)) + shape
-    strides = _row_strides(full)
-    return [st if full[d] == out_shape[d] else 0 for d, st in enumerate(strides)]
-
-
 def _reduce_dims(rec, shape) -> tuple:
     dim = rec.kwargs.get("dim", rec.args[1] if len(rec.args) > 1 else None)
     if dim is None:

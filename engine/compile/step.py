@@ -20,7 +20,6 @@ from pathlib import Path
 
 import numpy as np
 
-from engine import optim
 from engine.compile.codegen import Generator, Program
 from engine.compile.trace import Untraceable, run_traced
 from engine.tensor import Tensor, _wrap

@@ -12,6 +12,8 @@ ACTIVATION_COPIES = 1.5  # per hidden unit and row: the layer's output, its acti
                          # gradients passing back, some freed early (measured: a 6×1024 MLP at
                          # batch 2.5·10⁵ peaked at 8.9 GB; this gives 9.3 GB)
 MACHINE_SHARE = 0.8      # leave the rest to the window, the system and other programs
+BACKGROUND_BUILD_BYTES = 200 * 10**6   # settings whose step needs more take seconds to build: the
+                                       # window builds them on another thread
 
 
 def step_bytes(config: SessionConfig) -> int:

@@ -173,6 +173,24 @@ def read_session_file(path: str | os.PathLike, trainer_factory: Callable[[Sessio
     return session_from_text(text, path, trainer_factory)
 
 
+class _SettingsRead(Exception):
+    def __init__(self, config: SessionConfig) -> None:
+        self.config = config
+
+
+def read_session_config(path: str | os.PathLike) -> SessionConfig:
+    """The settings of a session file, checked as `read_session_file` checks them, without building
+    its trainer (so the caller can decide where to build it)."""
+    def stop(config: SessionConfig) -> Trainer:
+        raise _SettingsRead(config)
+
+    try:
+        read_session_file(path, stop)
+    except _SettingsRead as read:
+        return read.config
+    raise AssertionError("read_session_file did not reach the trainer")
+
+
 def session_from_text(text: str, path: str | os.PathLike = "session",
                       trainer_factory: Callable[[SessionConfig], Trainer] = Trainer) -> SessionFile:
     """A session from the text of a session file; `path` is used in messages and for relative CSV paths."""

@@ -104,12 +104,10 @@ def test_seed_loop_leaves_grads_as_eager_does(seed_runs):
         np.testing.assert_array_equal(p.grad.numpy(), q.grad.numpy())
 
 
-def test_k_steps_in_one_call_equal_k_single_calls(seed_runs):
-    c = seed_runs[4]  # reuse the compiled function: a fresh loop of the same structure
+def test_k_steps_in_one_call_equal_k_single_calls():
     step_a, params_a = seed_loop(lr=0.01)
     step_b, params_b = seed_loop(lr=0.01)
     a, b = compiled_ready(step_a), compiled_ready(step_b)
-    assert a.last_source == c.last_source.replace(repr(np.float32(0.002)), repr(np.float32(0.01))) or a.is_compiled
     singles = [a().item() for _ in range(50)]
     block = b.run(50)
     np.testing.assert_array_equal(np.float32(singles), block)
@@ -197,7 +195,7 @@ def test_new_argument_values_of_the_same_shape_reuse_the_compiled_step():
             w.sub_(0.01 * w.grad)
         w.grad.zero_()
         return loss
-    c = compiled_ready(lambda: None, calls=0) if False else engine.compile(step)
+    c = engine.compile(step)
     xs = engine.randn(10, 3, 1)
     ys = 3 * xs
     eager_w = engine.tensor([[0.5]], requires_grad=True)

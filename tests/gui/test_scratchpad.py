@@ -221,7 +221,7 @@ def test_quitting_while_programs_run_exits_0_within_two_seconds(tmp_path):
         "print(f'quit took {time.perf_counter() - started:.2f}')\n"
         "sys.exit(code)\n")
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
     done = subprocess.run([sys.executable, str(script)], cwd=root, env=env, capture_output=True, text=True,
                           timeout=30)
     assert done.returncode == 0, done.stderr[-2000:]

@@ -17,7 +17,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from engine.session import SessionConfig, Trainer, read_session_file, write_session_file
-from engine.session.config import ModelConfig
+from engine.session.config import ModelConfig, TrainingConfig
 from engine.session.export import export_weights, model_weights
 from gui.export_dialog import ExportDialog, ExportOptions
 from gui.main_window import MainWindow
@@ -434,3 +434,47 @@ def test_an_export_that_fails_midway_leaves_the_folder_as_it_was(qtbot, window, 
     assert window.session_files.export_with(ExportOptions(folder)) == []
     assert "the disk is full. Nothing was lost" in window.last_message
     assert {path.name: path.read_bytes() for path in first} == before and sorted(os.listdir(folder)) == sorted([*before, ".gradstudio-run"])
+
+
+def test_a_big_session_is_read_and_built_on_another_thread_and_swapped_in_whole(qtbot, window, tmp_path,
+                                                                                 monkeypatch):
+    import threading
+
+    from gui import session_files
+
+    config = SessionConfig(training=TrainingConfig(lr=0.02))
+    trainer = Trainer(config)
+    for _ in range(7):
+        trainer.train_step()
+    path = write_session_file(tmp_path / "big.json", config, trainer)
+    threads = []
+    factory = window.training.trainer_factory
+
+    def watched(config):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return factory(config)
+
+    window.training.trainer_factory = watched
+    monkeypatch.setattr(session_files, "BACKGROUND_BUILD_BYTES", 0)
+    old = window.trainer
+    assert window.session_files.open_path(path, ask=False)
+    assert window.trainer is old                                  # the open session stays until the swap
+    qtbot.waitUntil(lambda: window.trainer is not old, timeout=10_000)
+    assert threads == [False] and window.trainer.step == 7 and window.session_files.path == path.resolve()
+    assert window.read_forms()[0].training.lr == 0.02
+
+
+def test_a_big_session_that_fails_to_build_leaves_the_open_session(qtbot, window, tmp_path, monkeypatch):
+    from gui import session_files
+
+    path = write_session_file(tmp_path / "big.json", SessionConfig())
+    old = window.trainer
+
+    def broken(config):
+        raise RuntimeError("out of memory")
+
+    window.training.trainer_factory = broken
+    monkeypatch.setattr(session_files, "BACKGROUND_BUILD_BYTES", 0)
+    assert window.session_files.open_path(path, ask=False)
+    qtbot.waitUntil(lambda: "out of memory" in (window.last_message or ""), timeout=10_000)
+    assert window.trainer is old

@@ -11,7 +11,9 @@ from PySide6.QtCore import QObject, Slot
 from engine.session import Trainer
 
 from gui.examples import default_session
-from gui.worker import SNAPSHOT_INTERVAL_S, RunEnd, TrainingRun, TrainingUpdate, wants_sample
+import numpy as np
+
+from gui.worker import SNAPSHOT_INTERVAL_S, RunEnd, TrainingRun, TrainingUpdate, peak_decimated, wants_sample
 
 
 class Receiver(QObject):
@@ -49,6 +51,7 @@ def start(trainer, max_steps=None, paused=False) -> tuple[TrainingRun, Receiver]
 
 
 def test_updates_are_throttled_in_time_and_carry_every_loss(qtbot, trainer):
+    trainer.engine_kind = "eager"  # compiled, a million losses a second are peak-decimated (below)
     run, receiver = start(trainer)
     began = time.monotonic()
     qtbot.wait(1500)
@@ -61,6 +64,17 @@ def test_updates_are_throttled_in_time_and_carry_every_loss(qtbot, trainer):
     assert steps == list(range(1, trainer.step + 1))  # every step's loss reached the GUI, once, in order
     assert receiver.updates[-1].snapshot.step == trainer.step  # the final update shows where it stopped
     assert receiver.ends[0].reason == "stopped"
+
+
+def test_many_losses_reach_the_gui_peak_decimated():
+    steps = np.arange(1, 1_000_001, dtype=float)
+    losses = np.random.default_rng(0).random(steps.size)
+    losses[123_456], losses[654_321], losses[777_777] = 50.0, -1.0, np.nan
+    kept_steps, kept = peak_decimated(steps, losses, 2048)
+    assert len(kept) <= 2048 and np.all(np.diff(kept_steps) > 0)
+    assert {123_457.0, 654_322.0, 777_778.0} <= set(kept_steps)  # the spikes and the NaN survive
+    few = peak_decimated(steps[:100], losses[:100], 2048)
+    assert np.array_equal(few[0], steps[:100]) and np.array_equal(few[1], losses[:100])
 
 
 def test_parameter_samples_are_dense_early_and_sparse_later():
@@ -126,7 +140,7 @@ def test_quitting_while_a_training_step_takes_long_exits_0_at_once(tmp_path):
         "from gui.app import run_app\n"
         "sys.exit(run_app(['--run-steps', '100', '--quit-after', '3']))\n")
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"}
+    env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(tmp_path)}
     started = time.monotonic()
     done = subprocess.run([sys.executable, str(script)], cwd=root, env=env, capture_output=True, text=True, timeout=60)
     assert "in the long step" in done.stdout          # it was inside the step when the window closed
