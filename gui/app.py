@@ -13,6 +13,7 @@ from engine import kernels
 from engine.session.assets import asset
 from engine.session.cli import COMMANDS_HELP
 from engine.session.lessons import bundled_sessions
+from engine.session.run_state import Phase
 from gui import i18n
 from gui.examples import default_session
 from gui.main_window import APPLICATION, ORGANIZATION, MainWindow, app_icon
@@ -60,7 +61,7 @@ class ScriptedRun:
         if self.window.run is not None:
             return
         self._timer.stop()
-        if self.window.state not in ("Finished", "Stopped", "Diverged"):
+        if self.window.state not in (Phase.FINISHED, Phase.STOPPED, Phase.DIVERGED):
             print(f"gradstudio: could not train: {self.window.last_message or self.window.state}", file=sys.stderr)
             self.exit_code = 1
         QTimer.singleShot(CATCH_UP_MS, self._finish)
