@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
     errors = property(lambda self: self.setup.errors)
     last_message = property(lambda self: self.status.last_message)
 
-    def editors(self):
+    def editors(self) -> tuple:
         return self.setup.editors()
 
     def is_training(self) -> bool:
@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         training = self.training.is_training()
         self.menus.show_run(training, has_run=self.run is not None, block=self.training.train_block(),
-                              may_reset=not self.errors or self.trainer is not None)
+                            may_reset=not self.errors or self.trainer is not None)
         shown = self.training.state.shown(settings_valid=not self.errors, training=training)
         self.status.show_phase(shown)
         if self._declined_changes and shown in (Phase.TRAINING, Phase.PAUSED):
