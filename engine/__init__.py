@@ -7,14 +7,17 @@ import numpy as _np
 # PyTorch returns inf/nan silently (1/0, log(0)); numpy would warn on every such op.
 _np.seterr(divide="ignore", invalid="ignore", over="ignore", under="ignore")
 
-from engine import autograd
+from engine import _aliases, autograd
+
+_aliases.install()  # `import torch.nn.functional` resolves to engine.nn.functional when torch is the engine
 from engine._tensor_str import set_printoptions
 from engine.autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from engine.creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full,
-                             full_like, linspace, multinomial, normal, ones, ones_like, rand,
-                             randint, randn, randperm, tensor, zeros, zeros_like)
-from engine.dtypes import (bool, double, dtype, float, float16, float32, float64, half, int,  # noqa: A004
-                           int32, int64, long, uint8)
+                             full_like, get_default_device, linspace, logspace, multinomial, normal, ones,
+                             ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm,
+                             set_default_device, tensor, zeros, zeros_like)
+from engine.dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,  # noqa: A004
+                           half, int, int32, int64, long, set_default_dtype, uint8)
 from engine.ops import arithmetic as _ar
 from engine.ops import elementwise as _el
 from engine.ops import linalg as _la
@@ -35,6 +38,23 @@ mm, mv, dot, matmul, bmm = _la.mm, _la.mv, _la.dot, _la.matmul, _la.bmm
 reshape, flatten, squeeze, unsqueeze = _sh.reshape, _sh.flatten, _sh.squeeze, _sh.unsqueeze
 transpose, permute, t, broadcast_to = _sh.transpose, _sh.permute, _sh.t, _sh.broadcast_to
 
+# softmax, picking by index (issue 12); bound as Tensor methods here until the op table takes them
+from engine.ops import activation as _act  # noqa: E402
+from engine.ops import selection as _ix  # noqa: E402
+
+from engine.ops import statistics as _st  # noqa: E402
+from engine.functional import einsum, meshgrid  # noqa: E402,F401
+
+softmax, log_softmax = _act.softmax, _act.log_softmax
+gather, scatter_add, topk, sort, argsort = _ix.gather, _ix.scatter_add, _ix.topk, _ix.sort, _ix.argsort
+index_select, masked_fill, tril, triu, nonzero = _ix.index_select, _ix.masked_fill, _ix.tril, _ix.triu, _ix.nonzero
+var, std, logsumexp, amax, amin = _st.var, _st.std, _st.logsumexp, _st.amax, _st.amin
+for _name in ("softmax", "log_softmax", "gather", "scatter_add", "topk", "sort", "argsort", "index_select",
+              "masked_fill", "tril", "triu", "nonzero", "var", "std", "logsumexp", "amax", "amin"):
+    setattr(Tensor, _name, globals()[_name])
+Tensor.type_as = lambda self, other: self.type(other.dtype)
+inference_mode = no_grad
+
 
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
@@ -42,10 +62,6 @@ def is_tensor(obj) -> bool:
 
 def numel(t: Tensor) -> int:
     return t.numel()
-
-
-def get_default_dtype() -> dtype:
-    return float32
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
@@ -58,7 +74,8 @@ def equal(a, b) -> bool:
 
 def __getattr__(name):
     # submodules that build on the whole engine load on first use
-    if name in ("nn", "optim", "distributions", "kernels", "compile"):  # compile: a callable package
+    if name in ("nn", "optim", "distributions", "kernels", "compile", "utils", "cuda", "backends",
+                "accelerator"):  # compile: a callable package
         import importlib
         return importlib.import_module(f"engine.{name}")
     raise AttributeError(f"module 'engine' has no attribute {name!r}")

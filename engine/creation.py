@@ -6,16 +6,36 @@ import numpy as np
 from engine import dtypes, random
 from engine.tensor import Tensor, _wrap, device as _device
 
+_default_device = _device("cpu")
 
-def _finish(data, dtype=None, requires_grad=False, device=None) -> Tensor:
-    if device is not None:
-        _device(device)
+
+def set_default_device(device) -> None:
+    """Where factories put tensors when no device is given (only the CPU can hold them here)."""
+    global _default_device
+    _default_device = _device("cpu" if device is None else device)
+
+
+def get_default_device() -> _device:
+    return _default_device
+
+
+def _finish(data, dtype=None, requires_grad=False, device=None, out=None) -> Tensor:
+    (_default_device if device is None else _device(device)).check_available()
     if dtype is not None:
         data = data.astype(dtypes.to_numpy(dtype), copy=False)
+    if out is not None:
+        return _into(out, data)
     t = _wrap(data)
     if requires_grad:
         t.requires_grad_(True)
     return t
+
+
+def _into(out: Tensor, data) -> Tensor:
+    """A factory's `out=`: the tensor takes the new values (and shape), one version later."""
+    out._data = np.asarray(data).astype(out._data.dtype, copy=False)
+    out._vc[0] += 1
+    return out
 
 
 def _infer(data) -> np.ndarray:
@@ -29,7 +49,7 @@ def _infer(data) -> np.ndarray:
         data = _nested_values(data)
     arr = np.array(data)
     if arr.dtype == np.float64 and not isinstance(data, np.floating):
-        arr = arr.astype(np.float32)
+        arr = arr.astype(dtypes.default_float().np)
     elif arr.dtype.kind == "i":
         arr = arr.astype(np.int64)
     elif arr.dtype.kind not in "fb":
@@ -76,94 +96,151 @@ def _size(size, keyword=None):
 
 
 def _default(dtype):
-    return dtypes.to_numpy(dtype) if dtype is not None else np.float32
+    return dtypes.to_numpy(dtype) if dtype is not None else dtypes.default_float().np
 
 
-def zeros(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _finish(np.zeros(_size(shape, size), _default(dtype)), None, requires_grad, device)
+def zeros(*shape, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+    return _finish(np.zeros(_size(shape, size), _default(dtype)), None, requires_grad, device, out)
 
 
-def ones(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _finish(np.ones(_size(shape, size), _default(dtype)), None, requires_grad, device)
+def ones(*shape, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+    return _finish(np.ones(_size(shape, size), _default(dtype)), None, requires_grad, device, out)
 
 
-def empty(*shape, size=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return zeros(*shape, size=size, dtype=dtype, device=device, requires_grad=requires_grad)
+def empty(*shape, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False, memory_format=None) -> Tensor:
+    return zeros(*shape, size=size, out=out, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
     if dtype is None:
-        dtype = (dtypes.bool if isinstance(fill_value, bool) else
-                 dtypes.int64 if isinstance(fill_value, int) else dtypes.float32)
-    return _finish(np.full(_size((size,)), fill_value, dtypes.to_numpy(dtype)), None, requires_grad, device)
+        dtype = (dtypes.bool if isinstance(fill_value, (bool, np.bool_)) else
+                 dtypes.int64 if isinstance(fill_value, (int, np.integer)) else dtypes.default_float())
+    return _finish(np.full(_size((size,)), fill_value, dtypes.to_numpy(dtype)), None, requires_grad, device, out)
 
 
-def _like(fn, t, dtype, requires_grad):
-    return _finish(fn(t._data.shape, dtype=dtypes.to_numpy(dtype) if dtype else t._data.dtype),
-                   None, requires_grad)
+def _like_dtype(t, dtype):
+    return dtypes.to_numpy(dtype) if dtype is not None else t._data.dtype
 
 
-def zeros_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _like(np.zeros, t, dtype, requires_grad)
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,  # noqa: A002
+               memory_format=None) -> Tensor:
+    return _finish(np.zeros(input._data.shape, _like_dtype(input, dtype)), None, requires_grad, device)
 
 
-def ones_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _like(np.ones, t, dtype, requires_grad)
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,  # noqa: A002
+              memory_format=None) -> Tensor:
+    return _finish(np.ones(input._data.shape, _like_dtype(input, dtype)), None, requires_grad, device)
 
 
-def empty_like(t, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _like(np.zeros, t, dtype, requires_grad)
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,  # noqa: A002
+               memory_format=None) -> Tensor:
+    return zeros_like(input, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full_like(t, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
-    d = dtypes.to_numpy(dtype) if dtype else t._data.dtype
-    return _finish(np.full(t._data.shape, fill_value, d), None, requires_grad)
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,  # noqa: A002
+              memory_format=None) -> Tensor:
+    return _finish(np.full(input._data.shape, fill_value, _like_dtype(input, dtype)), None, requires_grad, device)
 
 
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
+def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,  # noqa: A002
+              memory_format=None, generator=None) -> Tensor:
+    return rand(input._data.shape, dtype=dtypes.from_numpy(_like_dtype(input, dtype)), device=device,
+                requires_grad=requires_grad, generator=generator)
+
+
+def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False,  # noqa: A002
+               memory_format=None, generator=None) -> Tensor:
+    return randn(input._data.shape, dtype=dtypes.from_numpy(_like_dtype(input, dtype)), device=device,
+                 requires_grad=requires_grad, generator=generator)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None,  # noqa: A002
+                 requires_grad=False, memory_format=None, generator=None) -> Tensor:
+    if high is None:
+        low, high = 0, low
+    data = random.integers(low, high, input._data.shape, generator)
+    return _finish(data.astype(_like_dtype(input, dtype)), None, requires_grad, device)
+
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False) -> Tensor:
     if end is None:
         start, end = 0, start
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     is_int = all(isinstance(v, (int, np.integer)) for v in values)
     data = np.arange(*values, dtype=np.int64 if is_int else np.float64)
     if dtype is None and not is_int:
-        data = data.astype(np.float32)
-    return _finish(data, dtype, requires_grad, device)
+        data = data.astype(dtypes.default_float().np)
+    return _finish(data, dtype, requires_grad, device, out)
 
 
-def linspace(start, end, steps, dtype=None, device=None, requires_grad=False) -> Tensor:
-    data = np.linspace(start, end, int(steps)).astype(_default(dtype))
-    return _finish(data, None, requires_grad, device)
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False) -> Tensor:
+    """ATen's kernel: a float step, then start + step·i for the first half and end - step·(n-1-i)
+    for the second (each a fused multiply-add), so the values are PyTorch's to the last bit."""
+    dt = np.dtype(_default(dtype))
+    steps = int(steps)
+    if steps < 0:
+        raise RuntimeError("linspace(): number of steps must be non-negative")
+    work = dt if dt.kind == "f" else np.dtype(np.float64)
+    s, e = (work.type(v.item() if isinstance(v, Tensor) else v) for v in (start, end))
+    if steps == 1:
+        data = np.array([s], dtype=work)
+    else:
+        step = (e - s) / work.type(max(steps - 1, 1))
+        i = np.arange(steps)
+        wide = np.float64 if work.itemsize < 8 else np.longdouble  # exact products: one rounding, as FMA
+        lo = wide(s) + wide(step) * i
+        hi = wide(e) - wide(step) * (steps - 1 - i)
+        data = np.where(i < steps // 2, lo, hi).astype(work)
+    return _finish(data.astype(dt, copy=False), None, requires_grad, device, out)
 
 
-def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    return _finish(np.eye(n, m, dtype=_default(dtype)), None, requires_grad, device)
+def logspace(start, end, steps, base: float = 10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False) -> Tensor:
+    exponents = linspace(start, end, steps, dtype=dtypes.float64)._data
+    data = np.power(base, exponents).astype(_default(dtype))
+    return _finish(data, None, requires_grad, device, out)
 
 
-def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+    return _finish(np.eye(n, m, dtype=_default(dtype)), None, requires_grad, device, out)
+
+
+def rand(*shape, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False, pin_memory=False) -> Tensor:
     data = random.uniform(_size(shape, size), generator=generator, dtype=_default(dtype))
-    return _finish(data.astype(_default(dtype), copy=False), None, requires_grad, device)
+    return _finish(data.astype(_default(dtype), copy=False), None, requires_grad, device, out)
 
 
-def randn(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randn(*shape, size=None, generator=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False, pin_memory=False) -> Tensor:
     data = random.normal(_size(shape, size), generator=generator, dtype=_default(dtype))
-    return _finish(data.astype(_default(dtype), copy=False), None, requires_grad, device)
+    return _finish(data.astype(_default(dtype), copy=False), None, requires_grad, device, out)
 
 
-def randint(low, high=None, size=(), generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
-    if high is None or isinstance(high, (tuple, list)):  # randint(high, size) as well
-        low, high, size = 0, low, (size if high is None else high)
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+            requires_grad=False) -> Tensor:
+    if size is None:  # randint(high, size)
+        low, high, size = 0, low, high
     data = random.integers(low, high, tuple(size), generator)
-    return _finish(data, dtype, requires_grad, device)
+    return _finish(data, dtype, requires_grad, device, out)
 
 
-def randperm(n, generator=None, dtype=None, device=None) -> Tensor:
-    return _finish(random.permutation(n, generator), dtype, False, device)
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+             pin_memory=False) -> Tensor:
+    return _finish(random.permutation(n, generator), dtype, requires_grad, device, out)
 
 
-def normal(mean, std, size=None, generator=None) -> Tensor:
+def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False, pin_memory=False) -> Tensor:
     if size is not None:
-        return _finish(random.normal(tuple(size), mean, std, generator, np.float32))
+        dt = _default(dtype)
+        data = random.normal(tuple(size), mean, std, generator, dt).astype(dt, copy=False)
+        return _finish(data, None, requires_grad, device, out)
     # as ATen's normal_out: standard draws, then (tensor std) .mul_(std) and .add_(mean),
     # or (float std, tensor mean) draws with that std, then .add_(mean)
     m = mean._data if isinstance(mean, Tensor) else mean
@@ -172,11 +249,11 @@ def normal(mean, std, size=None, generator=None) -> Tensor:
     dt = dt if dt in (np.float32, np.float64) else np.dtype(np.float32)
     shape = np.broadcast_shapes(np.shape(m), np.shape(s))
     if isinstance(std, Tensor):
-        out = random.normal(shape, 0.0, 1.0, generator, dt) * np.asarray(s, dt)
+        draws = random.normal(shape, 0.0, 1.0, generator, dt) * np.asarray(s, dt)
     else:
-        out = random.normal(shape, 0.0, float(s), generator, dt)
-    out = out + (np.asarray(m, dt) if isinstance(m, np.ndarray) else dt.type(m))
-    return _finish(out.astype(dt, copy=False))
+        draws = random.normal(shape, 0.0, float(s), generator, dt)
+    values = draws + (np.asarray(m, dt) if isinstance(m, np.ndarray) else dt.type(m))
+    return _finish(values.astype(dt, copy=False), None, requires_grad, device, out)
 
 
 def multinomial(probs, num_samples, replacement=False, generator=None) -> Tensor:

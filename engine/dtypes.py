@@ -68,3 +68,30 @@ def to_numpy(d) -> np.dtype:
     if d is builtins.int:
         return int64.np
     return np.dtype(d)
+
+
+# -- the default floating dtype (torch.set_default_dtype) ------------------------------------
+
+_default_float = float32
+
+
+def default_float() -> dtype:
+    """The dtype Python floats and the float factories (zeros, rand, …) give: float32 unless set."""
+    return _default_float
+
+
+def set_default_dtype(d) -> None:
+    global _default_float
+    d = _FROM_NP.get(to_numpy(d)) if not isinstance(d, dtype) else d
+    if d is None or d.np.kind != "f":
+        raise TypeError("only floating-point types are supported as the default type")
+    _default_float = d
+
+
+def get_default_dtype() -> dtype:
+    return _default_float
+
+
+def is_implied(np_dtype) -> builtins.bool:
+    """Whether a tensor's repr leaves its dtype out (the default float, int64 and bool)."""
+    return np_dtype == _default_float.np or np_dtype == int64.np or np_dtype == bool.np

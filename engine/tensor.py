@@ -17,7 +17,6 @@ from engine.autograd.graph import TENSOR_TYPE_NAMES, RemovableHandle
 from engine.autograd.grad_mode import state as _grad_state
 
 _ndarray = np.ndarray
-_DEFAULT_DTYPES = {np.dtype(np.float32), np.dtype(np.int64), np.dtype(np.bool_)}
 
 NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
@@ -53,25 +52,59 @@ class Size(tuple):
         return int(np.prod(self, dtype=np.int64))
 
 
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
+                 "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
+
 class device:
-    """Only the CPU exists here; accepted wherever PyTorch takes `device=`."""
+    """A device name as PyTorch parses it (`device("cuda:1")`, `device("cuda", 0)`); only the CPU
+    holds tensors here: moving one elsewhere raises PyTorch's not-compiled-with message."""
 
-    type = "cpu"
+    def __init__(self, type="cpu", index=None) -> None:  # noqa: A002 - PyTorch's names
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        elif isinstance(type, int) and not isinstance(type, bool):
+            type, index = "cuda", type
+        spec = str(type)
+        kind, _, number = spec.partition(":")
+        if kind not in _DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device "
+                               f"string: {spec}")
+        if number:
+            if index is not None:
+                raise RuntimeError("type (string) must not include an index because index was passed "
+                                   f"explicitly: {spec}")
+            if not number.isdigit():
+                raise RuntimeError(f"Invalid device string: '{spec}'")
+            index = int(number)
+        self.type, self.index = kind, index
 
-    def __init__(self, spec="cpu") -> None:
-        if str(spec).split(":")[0] != "cpu":
-            raise RuntimeError(f"GradStudio's engine runs on the CPU only; got device={spec!r}")
+    def check_available(self) -> "device":
+        """Raise as PyTorch's CPU build does when a tensor is put on this device."""
+        if self.type == "cuda":
+            raise AssertionError("Torch not compiled with CUDA enabled")
+        if self.type != "cpu" and self.type != "meta":
+            raise RuntimeError(f"PyTorch is not linked with support for {self.type} devices")
+        return self
 
     def __repr__(self) -> str:
-        return "device(type='cpu')"
-
-    def __eq__(self, other) -> bool:
-        return str(other) in ("cpu", "device(type='cpu')") or isinstance(other, device)
+        return f"device(type='{self.type}')" if self.index is None else \
+            f"device(type='{self.type}', index={self.index})"
 
     def __str__(self) -> str:
-        return "cpu"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
-    __hash__ = object.__hash__
+    def __eq__(self, other) -> bool:
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
 
 
 CPU = device()
@@ -93,8 +126,8 @@ class Tensor:
     def __init__(self, *args, dtype=None, device=None, requires_grad=False) -> None:
         """`Tensor([2.])` copies data as float32; `Tensor(2, 3)` makes a (zeroed) 2×3 tensor."""
         if device is not None:
-            globals()["device"](device)
-        np_dtype = dtypes.to_numpy(dtype) if dtype is not None else np.float32
+            globals()["device"](device).check_available()
+        np_dtype = dtypes.to_numpy(dtype) if dtype is not None else dtypes.default_float().np
         if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
             arg = args[0]
             data = arg._data if isinstance(arg, Tensor) else arg
@@ -317,7 +350,7 @@ class Tensor:
         return self
 
     def cuda(self, *args, **kwargs):
-        raise RuntimeError("GradStudio's engine runs on the CPU only")
+        raise AssertionError("Torch not compiled with CUDA enabled")
 
     def to(self, *args, **kwargs) -> "Tensor":
         """`.to(dtype)`, `.to('cpu')`, `.to(other_tensor)`; only a dtype change does anything."""
@@ -328,9 +361,9 @@ class Tensor:
             elif isinstance(a, Tensor):
                 target = a.dtype
             else:
-                device(a)
-        if "device" in kwargs:
-            device(kwargs["device"])
+                device(a).check_available()
+        if kwargs.get("device") is not None:
+            device(kwargs["device"]).check_available()
         return self if target is None else self.type(target)
 
     def type(self, dtype=None):
@@ -365,7 +398,7 @@ class Tensor:
         elif self._rg and _grad_state.enabled or self._rg and self._fn is None:
             suffixes.append("requires_grad=True")
         return tensor_repr(self._data, dtype_name=repr(self.dtype),
-                           default_dtype=self._data.dtype in _DEFAULT_DTYPES, suffixes=suffixes)
+                           default_dtype=dtypes.is_implied(self._data.dtype), suffixes=suffixes)
 
     __str__ = __repr__
 

@@ -11,7 +11,8 @@ from engine.tensor import Size, Tensor, _wrap
 
 __all__ = ["backward", "grad", "backward_steps", "BackwardStep", "HookCall", "no_grad",
            "enable_grad", "set_grad_enabled", "is_grad_enabled", "Node", "AccumulateGrad",
-           "RemovableHandle", "functional", "gradcheck", "gradgradcheck", "prepare_roots"]
+           "RemovableHandle", "functional", "gradcheck", "gradgradcheck", "prepare_roots", "Function",
+           "once_differentiable"]
 
 
 _ONES: dict = {}
@@ -134,8 +135,10 @@ def __getattr__(name):
     # The checks live in `checks`, not `gradcheck`: a submodule named gradcheck would become
     # the package attribute on import and shadow the function `autograd.gradcheck`.
     import importlib
-    if name == "functional":
-        return importlib.import_module("engine.autograd.functional")
+    if name in ("functional", "function"):
+        return importlib.import_module(f"engine.autograd.{name}")
     if name in ("gradcheck", "gradgradcheck", "GradcheckError"):
         return getattr(importlib.import_module("engine.autograd.checks"), name)
+    if name in ("Function", "FunctionCtx", "once_differentiable"):
+        return getattr(importlib.import_module("engine.autograd.function"), name)
     raise AttributeError(f"module 'engine.autograd' has no attribute {name!r}")

@@ -16,6 +16,9 @@ class BackwardMath:
         self.plain = plain
         ops = np if plain else elementwise
         self.sign, self.sin, self.cos, self.exp, self.log = ops.sign, ops.sin, ops.cos, ops.exp, ops.log
+        self.sinh, self.cosh, self.sqrt, self.tanh = ops.sinh, ops.cosh, ops.sqrt, ops.tanh
+        self.sigmoid = elementwise._sigmoid if plain else elementwise.sigmoid
+        self.erf = elementwise._erf if plain else elementwise.erf
         self.broadcast_to = broadcast_copy if plain else shape.broadcast_to
 
     def data(self, v):

@@ -7,6 +7,7 @@ Adding an op is one row here plus one row in tests/engine/test_ops_gradients.py.
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -121,6 +122,25 @@ def _sigmoid(d):
     return out
 
 
+def _erf(d):
+    # the correctly rounded float64 erf, rounded to d's dtype (numpy has no erf)
+    values = np.asarray(_ERF(np.asarray(d, dtype=np.float64)), dtype=np.float64)
+    return values.astype(d.dtype if d.dtype.kind == "f" else np.float32)
+
+
+_ERF = np.frompyfunc(math.erf, 1, 1)
+# sigmoid(x) as a template, with the sigmoid row's own branches (silu's templates use it)
+_SIGMOID_TEMPLATE = "(one / (one + np.exp(-x)) if x >= zero else np.exp(x) / (one + np.exp(x)))"
+
+
+def _silu(d):
+    return d * _sigmoid(d)
+
+
+def _gelu(d):
+    return d * 0.5 * (1 + _erf(d * 0.7071067811865476))
+
+
 # -- the table ----------------------------------------------------------------------------------
 
 UNARY = (
@@ -147,6 +167,28 @@ UNARY = (
           "g if y > zero else zero", kernel=kernels.relu_backward, keeps_int=True),
     Unary("sign",       np.sign,      "F.zeros_like(g)",              "np.sign(x)",     "zero",
           keeps_int=True, expression=False),
+    Unary("sinh",       np.sinh,      "g * F.cosh(x)",                "np.sinh(x)",     "g * np.cosh(x)"),
+    Unary("cosh",       np.cosh,      "g * F.sinh(x)",                "np.cosh(x)",     "g * np.sinh(x)"),
+    Unary("asin",       np.arcsin,    "g / F.sqrt(1 - x * x)",        "np.arcsin(x)",   "g / np.sqrt(one - x * x)",
+          aliases=("arcsin",)),
+    Unary("acos",       np.arccos,    "-g / F.sqrt(1 - x * x)",       "np.arccos(x)",   "-g / np.sqrt(one - x * x)",
+          aliases=("arccos",)),
+    Unary("log10",      np.log10,     "g / (x * 2.302585092994046)",  "np.log10(x)",    "g / (x * ln10)"),
+    Unary("log2",       np.log2,      "g / (x * 0.6931471805599453)", "np.log2(x)",     "g / (x * ln2)"),
+    Unary("log1p",      np.log1p,     "g / (x + 1)",                  "np.log1p(x)",    "g / (x + one)",
+          node="Log1PBackward0"),
+    Unary("expm1",      np.expm1,     "g * (y + 1)",                  "np.expm1(x)",    "g * (y + one)"),
+    Unary("erf",        _erf,         "1.1283791670955126 * F.exp(-(x * x)) * g", "math.erf(x) * one",
+          "two_over_sqrt_pi * np.exp(-(x * x)) * g"),
+    # activations (nn.functional.silu, gelu with approximate="none"); not torch.* functions in PyTorch
+    Unary("silu",       _silu,        "g * (s := F.sigmoid(x)) * (1 + x * (1 - s))",
+          f"x * {_SIGMOID_TEMPLATE}", f"g * (s := {_SIGMOID_TEMPLATE}) * (one + x * (one - s))",
+          expression=False),
+    Unary("gelu",       _gelu,
+          "g * (0.5 * (1 + F.erf(x * 0.7071067811865476)) + x * (F.exp(-0.5 * x * x) * 0.3989422804014327))",
+          "x * half * (one + math.erf(x * sqrt1_2) * one)",
+          "g * (half * (one + math.erf(x * sqrt1_2) * one) + x * (np.exp(-half * x * x) * inv_sqrt_2pi))",
+          expression=False),
 )
 
 BINARY = (
@@ -161,7 +203,9 @@ BINARY = (
            aliases=("__truediv__", "divide")),
 )
 
-TEMPLATE_CONSTANTS = {"zero": 0.0, "one": 1.0, "two": 2.0, "half": 0.5}
+TEMPLATE_CONSTANTS = {"zero": 0.0, "one": 1.0, "two": 2.0, "half": 0.5, "ln2": 0.6931471805599453,
+                      "ln10": 2.302585092994046, "two_over_sqrt_pi": 1.1283791670955126,
+                      "sqrt1_2": 0.7071067811865476, "inv_sqrt_2pi": 0.3989422804014327}
 
 
 # -- making ops from rows -----------------------------------------------------------------------
@@ -363,3 +407,103 @@ def clamp_min(x, min):  # noqa: A002
 
 def clamp_max(x, max):  # noqa: A002
     return clamp(x, max=max)
+
+
+# activations with options (nn.functional); no compiled templates yet: a compiled step that
+# uses one runs eagerly
+
+class LeakyReluBackward0(Node):
+    saved_names = ("self",)
+
+    def apply(self, g, F, saved):
+        slope = np.where(F.data(saved[0]) > 0, 1, self.negative_slope).astype(F.data(saved[0]).dtype)
+        return (g * F.const(slope, g),)
+
+
+def leaky_relu(x, negative_slope: float = 0.01):
+    d = x._data
+    out = np.where(d > 0, d, d * np.asarray(negative_slope, d.dtype))
+    if not needs_grad(x):
+        return _wrap(out)
+    node = make_node(LeakyReluBackward0, (x,), (x,))
+    node.negative_slope = negative_slope
+    return _result(out, node)
+
+
+class SoftplusBackward0(Node):
+    saved_names = ("self",)
+
+    def apply(self, g, F, saved):
+        x = saved[0]
+        linear = F.data(x) * self.beta > self.threshold
+        z = F.exp(x * self.beta)
+        return (F.select(~linear, g * z / (z + 1)) + F.select(linear, g),)
+
+
+def softplus(x, beta: float = 1.0, threshold: float = 20.0):
+    """log(1 + exp(beta·x)) / beta, and x itself where beta·x > threshold (no overflow)."""
+    d = x._data
+    if d.dtype.kind != "f":
+        d = d.astype(np.float32)
+    bx = d * np.asarray(beta, d.dtype)
+    out = np.where(bx > threshold, d, np.log1p(np.exp(np.minimum(bx, threshold))) / np.asarray(beta, d.dtype))
+    out = out.astype(d.dtype, copy=False)
+    if not needs_grad(x):
+        return _wrap(out)
+    node = make_node(SoftplusBackward0, (x,), (x,))
+    node.beta, node.threshold = beta, threshold
+    return _result(out, node)
+
+
+_GELU_BETA = math.sqrt(2.0) * (2.0 / math.sqrt(math.pi)) * 0.5  # sqrt(2/pi), as ATen spells it
+_GELU_KAPPA = 0.044715
+
+
+class GeluBackward0(Node):
+    """gelu's node for both forms; PyTorch names them alike (approximate is an attribute)."""
+    saved_names = ("self",)
+
+    def apply(self, g, F, saved):
+        x = saved[0]
+        if self.approximate == "none":
+            cdf = 0.5 * (1 + F.erf(x * 0.7071067811865476))
+            return (g * (cdf + x * (F.exp(-0.5 * x * x) * 0.3989422804014327)),)
+        inner = _GELU_BETA * (x + _GELU_KAPPA * (x * x * x))
+        t = F.tanh(inner)
+        right = 0.5 * x * (1 - t * t) * _GELU_BETA * (1 + 3 * _GELU_KAPPA * (x * x))
+        return (g * (0.5 * (1 + t) + right),)
+
+
+def gelu(x, approximate: str = "none"):
+    """x·Φ(x) (approximate="none", the table's row) or its tanh approximation."""
+    if approximate == "none":
+        return FUNCTIONS["gelu"](x)
+    if approximate != "tanh":
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    d = x._data
+    out = 0.5 * d * (1 + np.tanh(_GELU_BETA * (d + _GELU_KAPPA * (d * d * d))))
+    out = out.astype(d.dtype, copy=False)
+    if not needs_grad(x):
+        return _wrap(out)
+    node = make_node(GeluBackward0, (x,), (x,))
+    node.approximate = approximate
+    return _result(out, node)
+
+
+class EluBackward0(Node):
+    saved_names = ("self",)
+
+    def apply(self, g, F, saved):
+        x = saved[0]
+        neg = F.data(x) <= 0
+        return (F.select(~neg, g) + F.select(neg, g * self.alpha * F.exp(x)),)
+
+
+def elu(x, alpha: float = 1.0):
+    d = x._data
+    out = np.where(d > 0, d, np.asarray(alpha, d.dtype) * np.expm1(np.minimum(d, 0))).astype(d.dtype, copy=False)
+    if not needs_grad(x):
+        return _wrap(out)
+    node = make_node(EluBackward0, (x,), (x,))
+    node.alpha = alpha
+    return _result(out, node)

@@ -3,6 +3,8 @@ its eager forward and backward compute, element by element; and each row reaches
 offers ops (Tensor methods, engine functions, graph node names, custom expressions)."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -18,7 +20,7 @@ OTHER = np.array([0.5, -2.0, 1.25, 3.0, -0.3, 7.0, 2.0, -1.0, 0.25, -4.0, 1.5, 0
 
 
 def _scalars(**values) -> dict:
-    env = {"np": np, **{k: np.float32(v) for k, v in TEMPLATE_CONSTANTS.items()}}
+    env = {"np": np, "math": math, **{k: np.float32(v) for k, v in TEMPLATE_CONSTANTS.items()}}
     env.update({k: np.float32(v) for k, v in values.items()})
     return env
 
@@ -84,7 +86,8 @@ def test_custom_expressions_offer_exactly_the_rows_marked_for_them():
 
 
 # numba's exp/log/trig/tanh are not numpy's float32 loops: they may differ by a few units in the last place
-_TRANSCENDENTAL = ("np.exp", "np.log", "np.sin", "np.cos", "np.tan", "np.arctan", "np.tanh")
+_TRANSCENDENTAL = ("np.exp", "np.log", "np.sin", "np.cos", "np.tan", "np.arctan", "np.tanh", "np.sinh", "np.cosh",
+                   "np.arcsin", "np.arccos", "np.log10", "np.log2", "np.log1p", "np.expm1", "math.erf")
 
 
 def _ulps(got: np.ndarray, want: np.ndarray) -> int:
@@ -109,7 +112,7 @@ def test_templates_compile_in_numba_and_match_eager_in_float32():
         operands = "x = first[i]" if row in UNARY else "a = first[i]; b = second[i]"
         lines.append(f"        {operands}; y = ys[{r}, i]; g = gs[{r}, i]")
         lines += [f"        out[{r}, {k}, i] = {template}" for k, template in enumerate(_templates(row))]
-    namespace = {"np": np}
+    namespace = {"np": np, "math": math}
     exec("\n".join(lines), namespace)  # noqa: S102 - the table's own templates
     step = njit(cache=False, error_model="numpy")(namespace["step"])
 
@@ -130,5 +133,9 @@ def test_templates_compile_in_numba_and_match_eager_in_float32():
     step(a, b, ys, gs, out)
     for r, row in enumerate(rows):
         for k, template in enumerate(_templates(row)):
-            allowed = 4 if any(f in template for f in _TRANSCENDENTAL) else 0
+            # a few ulp per libm call; more where calls compound (silu's sigmoid inside its vjp)
+            allowed = 4 * sum(template.count(f) for f in _TRANSCENDENTAL)
+            if allowed:  # or a few float32 epsilons absolute, where 1 + erf(x) cancels (gelu)
+                close = np.abs(out[r, k] - want[r, k]) <= allowed * np.finfo(np.float32).eps
+                out[r, k] = np.where(close, want[r, k], out[r, k])
             assert _ulps(out[r, k], want[r, k]) <= allowed, f"{row.name}: {template!r}"

@@ -30,7 +30,7 @@ class Op:
     name: str
     fn: object                      # fn(T, *inputs)
     shapes: list                    # a list of input-shape tuples; an ndarray entry is used as is
-    domain: str = "any"             # any | pos (0.5..2) | away (|x| in 0.5..2) | unit (|x| < 0.9)
+    domain: str = "any"             # any | pos (0.5..2) | away (|x| in 0.5..2) | unit (|x| < 0.9) | unit_interval
     smooth: bool = True             # second derivatives compared with torch
     fd: bool = True                 # finite differences apply (not through float32 intermediates)
     graph: bool = True              # the grad_fn graph matches PyTorch's node for node
@@ -56,6 +56,8 @@ def make_inputs(op: Op, shapes, seed: int = 0):
             v = rng.uniform(0.5, 2.0, s) * rng.choice([-1.0, 1.0], s)
         elif op.domain == "unit":
             v = rng.uniform(-0.9, 0.9, s)
+        elif op.domain == "unit_interval":
+            v = rng.uniform(0.1, 0.9, s)
         else:
             v = rng.standard_normal(s)
         out.append(np.asarray(v, dtype=np.float64))
@@ -101,6 +103,28 @@ def where_op(T, x, y):
     return T.where(x > 0, x, y * 2)
 
 
+# targets of the nn.functional rows: constants of the row, in the input's dtype
+_CLASSES = np.array([0, 2, 1, 0])
+_PROBS = np.array([[0.2, 0.5, 0.3], [0.0, 0.1, 0.9], [1 / 3, 1 / 3, 1 / 3], [0.7, 0.3, 0.0]])
+_BITS = np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 1.0], [0.3, 0.9, 0.5], [1.0, 1.0, 0.0]])
+
+
+def _const(T, arr, like):
+    return T.tensor(arr, dtype=like.dtype)
+
+
+def _idx(T, values):
+    return T.tensor(np.asarray(values, dtype=np.int64))
+
+
+def _F(T):
+    return T.nn.functional
+
+
+def cross_entropy_with(**kwargs):
+    return lambda T, x: _F(T).cross_entropy(x, _idx(T, _CLASSES), **kwargs)
+
+
 OPS = [
     # arithmetic: tensor-tensor over broadcasting shapes, and with Python numbers
     Op("add", lambda T, a, b: a + b, BINARY),
@@ -139,6 +163,26 @@ OPS = [
     Op("tanh", lambda T, a: a.tanh(), UNARY),
     Op("sigmoid", lambda T, a: a.sigmoid(), UNARY),
     Op("relu", lambda T, a: a.relu(), UNARY, domain="away", smooth=False),
+    Op("sinh", lambda T, a: a.sinh(), UNARY),
+    Op("cosh", lambda T, a: T.cosh(a), UNARY),
+    Op("asin", lambda T, a: a.asin(), UNARY, domain="unit"),
+    Op("acos", lambda T, a: T.acos(a), UNARY, domain="unit"),
+    Op("arcsin_alias", lambda T, a: T.arcsin(a) + a.arccos(), UNARY, domain="unit"),
+    Op("log10", lambda T, a: a.log10(), UNARY, domain="pos"),
+    Op("log2", lambda T, a: T.log2(a), UNARY, domain="pos"),
+    Op("log1p", lambda T, a: a.log1p(), UNARY, domain="unit"),
+    Op("expm1", lambda T, a: T.expm1(a), UNARY),
+    Op("erf", lambda T, a: a.erf(), UNARY),
+    Op("silu", lambda T, a: _F(T).silu(a), UNARY),
+    Op("gelu", lambda T, a: _F(T).gelu(a), UNARY),
+    Op("gelu_tanh", lambda T, a: _F(T).gelu(a, approximate="tanh"), UNARY),
+    Op("leaky_relu", lambda T, a: _F(T).leaky_relu(a), UNARY, domain="away", smooth=False),
+    Op("leaky_relu_module", lambda T, a: T.nn.LeakyReLU(0.2)(a), UNARY, domain="away", smooth=False),
+    Op("softplus", lambda T, a: _F(T).softplus(a), UNARY),
+    Op("softplus_beta", lambda T, a: T.nn.Softplus(beta=2.0, threshold=1.5)(a * 3), [((5,),)], domain="away",
+       smooth=False),
+    Op("elu", lambda T, a: T.nn.ELU(alpha=0.5)(a), UNARY, domain="away", smooth=False),
+    Op("activation_modules", lambda T, a: T.nn.GELU()(a) * T.nn.SiLU()(a), UNARY),
     Op("torch_functions", lambda T, a: T.exp(a) + T.sin(a) * T.tanh(a) - T.sigmoid(a), UNARY),
     Op("clamp_min", lambda T, a: a.clamp(min=0.0), UNARY, domain="away", smooth=False),
     Op("clamp_max", lambda T, a: a.clamp(max=0.0), UNARY, domain="away", smooth=False),
@@ -186,6 +230,102 @@ OPS = [
     Op("mse_loss_sum", lambda T, a, b: T.nn.functional.mse_loss(a, b, reduction="sum"), [(MATRIX, MATRIX)]),
     Op("mse_loss_none", lambda T, a, b: T.nn.functional.mse_loss(a, b, reduction="none"), [(MATRIX, MATRIX)]),
     Op("mse_loss_module", lambda T, a, b: T.nn.MSELoss()(a, b), [(MATRIX, MATRIX)]),
+    # nn.functional: softmax, classification and robust losses
+    Op("softmax", lambda T, a: _F(T).softmax(a, dim=1), [(MATRIX,), ((2, 3, 4),)]),
+    Op("softmax_dim0", lambda T, a: T.softmax(a, 0), [(VECTOR,), (MATRIX,)]),
+    Op("log_softmax", lambda T, a: _F(T).log_softmax(a, dim=-1), [(VECTOR,), (MATRIX,), ((2, 3, 4),)]),
+    Op("softmax_module", lambda T, a: T.nn.Softmax(dim=-1)(a) * T.nn.LogSoftmax(dim=0)(a), [(MATRIX,)]),
+    Op("cross_entropy", cross_entropy_with(), [((4, 3),)]),
+    Op("cross_entropy_sum", cross_entropy_with(reduction="sum"), [((4, 3),)]),
+    Op("cross_entropy_none", cross_entropy_with(reduction="none"), [((4, 3),)]),
+    Op("cross_entropy_weight", lambda T, x: _F(T).cross_entropy(x, _idx(T, _CLASSES),
+                                                                weight=_const(T, [1.0, 2.0, 0.5], x)), [((4, 3),)]),
+    Op("cross_entropy_weight_smoothing", lambda T, x: _F(T).cross_entropy(
+        x, _idx(T, _CLASSES), weight=_const(T, [1.0, 2.0, 0.5], x), label_smoothing=0.1), [((4, 3),)], graph=False),
+    Op("cross_entropy_ignore_index", cross_entropy_with(ignore_index=0), [((4, 3),)]),
+    Op("cross_entropy_ignore_none", cross_entropy_with(ignore_index=2, reduction="none"), [((4, 3),)]),
+    Op("cross_entropy_label_smoothing", cross_entropy_with(label_smoothing=0.1), [((4, 3),)], graph=False),
+    Op("cross_entropy_smoothing_ignore", cross_entropy_with(label_smoothing=0.2, ignore_index=0,
+                                                            reduction="sum"), [((4, 3),)], graph=False),
+    Op("cross_entropy_probs", lambda T, x: _F(T).cross_entropy(x, _const(T, _PROBS, x)), [((4, 3),)]),
+    Op("cross_entropy_probs_none", lambda T, x, p: _F(T).cross_entropy(x, p.softmax(1), reduction="none"),
+       [((4, 3), (4, 3))]),
+    Op("cross_entropy_probs_smoothing", lambda T, x: _F(T).cross_entropy(x, _const(T, _PROBS, x),
+                                                                         label_smoothing=0.3), [((4, 3),)]),
+    Op("cross_entropy_unbatched", lambda T, x: _F(T).cross_entropy(x, _idx(T, 1)), [(VECTOR,)]),
+    Op("cross_entropy_kdim", lambda T, x: _F(T).cross_entropy(x, _idx(T, [[0, 2, 1, 1], [2, 2, 0, 1]])),
+       [((2, 3, 4),)]),
+    Op("cross_entropy_kdim_none", lambda T, x: _F(T).cross_entropy(x, _idx(T, [[0, 2, 1, 1], [2, 2, 0, 1]]),
+                                                                   reduction="none"), [((2, 3, 4),)]),
+    Op("cross_entropy_2d", lambda T, x: _F(T).cross_entropy(x, _idx(T, [[[0, 2], [1, 1]], [[2, 2], [0, 1]]])),
+       [((2, 3, 2, 2),)]),
+    Op("cross_entropy_module", lambda T, x: T.nn.CrossEntropyLoss()(x, _idx(T, _CLASSES)), [((4, 3),)]),
+    Op("nll_loss", lambda T, x: _F(T).nll_loss(x.log_softmax(1), _idx(T, _CLASSES)), [((4, 3),)]),
+    # linear in x: PyTorch's second derivative is a zero tensor, the engine's None (no path)
+    Op("nll_loss_raw_none", lambda T, x: _F(T).nll_loss(x, _idx(T, _CLASSES), reduction="none"), [((4, 3),)],
+       smooth=False),
+    Op("binary_cross_entropy", lambda T, x: _F(T).binary_cross_entropy(x.sigmoid(), _const(T, _BITS, x)),
+       [((4, 3),)]),
+    Op("binary_cross_entropy_target", lambda T, x, y: _F(T).binary_cross_entropy(x, y, reduction="sum"),
+       [((4, 3), (4, 3))], domain="unit_interval"),
+    Op("bce_with_logits", lambda T, x: _F(T).binary_cross_entropy_with_logits(x, _const(T, _BITS, x)),
+       [((4, 3),)]),
+    Op("bce_with_logits_target", lambda T, x, y: _F(T).binary_cross_entropy_with_logits(x, y.sigmoid()),
+       [((4, 3), (4, 3))]),
+    Op("bce_with_logits_pos_weight", lambda T, x, y: _F(T).binary_cross_entropy_with_logits(
+        x, y.sigmoid(), pos_weight=_const(T, [0.5, 2.0, 3.0], x), reduction="none"), [((4, 3), (4, 3))]),
+    Op("bce_with_logits_weight", lambda T, x: _F(T).binary_cross_entropy_with_logits(
+        x, _const(T, _BITS, x), weight=_const(T, [[1.0], [2.0], [0.5], [0.0]], x), reduction="sum"),
+       [((4, 3),)]),
+    Op("bce_with_logits_module", lambda T, x: T.nn.BCEWithLogitsLoss(pos_weight=_const(T, [3.0], x))(
+        x, _const(T, _BITS[:, :1], x)), [((4, 1),)]),
+    Op("smooth_l1_loss", lambda T, a, b: _F(T).smooth_l1_loss(a, b), [(MATRIX, MATRIX), (VECTOR, VECTOR)],
+       smooth=False),
+    Op("smooth_l1_loss_beta", lambda T, a, b: _F(T).smooth_l1_loss(a, b, reduction="none", beta=0.5),
+       [(MATRIX, MATRIX)], smooth=False),
+    Op("huber_loss", lambda T, a, b: _F(T).huber_loss(a, b, delta=0.7), [(MATRIX, MATRIX)], smooth=False),
+    Op("huber_loss_sum", lambda T, a, b: T.nn.HuberLoss(reduction="sum")(a, b), [(MATRIX, MATRIX)], smooth=False),
+    Op("l1_loss", lambda T, a, b: _F(T).l1_loss(a, b), [(MATRIX, MATRIX)], domain="away", smooth=False),
+    Op("l1_loss_none", lambda T, a, b: T.nn.L1Loss(reduction="none")(a, b), [(MATRIX, MATRIX)], domain="away",
+       smooth=False),
+    # picking by index
+    Op("embedding", lambda T, w: _F(T).embedding(_idx(T, [[0, 2], [2, 1]]), w), [((3, 4),)]),
+    # the padding row gets no gradient (by design, not what finite differences see)
+    Op("embedding_padding", lambda T, w: _F(T).embedding(_idx(T, [0, 2, 2, 1]), w, padding_idx=2),
+       [((3, 4),)], fd=False),
+    Op("gather", lambda T, a: a.gather(1, _idx(T, [[0, 2], [1, 1]])), [((2, 3),)]),
+    Op("gather_dim0", lambda T, a: T.gather(a, 0, _idx(T, [[1, 0, 1]])), [((2, 3),)]),
+    Op("scatter_add", lambda T, a, s: a.scatter_add(1, _idx(T, [[0, 2, 0], [1, 1, 1]]), s),
+       [((2, 3), (2, 3)), ((2, 4), (2, 3))]),
+    Op("topk", lambda T, a: a.topk(2), [((5,),), ((2, 4),)], smooth=False),
+    Op("topk_smallest", lambda T, a: T.topk(a, 2, dim=0, largest=False).values, [((3, 2),)], smooth=False),
+    Op("sort", lambda T, a: a.sort(), [((5,),), ((2, 4),)], smooth=False),
+    Op("sort_descending", lambda T, a: T.sort(a, dim=0, descending=True)[0], [((3, 2),)], smooth=False),
+    Op("index_select", lambda T, a: a.index_select(1, _idx(T, [2, 0, 2])), [((2, 3),)]),
+    Op("index_select_dim0", lambda T, a: T.index_select(a, 0, _idx(T, [1, 1])), [((3,),), ((2, 3),)]),
+    Op("masked_fill", lambda T, a: a.masked_fill(a > 0, -1.0) * 2, [(VECTOR,), (MATRIX,)], domain="away"),
+    Op("masked_fill_broadcast", lambda T, a: T.masked_fill(a, T.tensor([True, False, True]), 0.5), [(MATRIX,)]),
+    Op("tril", lambda T, a: a.tril(), [((3, 3),), ((2, 3, 4),)]),
+    Op("triu_diagonal", lambda T, a: T.triu(a, 1), [((3, 4),)]),
+    # spread and soft maxima
+    Op("var", lambda T, a: a.var(), [(VECTOR,), (MATRIX,)]),
+    Op("var_dim", lambda T, a: T.var(a, dim=1, keepdim=True), [(MATRIX,), ((2, 3, 4),)]),
+    Op("var_biased", lambda T, a: a.var(0, unbiased=False), [(MATRIX,)]),
+    Op("std", lambda T, a: a.std(), [(VECTOR,), (MATRIX,)]),
+    Op("std_dim_correction", lambda T, a: T.std(a, dim=(0, 2), correction=0), [((2, 3, 4),)]),
+    Op("logsumexp", lambda T, a: a.logsumexp(1), [(MATRIX,), ((2, 3, 4),)]),
+    Op("logsumexp_keepdim", lambda T, a: T.logsumexp(a, dim=0, keepdim=True), [(VECTOR,), (MATRIX,)]),
+    Op("amax", lambda T, a: a.amax(1), [(MATRIX,)], smooth=False),
+    Op("amin_all", lambda T, a: T.amin(a), [(MATRIX,)], smooth=False),
+    # torch.functional: einsum (engine's graph: permute/mul/sum or matmul, not PyTorch's bmm chain), meshgrid
+    Op("einsum_matmul", lambda T, a, b: T.einsum("ij,jk->ik", a, b), [((2, 3), (3, 4))], graph=False),
+    Op("einsum_transposed", lambda T, a, b: T.einsum("ij,kj->ik", a, b), [((2, 3), (4, 3))], graph=False),
+    Op("einsum_outer", lambda T, a, b: T.einsum("i,j->ij", a, b), [((3,), (4,))], graph=False),
+    Op("einsum_batched", lambda T, a, b: T.einsum("bij,bjk->bik", a, b), [((2, 2, 3), (2, 3, 4))], graph=False),
+    Op("einsum_rowdot", lambda T, a, b: T.einsum("ij,ij->i", a, b), [(MATRIX, MATRIX)], graph=False),
+    Op("einsum_single", lambda T, a: T.einsum("ijk->kj", a), [((2, 3, 4),)], graph=False),
+    Op("meshgrid", lambda T, a, b: T.meshgrid(a, b, indexing="ij"), [((3,), (2,))]),
+    Op("meshgrid_xy", lambda T, a, b, c: T.meshgrid(a, b, c, indexing="xy"), [((3,), (2,), (2,))]),
     # views and shapes
     Op("view", lambda T, a: a.view(3, 2) * 2, [(MATRIX,)]),
     Op("view_infer", lambda T, a: a.view(-1), [(MATRIX,), ((2, 3, 4),)]),

@@ -1,16 +1,12 @@
-"""Neural-network building blocks with PyTorch's API: Module, Parameter, Linear, Sequential,
-activations and losses. Layers are compositions of engine ops (their gradients come from
-the ops' own backward rules)."""
+"""Module and Parameter: attribute registration, traversal, state dicts, train/eval, and the
+global forward hooks the graph view uses to learn which module made which op."""
 from __future__ import annotations
 
-import math
 from collections import OrderedDict
 
 import numpy as np
 
-from engine import creation, random
 from engine.autograd.graph import RemovableHandle
-from engine.ops import linalg, loss, reduction, unary
 from engine.tensor import Tensor
 
 # Hooks on every Module call, as torch.nn.modules.module.register_module_forward_(pre_)hook;
@@ -54,6 +50,7 @@ class Module:
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name, value) -> None:
@@ -68,6 +65,8 @@ class Module:
             params.pop(name, None)
         elif name in params and value is None:
             params[name] = None
+        elif name in self.__dict__.get("_buffers", ()):
+            self._buffers[name] = value
         else:
             params.pop(name, None)
             self._modules.pop(name, None)
@@ -81,6 +80,8 @@ class Module:
             return d["_parameters"][name]
         if name in d.get("_modules", ()):
             return d["_modules"][name]
+        if name in d.get("_buffers", ()):
+            return d["_buffers"][name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __delattr__(self, name) -> None:
@@ -96,6 +97,24 @@ class Module:
 
     def add_module(self, name: str, module) -> None:
         self._modules[name] = module
+
+    register_module = add_module
+
+    def register_buffer(self, name: str, tensor, persistent: bool = True) -> None:
+        """A tensor that is state but not a parameter (a loss's class weights, running stats)."""
+        self.__dict__.pop(name, None)
+        self._buffers[name] = tensor
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True):
+        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        for mname, module in modules:
+            for bname, b in module.__dict__.get("_buffers", {}).items():
+                if b is not None:
+                    yield (f"{mname}.{bname}" if mname else bname), b
+
+    def buffers(self, recurse: bool = True):
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required \"forward\" function")
@@ -198,6 +217,18 @@ class Module:
         return self
 
     def to(self, *args, **kwargs) -> "Module":
+        from engine.tensor import device
+        for a in list(args) + [kwargs.get("device")]:
+            if isinstance(a, (str, device)):
+                device(a).check_available()
+        return self
+
+    def cpu(self) -> "Module":
+        return self
+
+    def cuda(self, device=None) -> "Module":
+        from engine import cuda
+        cuda._lazy_init()
         return self
 
     def double(self) -> "Module":
@@ -246,167 +277,3 @@ class _IncompatibleKeys(tuple):
         if not self[0] and not self[1]:
             return "<All keys matched successfully>"
         return f"_IncompatibleKeys(missing_keys={self[0]}, unexpected_keys={self[1]})"
-
-
-class Linear(Module):
-    """y = x Wᵀ + b, initialised uniformly in ±1/√in_features as PyTorch does."""
-
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None, device=None) -> None:
-        super().__init__()
-        self.in_features, self.out_features = in_features, out_features
-        np_dtype = np.float32 if dtype is None else creation.dtypes.to_numpy(dtype)
-        # reset_parameters: kaiming_uniform_(weight, a=sqrt(5)), then bias.uniform_(±1/sqrt(fan_in)),
-        # with PyTorch's arithmetic for the bounds so the same seed gives the same weights
-        gain = math.sqrt(2.0 / (1 + math.sqrt(5) ** 2))
-        w_bound = math.sqrt(3.0) * (gain / math.sqrt(in_features)) if in_features else 0.0
-        b_bound = 1.0 / math.sqrt(in_features) if in_features else 0.0
-        self.weight = Parameter(creation._finish(random.uniform(
-            (out_features, in_features), -w_bound, w_bound, dtype=np_dtype).astype(np_dtype, copy=False)))
-        self.bias = Parameter(creation._finish(random.uniform(
-            (out_features,), -b_bound, b_bound, dtype=np_dtype).astype(np_dtype, copy=False))) if bias else None
-        if not bias:
-            self._parameters["bias"] = None
-
-    def forward(self, x: Tensor) -> Tensor:
-        return linalg.linear(x, self.weight, self.bias)
-
-    def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
-
-
-class Sequential(Module):
-    def __init__(self, *modules) -> None:
-        super().__init__()
-        if len(modules) == 1 and isinstance(modules[0], OrderedDict):
-            for name, m in modules[0].items():
-                self.add_module(name, m)
-        else:
-            for i, m in enumerate(modules):
-                self.add_module(str(i), m)
-
-    def forward(self, x):
-        for m in self._modules.values():
-            x = m(x)
-        return x
-
-    def __getitem__(self, i):
-        items = list(self._modules.values())
-        if isinstance(i, slice):
-            return Sequential(*items[i])
-        return items[i]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module) -> "Sequential":
-        self.add_module(str(len(self)), module)
-        return self
-
-
-class ModuleList(Module):
-    def __init__(self, modules=()) -> None:
-        super().__init__()
-        for i, m in enumerate(modules):
-            self.add_module(str(i), m)
-
-    def __getitem__(self, i):
-        return list(self._modules.values())[i]
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
-
-    def append(self, module) -> "ModuleList":
-        self.add_module(str(len(self)), module)
-        return self
-
-
-class Identity(Module):
-    def forward(self, x):
-        return x
-
-
-class ReLU(Module):
-    def forward(self, x):
-        return unary.relu(x)
-
-
-class Tanh(Module):
-    def forward(self, x):
-        return unary.tanh(x)
-
-
-class Sigmoid(Module):
-    def forward(self, x):
-        return unary.sigmoid(x)
-
-
-def _reduce(loss: Tensor, reduction_: str) -> Tensor:
-    if reduction_ == "mean":
-        return reduction.mean(loss)
-    if reduction_ == "sum":
-        return reduction.sum(loss)
-    if reduction_ == "none":
-        return loss
-    raise ValueError(f"{reduction_} is not a valid value for reduction")
-
-
-class MSELoss(Module):
-    """Mean squared error, one fused MseLossBackward0 node as in PyTorch."""
-
-    def __init__(self, reduction: str = "mean") -> None:
-        super().__init__()
-        self.reduction = reduction
-
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
-        return loss.mse_loss(input, target, self.reduction)
-
-
-class L1Loss(MSELoss):
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
-        return _reduce(unary.abs(input - target), self.reduction)
-
-
-class functional:  # noqa: N801 - mirrors torch.nn.functional's namespace
-    relu = staticmethod(unary.relu)
-    tanh = staticmethod(unary.tanh)
-    sigmoid = staticmethod(unary.sigmoid)
-
-    linear = staticmethod(linalg.linear)
-    mse_loss = staticmethod(loss.mse_loss)
-
-    @staticmethod
-    def l1_loss(input, target, reduction="mean"):  # noqa: A002
-        return L1Loss(reduction)(input, target)
-
-
-class init:  # noqa: N801 - mirrors torch.nn.init
-    @staticmethod
-    def zeros_(t):
-        t.detach().zero_()
-        return t
-
-    @staticmethod
-    def ones_(t):
-        t.detach().fill_(1.0)
-        return t
-
-    @staticmethod
-    def constant_(t, value):
-        t.detach().fill_(value)
-        return t
-
-    @staticmethod
-    def uniform_(t, a=0.0, b=1.0):
-        t.detach().uniform_(a, b)
-        return t
-
-    @staticmethod
-    def normal_(t, mean=0.0, std=1.0):
-        t.detach().normal_(mean, std)
-        return t
