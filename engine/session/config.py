@@ -17,17 +17,26 @@ from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 SCHEMA_VERSION = 1
 
 MODEL_KINDS = ("linear", "polynomial", "mlp", "expression")
-ACTIVATIONS = ("tanh", "relu", "sigmoid")
-DATA_SOURCES = ("generated", "csv")
+ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
+DATA_SOURCES = ("generated", "csv", "shapes")   # shapes: a built-in 2-D data set (datasets2d.DATA_SHAPES)
 OPTIMIZERS = ("sgd", "momentum", "adam")
-LOSSES = ("mse", "half_sse")
+LOSSES = ("mse", "half_sse", "bce_with_logits", "cross_entropy")
+# Which losses fit which problem (see `problem_of`); the first is the one a GUI switches to.
+PROBLEM_LOSSES = {"regression": ("mse", "half_sse"), "binary": ("bce_with_logits",),
+                  "multiclass": ("cross_entropy",)}
+REGULARIZATIONS = ("none", "l1", "l2")
 # What the GUI shows for each choice (English; translate("config", label) where shown).
 MODEL_LABELS = {"linear": QT_TRANSLATE_NOOP("config", "Linear  w·x + b"),
                 "polynomial": QT_TRANSLATE_NOOP("config", "Polynomial"), "mlp": "MLP",
                 "expression": QT_TRANSLATE_NOOP("config", "Custom expression")}
 OPTIMIZER_LABELS = {"sgd": "SGD", "momentum": QT_TRANSLATE_NOOP("config", "SGD with momentum"), "adam": "Adam"}
 LOSS_LABELS = {"mse": QT_TRANSLATE_NOOP("config", "Mean squared error"),
-               "half_sse": QT_TRANSLATE_NOOP("config", "½·sum of squared errors")}
+               "half_sse": QT_TRANSLATE_NOOP("config", "½·sum of squared errors"),
+               "bce_with_logits": QT_TRANSLATE_NOOP("config", "Binary cross-entropy (BCEWithLogitsLoss)"),
+               "cross_entropy": QT_TRANSLATE_NOOP("config", "Cross-entropy (CrossEntropyLoss)")}
+REGULARIZATION_LABELS = {"none": QT_TRANSLATE_NOOP("config", "None"), "l1": "L1", "l2": "L2"}
+MAX_CLASSES = 8
+MAX_TEST_FRACTION = 0.9
 
 MAX_DEGREE = 10
 MAX_HIDDEN_LAYERS = 6
@@ -64,6 +73,12 @@ class DataConfig:
     csv_path: str = ""
     x_column: str = ""
     y_column: str = ""
+    # source "shapes": a built-in 2-D data set; n_points, seed and batch_size apply as above
+    shape: str = "circle"  # a key of datasets2d.DATA_SHAPES
+    classes: int = 2  # spiral arms / gaussians for multi-class
+    noise: float = 0.0  # Playground's noise, 0 to 0.5
+    features: tuple[str, ...] = ("x1", "x2")  # keys of datasets2d.FEATURES, the model's inputs
+    test_fraction: float = 0.0  # held out by a seeded split (any source)
 
 
 @dataclass
@@ -72,8 +87,10 @@ class TrainingConfig:
     lr: float = 0.02
     momentum: float = 0.9
     steps: int | None = 500  # None = until stopped
-    loss: str = "mse"  # "mse" | "half_sse" (½·Σ(pred−y)²)
+    loss: str = "mse"  # "mse" | "half_sse" (½·Σ(pred−y)²) | "bce_with_logits" | "cross_entropy"
     seed: int = 0
+    regularization: str = "none"  # "none" | "l1" | "l2": rate·Σ|w| or rate·Σw² over weights (not biases)
+    regularization_rate: float = 0.0
 
 
 @dataclass
@@ -88,6 +105,7 @@ class SessionConfig:
         sections = dataclasses.asdict(self)
         sections["model"]["hidden"] = list(self.model.hidden)
         sections["model"]["initial"] = dict(self.model.initial)
+        sections["data"]["features"] = list(self.data.features)
         return {"schema": SCHEMA_VERSION, "name": self.name, "model": sections["model"],
                 "data": sections["data"], "training": sections["training"]}
 
@@ -113,6 +131,8 @@ class SessionConfig:
             config.model.hidden = tuple(config.model.hidden)
         if isinstance(config.model.initial, Mapping):
             config.model.initial = dict(config.model.initial)
+        if isinstance(config.data.features, list):
+            config.data.features = tuple(config.data.features)
         return config
 
 
@@ -145,7 +165,8 @@ class ConfigError(ValueError):
 def validate(config: SessionConfig) -> list[ConfigError]:
     """Every invalid field of `config` (only the fields the chosen kind and source use); [] when valid."""
     try:
-        return [*_check_model(config.model), *_check_data(config.data), *_check_training(config.training)]
+        return [*_check_model(config.model), *_check_data(config.data), *_check_training(config.training),
+                *_check_problem(config)]
     except Exception as error:  # noqa: BLE001 - validation must never take the caller down
         return [ConfigError("session", translate("config", "could not check the settings: {0}").format(error))]
 
@@ -229,6 +250,11 @@ def _check_data(data: DataConfig) -> Iterator[ConfigError]:
         yield from _check_generated(data)
     elif data.source == "csv":
         yield from _check_csv(data)
+    elif data.source == "shapes":
+        yield from _check_shapes(data)
+    if not _is_finite(data.test_fraction) or not 0 <= data.test_fraction <= MAX_TEST_FRACTION:
+        yield ConfigError("data.test_fraction", translate("config", "the test fraction must be a number from 0 to {0}")
+                          .format(MAX_TEST_FRACTION))
 
 
 def _check_generated(data: DataConfig) -> Iterator[ConfigError]:
@@ -255,6 +281,67 @@ def _check_generated(data: DataConfig) -> Iterator[ConfigError]:
             yield ConfigError("data.truth", translate("config", "the ground truth is not a finite number at x = {0}; "
                                                                 "change the expression or the x range")
                               .format(f"{grid[bad][0]:.4g}"))
+
+
+def problem_of(data: DataConfig) -> str:
+    """"regression", "binary" or "multiclass": what the data asks the model to predict."""
+    if data.source != "shapes":
+        return "regression"
+    from engine.session.datasets2d import DATA_SHAPES
+
+    spec = DATA_SHAPES.get(data.shape)
+    if spec is None or spec.problem == "regression":
+        return "regression"
+    return "multiclass" if spec.any_classes and data.classes != 2 else "binary"
+
+
+def input_size(data: DataConfig) -> int:
+    """How many numbers the model takes per example: 1 (x), or the chosen 2-D features."""
+    return len(data.features) if data.source == "shapes" else 1
+
+
+def _check_shapes(data: DataConfig) -> Iterator[ConfigError]:
+    from engine.session.datasets2d import DATA_SHAPES, FEATURES, MAX_NOISE
+
+    yield from _choice("data.shape", data.shape, tuple(DATA_SHAPES), QT_TRANSLATE_NOOP("config", "data set"))
+    if data.shape in DATA_SHAPES and DATA_SHAPES[data.shape].any_classes:
+        yield from _int_in_range("data.classes", data.classes, 2, MAX_CLASSES,
+                                 QT_TRANSLATE_NOOP("config", "the number of classes"))
+    if not _is_finite(data.noise) or not 0 <= data.noise <= MAX_NOISE:
+        yield ConfigError("data.noise", translate("config", "the noise must be a number from 0 to {0}").format(MAX_NOISE))
+    features = data.features
+    if not isinstance(features, (tuple, list)) or not features:
+        yield ConfigError("data.features", translate("config", "choose at least one input feature"))
+    else:
+        for name in features:
+            if name not in FEATURES:
+                yield ConfigError("data.features", translate("config", "unknown feature {0}; choose from: {1}")
+                                  .format(repr(name), ", ".join(FEATURES)))
+        if len(set(map(str, features))) != len(features):
+            yield ConfigError("data.features", translate("config", "each feature may be chosen once"))
+    yield from _int_in_range("data.n_points", data.n_points, MIN_POINTS, MAX_POINTS,
+                             QT_TRANSLATE_NOOP("config", "the number of points"))
+    yield from _int_in_range("data.seed", data.seed, 0, MAX_SEED, _SEED)
+    if _is_int(data.n_points) and MIN_POINTS <= data.n_points <= MAX_POINTS and _is_finite(data.test_fraction):
+        n_train = data.n_points - min(int(data.n_points * min(max(data.test_fraction, 0), 1)), data.n_points - 1)
+        yield from _int_in_range("data.batch_size", data.batch_size, 1, n_train, _BATCH_SIZE)
+
+
+def _check_problem(config: SessionConfig) -> Iterator[ConfigError]:
+    """What must agree across sections: the loss with the problem, the model with 2-D inputs."""
+    problem = problem_of(config.data)
+    losses = PROBLEM_LOSSES[problem]
+    if config.training.loss in LOSSES and config.training.loss not in losses:
+        yield ConfigError("training.loss", translate("config", "this data asks for {0}; its loss is one of: {1}")
+                          .format(translate("config", _PROBLEM_WORDS[problem]), ", ".join(losses)))
+    if config.data.source == "shapes" and config.model.kind not in ("linear", "mlp"):
+        yield ConfigError("model.kind", translate("config", "a 2-D data set trains a linear model or an MLP; "
+                                                            "polynomials and expressions take one input x"))
+
+
+_PROBLEM_WORDS = {"regression": QT_TRANSLATE_NOOP("config", "regression"),
+                  "binary": QT_TRANSLATE_NOOP("config", "binary classification"),
+                  "multiclass": QT_TRANSLATE_NOOP("config", "multi-class classification")}
 
 
 def _check_csv(data: DataConfig) -> Iterator[ConfigError]:
@@ -290,4 +377,9 @@ def _check_training(training: TrainingConfig) -> Iterator[ConfigError]:
                                                                    "to {0} (or none, to run until stopped)")
                           .format(f"{MAX_STEPS:,}"))
     yield from _choice("training.loss", training.loss, LOSSES, QT_TRANSLATE_NOOP("config", "loss"))
+    yield from _choice("training.regularization", training.regularization, REGULARIZATIONS,
+                       QT_TRANSLATE_NOOP("config", "regularization"))
+    if not _is_finite(training.regularization_rate) or training.regularization_rate < 0:
+        yield ConfigError("training.regularization_rate",
+                          translate("config", "the regularization rate must be a finite number ≥ 0"))
     yield from _int_in_range("training.seed", training.seed, 0, MAX_SEED, _SEED)
