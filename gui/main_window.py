@@ -43,6 +43,7 @@ from gui.examples import default_session, examples
 from gui.form_fields import FieldError
 from gui.graph_workbench import GraphWorkbench
 from gui.lessons import Lessons
+from gui.boundary_view import BoundaryView
 from gui.plots import FitPlot, LossPlot, ParametersPlot, configure_pyqtgraph
 from gui.session_files import SessionFiles
 from gui.worker import RunEnd, TrainingControl, TrainingRun, TrainingUpdate
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
 
         self.model_editor, self.data_editor, self.training_editor = ModelEditor(), DataEditor(), TrainingEditor()
         self.loss_plot, self.fit_plot, self.params_plot = LossPlot(), FitPlot(), ParametersPlot()
+        self.boundary_view = BoundaryView()  # in place of the Fit plot for 2-D data
         # the Graph and Gradient-flow tabs, the backward debugger and the scratchpad
         self.workbench = GraphWorkbench(self, lambda: self.trainer,
                                         lambda: self.run is not None and not self.run.control.asleep)
@@ -104,6 +106,8 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_centre()
         self._build_status_bar()
+        # a new data set picks a loss that fits its problem, before the forms are validated
+        self.data_editor.committed.connect(lambda: self.training_editor.fit_loss_to(self.data_editor.read([])))
         for editor in self.editors():
             editor.edited.connect(self._on_edited)
             editor.committed.connect(self._on_committed)
@@ -304,6 +308,8 @@ class MainWindow(QMainWindow):
     def _build_centre(self) -> None:
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.fit_plot)
+        top.addWidget(self.boundary_view)
+        self.boundary_view.hide()
         top.addWidget(self.loss_plot)
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(top)
@@ -417,7 +423,8 @@ class MainWindow(QMainWindow):
         config, errors = self._read_forms()
         self.loss_plot.clear()
         self.params_plot.configure(config.model.kind)
-        self.loss_plot.set_loss_name("MSE" if config.training.loss == "mse" else "½·SSE")
+        self.loss_plot.set_loss_name({"mse": "MSE", "bce_with_logits": "BCE", "cross_entropy": "CE"}
+                                     .get(config.training.loss, "½·SSE"))
         self._declined_changes = False
         if errors:
             self.trainer, self.trainer_config = None, None
@@ -442,6 +449,12 @@ class MainWindow(QMainWindow):
         self._applied_lr = config.training.lr
         labels = (config.data.x_column or "x", config.data.y_column or "y") if config.data.source == "csv" else ("x", "y")
         self.fit_plot.set_data(trainer.data_x, trainer.data_y, trainer.truth_x, trainer.truth_y, labels)
+        plane = getattr(trainer, "points", None) is not None
+        self.fit_plot.setVisible(not plane)
+        self.boundary_view.setVisible(plane)
+        if plane:
+            self.boundary_view.set_data(trainer.points, trainer.labels, trainer.train_index, trainer.test_index,
+                                        trainer.problem, trainer.classes, trainer.boundary_extent)
         self._draw_snapshot_of_idle_trainer()
         self.workbench.trainer_changed()
         self._set_state("Ready")
@@ -450,6 +463,8 @@ class MainWindow(QMainWindow):
     def _draw_snapshot_of_idle_trainer(self) -> None:
         snapshot = self.trainer.snapshot()
         self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
+        self.boundary_view.show_snapshot(snapshot)
+        self.loss_plot.append_evaluation(snapshot.evaluation)
         self._show_numbers(snapshot.step, None)
         if hasattr(self, "lessons"):  # (not yet while the window is being built)
             self.lessons.on_training_update([snapshot])  # a reset restarts the landscape's live path
@@ -582,6 +597,8 @@ class MainWindow(QMainWindow):
         self.loss_plot.append(update.steps, update.losses)
         snapshot = update.snapshot
         self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
+        self.boundary_view.show_snapshot(snapshot)
+        self.loss_plot.append_evaluation(snapshot.evaluation)
         self.params_plot.append(update.samples)
         self.workbench.on_training_update(update.samples)  # while the worker waits: safe to read the trainer
         self.lessons.on_training_update(update.samples)

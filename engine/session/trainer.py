@@ -399,7 +399,9 @@ class Trainer:
             grid_pred = (self.model(self._grid_input).numpy().astype(np.float64).reshape(-1)
                          if self._boundary_input is None else np.empty(0))
             boundary = None if self._boundary_input is None else self.boundary()
-            evaluation = self.evaluate()
+            # 1-D regression without a test set has nothing beyond the step loss (and may have 10⁶ points)
+            evaluation = self.evaluate() if self.problem != "regression" or len(self.test_index) \
+                or self._boundary_input is not None else None
         return Snapshot(step=self.step, loss=self.last_loss, params=params, grad_norms=grad_norms,
                         grid_x=self.grid_x.copy(), grid_pred=grid_pred, diverged=self.diverged,
                         evaluation=evaluation, boundary=boundary)
