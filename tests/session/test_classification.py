@@ -209,3 +209,25 @@ def test_cli_prints_test_loss_and_accuracy(tmp_path, capsys):
     assert line and "test loss" in line[0]
     accuracy = float(line[0].rsplit("test accuracy ", 1)[1].rstrip("%"))
     assert accuracy >= 95.0
+
+
+def test_a_session_file_reopens_a_trained_classifier_where_it_stopped(tmp_path):
+    from engine.session.session_file import read_session_file, write_session_file
+
+    config = plane_config("spiral", hidden=(8,), classes=3, loss="cross_entropy", steps=100,
+                          regularization="l2", regularization_rate=0.001)
+    trainer = train(config)
+    path = write_session_file(tmp_path / "spiral.json", config, trainer)
+    session = read_session_file(path, lambda c: Trainer(c, engine_kind="eager"))
+    assert session.config == config and session.trainer.step == 100
+    np.testing.assert_array_equal(session.trainer.snapshot().boundary, trainer.snapshot().boundary)
+    assert session.trainer.train_step() == trainer.train_step()
+
+
+def test_the_graph_of_a_classification_step_names_cross_entropy():
+    from engine.session.graph_build import training_step_graph
+
+    trainer = Trainer(plane_config("spiral", hidden=(4,), classes=3, loss="cross_entropy"), engine_kind="eager")
+    graph = training_step_graph(trainer)
+    labels = {node.label for node in graph.nodes.values()}
+    assert {"NllLossBackward0", "LogSoftmaxBackward0", "target", "x", "layers.0.weight"} <= labels
