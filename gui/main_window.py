@@ -44,6 +44,7 @@ from gui.form_fields import FieldError
 from gui.graph_workbench import GraphWorkbench
 from gui.lessons import Lessons
 from gui.boundary_view import BoundaryView
+from gui.network_view import NetworkView
 from gui.plots import FitPlot, LossPlot, ParametersPlot, configure_pyqtgraph
 from gui.session_files import SessionFiles
 from gui.worker import RunEnd, TrainingControl, TrainingRun, TrainingUpdate
@@ -97,6 +98,8 @@ class MainWindow(QMainWindow):
         self.model_editor, self.data_editor, self.training_editor = ModelEditor(), DataEditor(), TrainingEditor()
         self.loss_plot, self.fit_plot, self.params_plot = LossPlot(), FitPlot(), ParametersPlot()
         self.boundary_view = BoundaryView()  # in place of the Fit plot for 2-D data
+        self.network_view = NetworkView()  # its own tab, for 2-D data
+        self.network_view.hidden_requested.connect(self._set_hidden_sizes)
         # the Graph and Gradient-flow tabs, the backward debugger and the scratchpad
         self.workbench = GraphWorkbench(self, lambda: self.trainer,
                                         lambda: self.run is not None and not self.run.control.asleep)
@@ -155,6 +158,7 @@ class MainWindow(QMainWindow):
         for box, title in zip(self.form_boxes, (self.tr("Model"), self.tr("Data"), self.tr("Training"))):
             box.setTitle(title)
         self.tabs.setTabText(self.tabs.indexOf(self.training_tab), self.tr("Training"))
+        self.tabs.setTabText(self.tabs.indexOf(self.network_view), self.tr("Network"))
         self._fit_setup_width()
         self._size_status_labels()
         self._shown_state = ""  # redraw the state label in the new language
@@ -323,6 +327,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.training_tab = centre
         self.tabs.addTab(centre, "")  # titled in retranslate_ui
+        self.tabs.addTab(self.network_view, "")
+        self.tabs.setTabVisible(self.tabs.indexOf(self.network_view), False)
         self.workbench.place_in(self, self.tabs, beside=self.setup_dock)
         self.setCentralWidget(self.tabs)
         self.resizeDocks([self.setup_dock], [380], Qt.Orientation.Horizontal)  # again, now the scratchpad shares it
@@ -396,6 +402,17 @@ class MainWindow(QMainWindow):
         self.workbench.session_opened()
         self.lessons.session_opened(config.name)
 
+    @Slot(tuple)
+    def _set_hidden_sizes(self, hidden: tuple) -> None:
+        """The Network view's +/−: new hidden sizes (none: a linear model), after asking when a run has progress."""
+        if self._has_progress() and not self.confirm_reset(self.tr("Change the network's layers?")):
+            return
+        model = self.model_editor.read([])
+        model = replace(model, kind="mlp" if hidden else "linear", hidden=tuple(hidden) or model.hidden)
+        self.model_editor.load(model)
+        self._revalidate()
+        self._rebuild_trainer()
+
     def _has_progress(self) -> bool:
         return self.trainer is not None and self.trainer.step > 0
 
@@ -452,9 +469,12 @@ class MainWindow(QMainWindow):
         plane = getattr(trainer, "points", None) is not None
         self.fit_plot.setVisible(not plane)
         self.boundary_view.setVisible(plane)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.network_view), plane)
         if plane:
             self.boundary_view.set_data(trainer.points, trainer.labels, trainer.train_index, trainer.test_index,
                                         trainer.problem, trainer.classes, trainer.boundary_extent)
+            self.network_view.set_network(config.data.features, config.model.hidden if config.model.kind == "mlp"
+                                          else (), trainer.classes if trainer.problem == "multiclass" else 1)
         self._draw_snapshot_of_idle_trainer()
         self.workbench.trainer_changed()
         self._set_state("Ready")
@@ -464,6 +484,7 @@ class MainWindow(QMainWindow):
         snapshot = self.trainer.snapshot()
         self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
         self.boundary_view.show_snapshot(snapshot)
+        self.network_view.show_snapshot(snapshot)
         self.loss_plot.append_evaluation(snapshot.evaluation)
         self._show_numbers(snapshot.step, None)
         if hasattr(self, "lessons"):  # (not yet while the window is being built)
@@ -598,6 +619,7 @@ class MainWindow(QMainWindow):
         snapshot = update.snapshot
         self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
         self.boundary_view.show_snapshot(snapshot)
+        self.network_view.show_snapshot(snapshot)
         self.loss_plot.append_evaluation(snapshot.evaluation)
         self.params_plot.append(update.samples)
         self.workbench.on_training_update(update.samples)  # while the worker waits: safe to read the trainer

@@ -25,6 +25,7 @@ from engine.session.models import build_model
 
 GRID_POINTS = 400
 BOUNDARY_CELLS = 100   # the decision boundary's grid: cells per side over [-6, 6]²
+NEURON_CELLS = 24   # each neuron's thumbnail in the network view
 
 
 @dataclass
@@ -59,6 +60,9 @@ class Snapshot:
     # 2-D data: the model over the plane, BOUNDARY_CELLS² cells (row = x₂, column = x₁): P(class 1)
     # for binary, (cells, cells, k) class probabilities for multi-class, the value for regression
     boundary: np.ndarray | None = None
+    # 2-D data: each layer's outputs over a NEURON_CELLS² grid, (units, cells, cells) per layer: the input
+    # features first, then each hidden layer after its activation, then the output (before sigmoid/softmax)
+    neurons: list[np.ndarray] | None = None
 
 
 class HalfSumSquaredError(nn.Module):
@@ -141,10 +145,8 @@ class Trainer:
             self._all_targets = self.labels.astype(np.float32).reshape(-1, 1)
         self._grid_input = engine.from_numpy(np.empty((0, self._inputs_per_example), np.float32))
         self.boundary_extent = (-HALF_WIDTH, HALF_WIDTH)
-        centers = (np.arange(BOUNDARY_CELLS) + 0.5) / BOUNDARY_CELLS * 2 * HALF_WIDTH - HALF_WIDTH
-        x1, x2 = np.meshgrid(centers, centers)   # row = x₂, column = x₁
-        grid = np.stack([x1.reshape(-1), x2.reshape(-1)], axis=1)
-        self._boundary_input = engine.from_numpy(feature_matrix(grid, data.features))
+        self._boundary_input = engine.from_numpy(feature_matrix(_plane_grid(BOUNDARY_CELLS), data.features))
+        self._neuron_input = engine.from_numpy(feature_matrix(_plane_grid(NEURON_CELLS), data.features))
 
     @property
     def lr(self) -> float:
@@ -399,12 +401,13 @@ class Trainer:
             grid_pred = (self.model(self._grid_input).numpy().astype(np.float64).reshape(-1)
                          if self._boundary_input is None else np.empty(0))
             boundary = None if self._boundary_input is None else self.boundary()
+            neurons = None if self._boundary_input is None else self.neuron_maps()
             # 1-D regression without a test set has nothing beyond the step loss (and may have 10⁶ points)
             evaluation = self.evaluate() if self.problem != "regression" or len(self.test_index) \
                 or self._boundary_input is not None else None
         return Snapshot(step=self.step, loss=self.last_loss, params=params, grad_norms=grad_norms,
                         grid_x=self.grid_x.copy(), grid_pred=grid_pred, diverged=self.diverged,
-                        evaluation=evaluation, boundary=boundary)
+                        evaluation=evaluation, boundary=boundary, neurons=neurons)
 
     def predict(self, inputs: np.ndarray) -> np.ndarray:
         """The model's outputs turned into what the problem predicts: P(class 1) (n,) for binary,
@@ -422,6 +425,19 @@ class Trainer:
         """The model over the plane's BOUNDARY_CELLS² grid (see Snapshot.boundary), float32."""
         values = self.predict(self._boundary_input.numpy())
         return values.reshape(BOUNDARY_CELLS, BOUNDARY_CELLS, *values.shape[1:]).astype(np.float32)
+
+    def neuron_maps(self) -> list[np.ndarray]:
+        """Every unit's output over the NEURON_CELLS² grid, layer by layer (see Snapshot.neurons)."""
+        x = self._neuron_input
+        maps = [x.numpy().T.reshape(-1, NEURON_CELLS, NEURON_CELLS).copy()]
+        layers = list(self.model.layers) if hasattr(self.model, "layers") else [self.model]
+        with np.errstate(all="ignore"), engine.no_grad():
+            for index, layer in enumerate(layers):
+                x = layer(x)
+                is_last = index == len(layers) - 1
+                if is_last or not isinstance(layer, nn.Linear):   # after the activation (or the output)
+                    maps.append(x.numpy().T.reshape(-1, NEURON_CELLS, NEURON_CELLS).astype(np.float32))
+        return maps
 
     def evaluate(self) -> Evaluation:
         """Loss and accuracy on the whole training and test sets under the current parameters."""
@@ -511,6 +527,13 @@ class Trainer:
         """
         x, y = (engine.from_numpy(a.copy()) for a in self._sampler.peek_batch())
         return self._regularized(self.loss_fn(self.model(x), y))
+
+
+def _plane_grid(cells: int) -> np.ndarray:
+    """Cell centres over [-6, 6]², row by row from x₂ = -6 up, as (cells², 2) points (x₁, x₂)."""
+    centers = (np.arange(cells) + 0.5) / cells * 2 * HALF_WIDTH - HALF_WIDTH
+    x1, x2 = np.meshgrid(centers, centers)
+    return np.stack([x1.reshape(-1), x2.reshape(-1)], axis=1)
 
 
 def _make_optimizer(training: TrainingConfig, params: list, lr: float) -> optim.Optimizer:

@@ -26,7 +26,7 @@ GROUPS: dict[str, list[str]] = {
                "gui/worker.py", "gui/examples.py", "gui/i18n.py",
                "engine/session/config.py", "engine/session/expression.py", "engine/session/data.py",
                "engine/session/models.py", "engine/session/trainer.py", "engine/session/datasets2d.py",
-               "gui/boundary_view.py"],
+               "gui/boundary_view.py", "gui/network_view.py"],
     "files": ["gui/session_files.py", "gui/export_dialog.py", "gui/plot_export.py", "gui/plots.py", "gui/history.py",
               "engine/session/export.py", "engine/session/files.py", "engine/session/session_file.py",
               "engine/session/history.py"],

@@ -326,6 +326,10 @@
         <translation>数据</translation>
     </message>
     <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
         <source>{0} — GradStudio</source>
         <translation>{0} — GradStudio</translation>
     </message>
@@ -373,6 +377,10 @@
     <message>
         <source>Open the example “{0}”?</source>
         <translation>打开示例“{0}”？</translation>
+    </message>
+    <message>
+        <source>Change the network&apos;s layers?</source>
+        <translation>更改网络的层？</translation>
     </message>
     <message>
         <source>Reset training?</source>
@@ -504,6 +512,45 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>initial value of {0}: &apos;{1}&apos; is not a number</source>
         <translation>{0} 的初始值：“{1}”不是数字</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkView</name>
+    <message>
+        <source>Add a hidden layer (resets the run)</source>
+        <translation>添加一个隐藏层（会重置训练）</translation>
+    </message>
+    <message>
+        <source>Remove the last hidden layer (resets the run)</source>
+        <translation>移除最后一个隐藏层（会重置训练）</translation>
+    </message>
+    <message>
+        <source>hidden layers: {0}</source>
+        <translation>隐藏层：{0}</translation>
+    </message>
+    <message>
+        <source>Remove a neuron from this layer (resets the run)</source>
+        <translation>从这一层移除一个神经元（会重置训练）</translation>
+    </message>
+    <message>
+        <source>Add a neuron to this layer (resets the run)</source>
+        <translation>向这一层添加一个神经元（会重置训练）</translation>
+    </message>
+    <message>
+        <source>weight {0:.4g}</source>
+        <translation>权重 {0:.4g}</translation>
+    </message>
+    <message>
+        <source>Input {0}</source>
+        <translation>输入 {0}</translation>
+    </message>
+    <message>
+        <source>Output {0} (before sigmoid or softmax)</source>
+        <translation>输出 {0}（sigmoid 或 softmax 之前）</translation>
+    </message>
+    <message>
+        <source>Hidden layer {0}, neuron {1}</source>
+        <translation>隐藏层 {0}，神经元 {1}</translation>
     </message>
 </context>
 <context>
