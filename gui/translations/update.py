@@ -35,7 +35,7 @@ GROUPS: dict[str, list[str]] = {
               "engine/session/debugger_text.py", "engine/session/debugger.py", "engine/session/graph_inspect.py",
               "engine/session/graph_model.py", "engine/session/graph_build.py", "engine/session/tensor_summary.py",
               "engine/session/scratchpad.py", "engine/session/module_calls.py"],
-    "lessons": ["gui/gallery.py", "gui/lesson_panel.py", "gui/lesson_views.py", "gui/lessons.py",
+    "lessons": ["gui/gallery.py", "gui/hidden_layer_view.py", "gui/lesson_panel.py", "gui/lesson_views.py", "gui/lessons.py",
                 "engine/session/lesson_texts.py", "engine/session/lessons.py"],
 }
 
