@@ -195,6 +195,8 @@ class NetworkView(Retranslatable, QWidget):
         if snapshot.neurons is None:
             return
         self._snapshot = snapshot
+        if not self.isVisible():
+            return   # drawn when shown: a hidden tab costs nothing per update
         maps = snapshot.neurons
         if tuple(m.shape[0] for m in maps) != self._structure:
             return   # a snapshot of the structure before a change
@@ -213,6 +215,11 @@ class NetworkView(Retranslatable, QWidget):
                     line.setPen(QPen(colour, 0.5 + 5.5 * min(abs(value) / largest, 1.0)))
                     line.setToolTip(self.tr("weight {0:.4g}").format(value))
         self._show_large()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        if self._snapshot is not None:
+            self.show_snapshot(self._snapshot)
 
     def select(self, layer: int, unit: int) -> None:
         """Show this neuron's map large beside the diagram."""
