@@ -90,3 +90,26 @@ def test_choosing_a_data_set_in_the_form_builds_the_config_and_fits_the_loss(qtb
         assert window.trainer.problem == "multiclass" and window.boundary_view.isVisible()
     finally:
         window.close()
+
+
+def test_exported_fit_picture_of_2d_data_is_the_decision_boundary(qtbot, tmp_path):
+    from PySide6.QtGui import QColor, QImage
+
+    from engine.session.trainer import Trainer
+    from gui.plot_export import run_plot_renderer
+
+    config = xor_session(400)
+    trainer = Trainer(config, engine_kind="eager")
+    samples = [trainer.snapshot()]
+    for _ in trainer.run():
+        pass
+    samples.append(trainer.snapshot())
+    paths = run_plot_renderer(config, trainer, samples, formats=("png",))(tmp_path)
+    assert tmp_path / "fit.png" in paths
+    image = QImage(str(tmp_path / "fit.png"))
+    colours = {QColor(image.pixel(x, y)).getRgb()[:3] for x in range(0, image.width(), 7)
+               for y in range(0, image.height(), 7)}
+    blue = tuple(int(round(255 + (c - 255) * SHADE)) for c in POSITIVE)
+    orange = tuple(int(round(255 + (c - 255) * SHADE)) for c in NEGATIVE)
+    assert any(max(abs(a - b) for a, b in zip(colour, blue)) < 12 for colour in colours)
+    assert any(max(abs(a - b) for a, b in zip(colour, orange)) < 12 for colour in colours)
