@@ -5,7 +5,11 @@ per call; a·sin(w·x)+c on 200 points with MSE and Adam; an MLP 2→16→16→1
 with MSE, SGD and Adam; and the warm (cached) start of a compiled step in a fresh process.
 Medians of alternating rounds; PyTorch runs on one thread.
 
-    python bench/bench_compiled.py [--rounds 7] [--seconds 0.2]
+    python bench/bench_compiled.py [--rounds 7] [--seconds 0.2] [--window 4]
+
+--window S also runs the window on the default example (the seed's linear regression) with the
+compiled engine for S seconds, twice: steps/s trained and plotted live, and the event-loop
+lateness (p50/p99 of a 10 ms timer), as bench/bench_gui.py measures the eager window.
 """
 from __future__ import annotations
 
@@ -114,6 +118,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--seconds", type=float, default=0.2)
+    parser.add_argument("--window", type=float, default=0.0, metavar="S")
     opts = parser.parse_args()
     rows = [
         ("seed loop, 1 step per call", lambda: seed_loop, (), 1, 100),
@@ -139,6 +144,26 @@ def main() -> None:
         else:
             print(f"{title:42s} {mo * 1e6:9.3f}us")
     print(f"warm (cached) start of a compiled step: {warm_start():.3f} s (target < 0.5 s)")
+    if opts.window:
+        live_window(opts.window)
+
+
+def live_window(seconds: float) -> None:
+    import os
+
+    import numpy as np
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from bench.bench_gui import window_run
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    window_run(app, 2.0, probe_latency=False)  # compiles the default example's step (or loads it)
+    rate, _, share = window_run(app, seconds, probe_latency=False)
+    _, lateness, _ = window_run(app, seconds, probe_latency=True)
+    p50, p99 = np.percentile(np.array(lateness) * 1000, [50, 99])
+    print(f"live window, compiled default example: {rate:,.0f} steps/s trained and plotted "
+          f"(worker waited for drawing {share:.0%}); event-loop lateness p50 {p50:.1f} ms, p99 {p99:.1f} ms "
+          f"(targets >= 1,000,000 steps/s, p99 < 50 ms)")
 
 
 if __name__ == "__main__":

@@ -18,13 +18,18 @@ from engine.creation import (arange, as_tensor, empty, empty_like, eye, from_num
                              set_default_device, tensor, zeros, zeros_like)
 from engine.dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype,  # noqa: A004
                            half, int, int32, int64, long, set_default_dtype, uint8)
+from engine.functional import einsum, meshgrid
 from engine.ops import arithmetic as _ar
 from engine.ops import elementwise as _el
 from engine.ops import linalg as _la
 from engine.ops import reduction as _red
 from engine.ops import shape as _sh
+from engine.ops.activation import log_softmax, softmax
 from engine.ops.copies import clone
 from engine.ops.joining import cat, concat, stack
+from engine.ops.selection import (argsort, gather, index_select, masked_fill, nonzero, scatter_add, sort, topk,
+                                  tril, triu)
+from engine.ops.statistics import amax, amin, logsumexp, std, var
 from engine.random import Generator, initial_seed, manual_seed, seed
 from engine.tensor import Size, Tensor, device
 
@@ -38,21 +43,6 @@ mm, mv, dot, matmul, bmm = _la.mm, _la.mv, _la.dot, _la.matmul, _la.bmm
 reshape, flatten, squeeze, unsqueeze = _sh.reshape, _sh.flatten, _sh.squeeze, _sh.unsqueeze
 transpose, permute, t, broadcast_to = _sh.transpose, _sh.permute, _sh.t, _sh.broadcast_to
 
-# softmax, picking by index (issue 12); bound as Tensor methods here until the op table takes them
-from engine.ops import activation as _act  # noqa: E402
-from engine.ops import selection as _ix  # noqa: E402
-
-from engine.ops import statistics as _st  # noqa: E402
-from engine.functional import einsum, meshgrid  # noqa: E402,F401
-
-softmax, log_softmax = _act.softmax, _act.log_softmax
-gather, scatter_add, topk, sort, argsort = _ix.gather, _ix.scatter_add, _ix.topk, _ix.sort, _ix.argsort
-index_select, masked_fill, tril, triu, nonzero = _ix.index_select, _ix.masked_fill, _ix.tril, _ix.triu, _ix.nonzero
-var, std, logsumexp, amax, amin = _st.var, _st.std, _st.logsumexp, _st.amax, _st.amin
-for _name in ("softmax", "log_softmax", "gather", "scatter_add", "topk", "sort", "argsort", "index_select",
-              "masked_fill", "tril", "triu", "nonzero", "var", "std", "logsumexp", "amax", "amin"):
-    setattr(Tensor, _name, globals()[_name])
-Tensor.type_as = lambda self, other: self.type(other.dtype)
 inference_mode = no_grad
 
 
@@ -74,8 +64,8 @@ def equal(a, b) -> bool:
 
 def __getattr__(name):
     # submodules that build on the whole engine load on first use
-    if name in ("nn", "optim", "distributions", "kernels", "compile", "utils", "cuda", "backends",
-                "accelerator"):  # compile: a callable package
+    if name in ("nn", "optim", "distributions", "kernels", "compile",  # compile: a callable package
+                "utils", "cuda", "backends", "accelerator"):
         import importlib
         return importlib.import_module(f"engine.{name}")
     raise AttributeError(f"module 'engine' has no attribute {name!r}")

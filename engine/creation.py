@@ -27,6 +27,8 @@ def _finish(data, dtype=None, requires_grad=False, device=None, out=None) -> Ten
         return _into(out, data)
     t = _wrap(data)
     if requires_grad:
+        if data.dtype.kind not in "fc":  # the factories' wording (requires_grad_() says it otherwise)
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad_(True)
     return t
 

@@ -7,6 +7,10 @@ import math
 import numpy as np
 
 from engine import kernels
+from engine.tensor import Tensor, _wrap
+
+GROUP_COUNT_MESSAGE = "loaded state dict has a different number of parameter groups"
+GROUP_SIZE_MESSAGE = "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
 
 
 class Optimizer:
@@ -32,6 +36,59 @@ class Optimizer:
                 elif p._grad is not None:
                     p._grad._data.fill(0)
 
+    @staticmethod
+    def state_keys(group: dict) -> tuple[str, ...]:
+        """The per-parameter state this optimizer keeps under `group`'s settings, by PyTorch's names
+        (what `state_dict()["state"]` holds for each parameter once it has been stepped)."""
+        return ()
+
+    def state_dict(self) -> dict:
+        """PyTorch's form: {"state": {index: {name: tensor}}, "param_groups": [{settings, "params":
+        [indices]}]}, parameters numbered in group order. The tensors share storage with the
+        optimizer's buffers, as PyTorch's do (copy them to keep a snapshot)."""
+        index: dict = {}
+        groups = []
+        for group in self.param_groups:
+            packed = {k: v for k, v in group.items() if k != "params"}
+            packed["params"] = [index.setdefault(p, len(index)) for p in group["params"]]
+            groups.append(packed)
+        state = {index[p]: self._pack(value) for p, value in self.state.items() if p in index}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Settings and per-parameter state from a `state_dict()`, as PyTorch loads them: groups are
+        matched by position, values copied into buffers of each parameter's dtype."""
+        groups = state_dict["param_groups"]
+        if len(groups) != len(self.param_groups):
+            raise ValueError(GROUP_COUNT_MESSAGE)
+        if any(len(g["params"]) != len(ours["params"]) for g, ours in zip(groups, self.param_groups)):
+            raise ValueError(GROUP_SIZE_MESSAGE)
+        params, settings = {}, {}
+        for group, ours in zip(groups, self.param_groups):
+            for i, p in zip(group["params"], ours["params"]):
+                params[i], settings[i] = p, group
+        state = {}
+        for i, entry in state_dict["state"].items():
+            p, keys = params[int(i)], self.state_keys(settings[int(i)])
+            if set(entry) != set(keys):
+                raise ValueError(f"state {i}: {type(self).__name__} keeps {', '.join(keys) or 'nothing'} for a "
+                                 f"parameter, not {', '.join(entry) or 'nothing'}")
+            for key, value in entry.items():
+                if key != "step" and np.shape(_array(value)) != p.shape:
+                    raise ValueError(f"state {i}.{key}: has shape {tuple(np.shape(_array(value)))} where the "
+                                     f"parameter has {tuple(p.shape)}")
+            state[p] = self._unpack(entry, p.detach().numpy().dtype)
+        for group, ours in zip(groups, self.param_groups):
+            ours.update({k: v for k, v in group.items() if k != "params"})
+        self.state = state
+
+    def _pack(self, value) -> dict:
+        """A state entry in PyTorch's form (name -> tensor sharing the buffer)."""
+        return {key: _wrap(v) if isinstance(v, np.ndarray) else v for key, v in value.items()}
+
+    def _unpack(self, entry: dict, dtype):
+        return {key: np.array(_array(v), dtype=dtype, order="C") for key, v in entry.items()}
+
     def _params_with_grad(self, group):
         for p in group["params"]:
             if p._grad is not None:
@@ -46,6 +103,10 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
+def _array(value):
+    return value.detach().numpy() if isinstance(value, Tensor) else np.asarray(value)
+
+
 class SGD(Optimizer):
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
                  weight_decay: float = 0.0, nesterov: bool = False, maximize: bool = False) -> None:
@@ -57,6 +118,17 @@ class SGD(Optimizer):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening,
                                       weight_decay=weight_decay, nesterov=nesterov, maximize=maximize))
+
+    @staticmethod
+    def state_keys(group: dict) -> tuple[str, ...]:
+        return ("momentum_buffer",) if group.get("momentum") else ()
+
+    # the momentum buffer is kept bare (the fused kernel takes it as is); PyTorch's form names it
+    def _pack(self, value) -> dict:
+        return {"momentum_buffer": _wrap(value)}
+
+    def _unpack(self, entry: dict, dtype):
+        return np.array(_array(entry["momentum_buffer"]), dtype=dtype, order="C")
 
     def step(self, closure=None):
         loss = closure() if closure is not None else None
@@ -95,6 +167,21 @@ class Adam(Optimizer):
             raise ValueError(f"Invalid beta parameters: {betas}")
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad, maximize=maximize))
+
+    @staticmethod
+    def state_keys(group: dict) -> tuple[str, ...]:
+        return ("step", "exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group.get("amsgrad") else ())
+
+    def _pack(self, value) -> dict:
+        packed = super()._pack(value)
+        packed["step"] = _wrap(np.asarray(float(value["step"]), dtype=np.float32))  # PyTorch's step is a tensor
+        return packed
+
+    def _unpack(self, entry: dict, dtype):
+        state = {key: np.array(_array(v), dtype=dtype, order="C") for key, v in entry.items() if key != "step"}
+        step = entry["step"]
+        state["step"] = int(step.item() if isinstance(step, Tensor) else step)
+        return {"step": state.pop("step"), **state}
 
     def step(self, closure=None):
         loss = closure() if closure is not None else None

@@ -16,6 +16,7 @@ from engine.session.lessons import bundled_sessions
 from gui import i18n
 from gui.examples import default_session
 from gui.main_window import APPLICATION, ORGANIZATION, MainWindow, app_icon
+from gui.worker import exit_now_if_detached
 
 CATCH_UP_MS = 400  # after a scripted run: time for queued snapshots to be drawn before the screenshot
 
@@ -74,6 +75,9 @@ class ScriptedRun:
 
 def run_app(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.install_desktop_entry:
+        from gui.desktop_entry import main as install_desktop_entry
+        return install_desktop_entry()
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
@@ -100,4 +104,6 @@ def run_app(argv: list[str]) -> int:
     if args.quit_after is not None:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
     code = app.exec()
-    return code or (scripted.exit_code if scripted else 0)
+    code = code or (scripted.exit_code if scripted else 0)
+    exit_now_if_detached(code)
+    return code

@@ -4,7 +4,7 @@ received and sent, leaves' `.grad` before and after, hooks and what they returne
 gradients kept or dropped, freed buffers, breakpoints, and PyTorch's errors explained."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QGroupBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
@@ -76,6 +76,10 @@ class DebuggerPanel(Retranslatable, QWidget):
                                                      retranslated(d.explanation))
         self._update()
 
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        # The lists' own hints would make the dock half a laptop screen tall, squeezing the plots.
+        return QSize(900, 230)
+
     # -- building --------------------------------------------------------------------
     def _build(self) -> None:
         self.start_button = QPushButton()
@@ -92,6 +96,8 @@ class DebuggerPanel(Retranslatable, QWidget):
         self.retain_check = QCheckBox(RETAIN_GRAPH)
         self.status = QLabel()
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status.setWordWrap(True)   # a long status wraps instead of widening the dock past a laptop screen
+        self.status.setMinimumWidth(160)
         controls = QHBoxLayout()
         for w in (self.start_button, self.step_button, self.continue_button, self.run_button, self.restart_button,
                   self.retain_check):
@@ -151,6 +157,7 @@ class DebuggerPanel(Retranslatable, QWidget):
         add_tensor = self.add_tensor_button = QPushButton()
         add_tensor.clicked.connect(lambda: self.add_tensor_breakpoint(self.tensor_combo.currentText()))
         self.breakpoint_list = QListWidget()
+        self.breakpoint_list.setMinimumHeight(36)   # laptop screens: the dock's height is precious
         remove = self.remove_button = QPushButton()
         remove.clicked.connect(self._remove_selected_breakpoint)
         box = self.breakpoint_box = QGroupBox()

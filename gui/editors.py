@@ -30,6 +30,7 @@ from engine.session import (
     parse_expression,
     validate,
 )
+from engine.session import choices
 from engine.session.config import MAX_CLASSES, MAX_SEED, MAX_STEPS, PROBLEM_LOSSES, ConfigError, problem_of
 from engine.session.data import csv_columns
 from engine.session.datasets2d import DATA_SHAPES as _DATA_SHAPES
@@ -40,44 +41,34 @@ from gui.form_fields import ConfigForm, FieldError, WholeNumberBox, float_text, 
 
 CSV_TYPING_PAUSE_MS = 300
 
-# The choices of the combo boxes, in English; shown through translate("editors", text).
-MODEL_KINDS = {
-    "linear": QT_TRANSLATE_NOOP("editors", "Linear  w·x + b"),
-    "polynomial": QT_TRANSLATE_NOOP("editors", "Polynomial"),
-    "mlp": QT_TRANSLATE_NOOP("editors", "MLP (neural network)"),
-    "expression": QT_TRANSLATE_NOOP("editors", "Custom expression"),
-}
-ACTIVATIONS = {"tanh": "tanh", "relu": "ReLU", "sigmoid": "sigmoid",
-               "linear": QT_TRANSLATE_NOOP("editors", "linear (none)")}
-DATA_SOURCES = {"generated": QT_TRANSLATE_NOOP("editors", "Generated from an expression"),
-                "csv": QT_TRANSLATE_NOOP("editors", "CSV file"),
-                "shapes": QT_TRANSLATE_NOOP("editors", "2-D data set (classification, regression)")}
+# The choices of the combo boxes: the session's tables, key -> English label (shown through
+# translate("choices", label); activations are named as in code and stay as they are).
+MODEL_KINDS, ACTIVATIONS, DATA_SOURCES, OPTIMIZERS, LOSSES, REGULARIZATIONS = (
+    {key: choice.label for key, choice in table.items()}
+    for table in (choices.MODEL_KINDS, choices.ACTIVATIONS, choices.DATA_SOURCES, choices.OPTIMIZERS, choices.LOSSES,
+                  choices.REGULARIZATIONS))
 DATA_SHAPES = {key: shape.label for key, shape in _DATA_SHAPES.items()}   # translated in context "config"
-REGULARIZATIONS = {"none": QT_TRANSLATE_NOOP("editors", "None"), "l1": "L1", "l2": "L2"}
-OPTIMIZERS = {"sgd": "SGD", "momentum": QT_TRANSLATE_NOOP("editors", "SGD with momentum"), "adam": "Adam"}
-LOSSES = {"mse": QT_TRANSLATE_NOOP("editors", "Mean squared error"),
-          "half_sse": QT_TRANSLATE_NOOP("editors", "½ · sum of squared errors"),
-          "bce_with_logits": QT_TRANSLATE_NOOP("editors", "Binary cross-entropy (BCEWithLogitsLoss)"),
-          "cross_entropy": QT_TRANSLATE_NOOP("editors", "Cross-entropy (CrossEntropyLoss)")}
 
 EXPRESSION_HELP = QT_TRANSLATE_NOOP("editors", "Numbers, x, + - * / **, unary minus and the functions {0}.")
+# How training runs (a choice of the window, not of the session): key -> English label
+ENGINES = {"compiled": QT_TRANSLATE_NOOP("choices", "compiled (numba)"), "eager": QT_TRANSLATE_NOOP("choices", "eager")}
 
 
 def expression_help() -> str:
     return QCoreApplication.translate("editors", EXPRESSION_HELP).format(" ".join(FUNCTIONS))
 
 
-def _combo(choices: dict[str, str]) -> QComboBox:
+def _combo(labels: dict[str, str]) -> QComboBox:
     combo = QComboBox()
-    for key, text in choices.items():
+    for key, text in labels.items():
         combo.addItem(text, key)
     return combo
 
 
-def _translate_combo(combo: QComboBox, choices: dict[str, str], context: str = "editors") -> None:
+def _translate_combo(combo: QComboBox, labels: dict[str, str], context: str = "choices") -> None:
     """Show each choice in the current language (the data, and so the selection, stay as they are)."""
     for index in range(combo.count()):
-        combo.setItemText(index, QCoreApplication.translate(context, choices[combo.itemData(index)]))
+        combo.setItemText(index, QCoreApplication.translate(context, labels[combo.itemData(index)]))
 
 
 def _set_combo(combo: QComboBox, key: str) -> None:
@@ -428,6 +419,15 @@ class TrainingEditor(ConfigForm):
         self.register("training.regularization_rate", regularization_cell, self.regularization_rate)
         self.seed = _spin(0, MAX_SEED)
         self.register("training.seed", self.add_row(self.seed), self.seed)
+        self.engine = _combo(ENGINES)
+        self.engine_note = QLabel()  # why the step runs eagerly, when it falls back
+        self.engine_note.setWordWrap(True)
+        engine_column = QVBoxLayout()
+        engine_column.setContentsMargins(0, 0, 0, 0)
+        engine_column.addWidget(self.engine)
+        engine_column.addWidget(self.engine_note)
+        self.engine_note.hide()
+        self._engine_cell = self.add_row(engine_column)
         self.form.addRow(self.form_message)
         self.retranslate_ui()
         self.load(TrainingConfig())
@@ -455,6 +455,24 @@ class TrainingEditor(ConfigForm):
         self.regularization_rate.setPlaceholderText(self.tr("rate"))
         self.set_row_texts(self.seed, self.tr("Seed"),
                            self.tr("Seeds initial parameters and batch order: same seed, same run."))
+        _translate_combo(self.engine, ENGINES)
+        caption, tip = self._caption_of[self._engine_cell], (
+                           self.tr("compiled: each training step runs as one numba function once compiled "
+                                   "(compiling takes a few seconds the first time; training runs eagerly "
+                                   "meanwhile). eager: step by step in Python. Step and the Graph tab are "
+                                   "always eager."))
+        caption.setText(self.tr("Engine"))
+        caption.setToolTip(tip)
+        self._engine_cell.setToolTip(tip)
+
+    def engine_kind(self) -> str:
+        """"compiled" or "eager": how the next run trains."""
+        return self.engine.currentData()
+
+    def show_engine(self, message: str) -> None:
+        """What the compiled engine is doing, or why the step runs eagerly ("" hides it)."""
+        self.engine_note.setText(message)
+        self.engine_note.setVisible(bool(message))
 
     def update_visibility(self) -> None:
         self.momentum.setEnabled(self.optimizer.currentData() == "momentum")

@@ -70,18 +70,35 @@ class LessonGallery(Retranslatable, QScrollArea):
         self.heading = QLabel()
         self.heading.setWordWrap(True)
         column.addWidget(self.heading)
-        grid = QGridLayout()
-        grid.setSpacing(10)
+        self.grid = QGridLayout()
+        self.grid.setSpacing(10)
         self.cards: list[LessonCard] = []
         for index, lesson in enumerate(LESSONS):
             card = LessonCard(index + 1, lesson)
             card.clicked.connect(self.lesson_chosen)
-            grid.addWidget(card, index // COLUMNS, index % COLUMNS)
             self.cards.append(card)
-        column.addLayout(grid)
+        self.columns = 0
+        self._arrange(COLUMNS)
+        column.addLayout(self.grid)
         column.addStretch(1)
         self.setWidget(page)
         self.retranslate_ui()
+
+    def _arrange(self, columns: int) -> None:
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for card in self.cards:
+            self.grid.removeWidget(card)
+        for index, card in enumerate(self.cards):
+            self.grid.addWidget(card, index // columns, index % columns)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # As many columns as fit: on a laptop-sized window the cards wrap instead of scrolling sideways.
+        card = self.cards[0].minimumWidth() + self.grid.spacing()
+        room = self.viewport().width() - 24
+        self._arrange(max(1, min(COLUMNS, (room + self.grid.spacing()) // card)))
+        super().resizeEvent(event)
 
     def retranslate_ui(self) -> None:
         self.heading.setText(self.tr("<h2>Lessons</h2><p>Classic autograd lessons, each runnable and visible. "

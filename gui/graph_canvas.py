@@ -1,5 +1,5 @@
 """The drawing of a computation graph: a zoomable, pannable QGraphicsView of one laid-out
-`GraphView`, with module frames, a legend in the corner and, during a backward walk, execution
+`GraphView`, with module frames, its legend (shown beside it) and, during a backward walk, execution
 badges, the current node and the gradients on the edges."""
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from gui.graph_items import EdgeItem, FrameItem, Legend, NodeItem, node_size
 ZOOM_STEP = 1.15
 MIN_SCALE, MAX_SCALE = 0.08, 4.0
 MAX_FIT_SCALE = 1.35        # small graphs are not blown up to fill the window
+READABLE_SCALE = 1.0        # the default zoom never shrinks text below its size (≥ 9 pt, graph_items.font)
 FIT_MARGIN = 0.97           # a little air around a fitted graph (and no rounding into scrollbars)
 CLICK_SLOP = 4              # pixels a press may move and still be a click, not a pan
 FRAME_PAD = 14.0
@@ -40,8 +41,9 @@ class GraphCanvas(QGraphicsView):
         self.nodes: dict[str, NodeItem] = {}
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self.frames: dict[str, FrameItem] = {}
-        self.legend = Legend(self.viewport())
+        self.legend = Legend()   # placed beside the view by the panel: it never covers a node
         self._press: QPointF | None = None
+        self.auto_fit: str | None = None   # "readable" or "whole": refit so when resized; None after a zoom
 
     # -- building ------------------------------------------------------------------
     def show_view(self, model: GraphModel, view: GraphView) -> None:
@@ -136,7 +138,6 @@ class GraphCanvas(QGraphicsView):
             marks |= {"order", "sent"}
         roles = {item.node.role for item in self.nodes.values()}
         self.legend.set_roles(roles, marks)
-        self._place_legend()
 
     def set_selected(self, key: str | None) -> None:
         for k, item in self.nodes.items():
@@ -150,26 +151,28 @@ class GraphCanvas(QGraphicsView):
             self.centerOn(item)
 
     # -- zoom, pan, fit ----------------------------------------------------------------
-    def fit(self) -> None:
-        """Show the whole graph, beside the legend rather than under it (not blown up if small)."""
+    def fit(self, readable: bool = False) -> None:
+        """Show the whole graph (not blown up if small). `readable`, the default zoom of a new graph:
+        never smaller than text at its own size; a graph too big for that shows its top, to scroll."""
         rect = self.scene().sceneRect()
         if rect.isEmpty():
             return
+        self.auto_fit = "readable" if readable else "whole"
         viewport = self.viewport().rect()
-        reserved = self.legend.width() + 20 if self.legend.isVisible() else 0
-        width, height = max(40, viewport.width() - reserved), max(40, viewport.height())
+        width, height = max(40, viewport.width()), max(40, viewport.height())
         scale = min(width / rect.width(), height / rect.height(), MAX_FIT_SCALE) * FIT_MARGIN
-        if reserved and rect.height() * scale < height - self.legend.height() - 20:
-            reserved = 0   # the graph fits above the legend: use the full width
-            scale = min(viewport.width() / rect.width(), height / rect.height(), MAX_FIT_SCALE) * FIT_MARGIN
-        # the scrollable area is the graph plus room for the legend on its left
-        area = rect.adjusted(-reserved / scale, 0, 0, 0)
-        self.setSceneRect(area)
+        if readable:
+            scale = max(scale, READABLE_SCALE)
+        self.setSceneRect(rect)
         self.resetTransform()
         self.scale(scale, scale)
-        self.centerOn(area.center())
+        if rect.height() * scale > height:
+            self.centerOn(rect.center().x(), rect.top() + height / 2 / scale)
+        else:
+            self.centerOn(rect.center())
 
     def zoom(self, factor: float) -> None:
+        self.auto_fit = None
         scale = self.transform().m11()
         factor = max(MIN_SCALE / scale, min(MAX_SCALE / scale, factor))
         self.scale(factor, factor)
@@ -225,7 +228,5 @@ class GraphCanvas(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._place_legend()
-
-    def _place_legend(self) -> None:
-        self.legend.move(10, max(10, self.viewport().height() - self.legend.height() - 10))
+        if self.auto_fit is not None:   # the panel changed size: fit again, as it was fitted
+            self.fit(readable=self.auto_fit == "readable")

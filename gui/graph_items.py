@@ -53,7 +53,7 @@ FREED_TAG = QColor("#94a3b8")      # an operator whose saved tensors this walk f
 def font(kind: str) -> QFont:
     """The fonts of the graph (made on first use: a QFont needs the application to exist)."""
     f = QFont()
-    f.setPointSizeF({"label": 9.5, "bold": 9.5, "caption": 8.0, "badge": 7.5}[kind])
+    f.setPointSizeF({"label": 9.5, "bold": 9.5, "caption": 9.0, "badge": 9.0}[kind])   # ≥ 9 pt at the default zoom
     f.setBold(kind in ("bold", "badge"))
     return f
 
@@ -293,7 +293,7 @@ class EdgeItem(QGraphicsPathItem):
 class FrameItem(QGraphicsObject):
     """An expanded module: a tinted box around its nodes with a header that collapses it."""
 
-    HEADER = 18.0
+    HEADER = 20.0
 
     def __init__(self, key: str, title: str, rect: QRectF) -> None:
         super().__init__()
@@ -303,7 +303,7 @@ class FrameItem(QGraphicsObject):
 
     def header_rect(self) -> QRectF:
         metrics = QFontMetricsF(font("caption"))
-        return QRectF(self.rect.left(), self.rect.top(), metrics.horizontalAdvance(f"▾ {self.title}") + 18, self.HEADER)
+        return QRectF(self.rect.left(), self.rect.top(), metrics.horizontalAdvance(f"▾ {self.title}") + 24, self.HEADER)
 
     def boundingRect(self) -> QRectF:
         return self.rect.adjusted(-1, -1, 1, 1)

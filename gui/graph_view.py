@@ -97,9 +97,14 @@ class GraphPanel(Retranslatable, QWidget):
         self.source_label = QLabel()
         self.source_label.setStyleSheet("color: #475569; padding: 0 6px;")
         self.toolbar = self._build_toolbar()
+        side = QWidget()   # the inspector, and the legend beneath it: outside the drawing, never over a node
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.inspector, 1)
+        side_layout.addWidget(self.canvas.legend, 0, Qt.AlignmentFlag.AlignHCenter)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.canvas)
-        split.addWidget(self.inspector)
+        split.addWidget(side)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
         split.setSizes([700, 260])
@@ -198,7 +203,7 @@ class GraphPanel(Retranslatable, QWidget):
         if self.selected is not None:
             self.canvas.set_selected(view.shown_as.get(self.selected, self.selected))
         if fit:
-            self.canvas.fit()
+            self.canvas.fit(readable=True)
 
     def toggle_module(self, key: str) -> None:
         if self.model is None or key not in self.model.calls:

@@ -42,8 +42,8 @@ class GraphWorkbench(QObject):
         self.run_active = run_active
         self._reading = False          # inside on_training_update: the worker is waiting
         self._last_follow = 0.0
-        # graphs built from the trainer → (trainer, step) they were built at: a later step changes
-        # their saved tensors in place, so such a graph is rebuilt, never walked
+        # graphs built from the trainer → (trainer, step, parameter versions) they were built at: a later
+        # step or loaded weights change their saved tensors in place, so such a graph is rebuilt, never walked
         self._training_models = weakref.WeakKeyDictionary()
         self.graph = GraphPanel()
         self.gradient_flow = GradientFlowPlot()
@@ -134,13 +134,14 @@ class GraphWorkbench(QObject):
         return self.graph.following and (model not in self._training_models or self._is_stale(model))
 
     def _is_stale(self, model) -> bool:
-        """A training graph of another trainer or an earlier step (its saved tensors have changed since)."""
+        """A training graph of another trainer, an earlier step or parameters changed since (Load Weights):
+        its saved tensors are no longer what backward needs."""
         built = self._training_models.get(model)
         if built is None:
             return False
-        trainer, step = built
+        trainer, step, versions = built
         current = self.get_trainer()
-        return current is not trainer() or current is None or current.step != step
+        return current is not trainer() or current is None or current.step != step or versions != _versions(current)
 
     def _show_current_step(self) -> None:
         """The debugger wants a graph to walk: the current training step's, built now (and followed)."""
@@ -154,7 +155,7 @@ class GraphWorkbench(QObject):
         if trainer is None or (self.run_active() and not self._reading):
             return None
         model = training_step_graph(trainer)
-        self._training_models[model] = (weakref.ref(trainer), trainer.step)
+        self._training_models[model] = (weakref.ref(trainer), trainer.step, _versions(trainer))
         return model, Message("graph", QT_TRANSLATE_NOOP("graph", "Training step {0} · loss of the next batch"),
                               f"{trainer.step:,}")
 
@@ -194,3 +195,8 @@ class GraphWorkbench(QObject):
         self.graph_wanted.connect(lambda: tabs.setCurrentWidget(self.graph))
         self.debugger_wanted.connect(lambda: (self.debugger_dock.show(), self.debugger_dock.raise_()))
         self.graph.debug_requested.connect(self.debugger_wanted.emit)
+
+
+def _versions(trainer) -> tuple[int, ...]:
+    """The parameters' version counters: any in-place change (a step, loaded weights) moves one."""
+    return tuple(p._version for p in trainer.model.parameters())

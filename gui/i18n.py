@@ -18,6 +18,9 @@ LANGUAGES = {"en": "English", "zh_CN": "简体中文"}  # each named in its own 
 DEFAULT = "en"
 TRANSLATIONS = Path(__file__).with_name("translations")
 SETTING = "view/language"
+# One settings file: QSettings() (the language, the export choices) opens the same GradStudio.ini as the
+# window's app_settings(), not a GradStudio.conf beside it.
+QSettings.setDefaultFormat(QSettings.Format.IniFormat)
 
 _installed: list[QTranslator] = []
 _current = DEFAULT
@@ -41,6 +44,11 @@ def system_language() -> str:
 
 def saved_language(settings: QSettings | None = None) -> str:
     value = str((settings or QSettings()).value(SETTING, "") or "")
+    if not value:   # chosen before the settings were one file: it is in GradStudio.conf
+        app = QCoreApplication.instance()
+        older = QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, app.organizationName(),
+                          app.applicationName())
+        value = str(older.value(SETTING, "") or "")
     return value if value in LANGUAGES else system_language()
 
 

@@ -47,7 +47,7 @@ class DerivativeView(Retranslatable, QWidget):
         self.message.setWordWrap(True)
         self.table = QTableWidget(0, 3)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMinimumWidth(400)
+        self.table.setMinimumWidth(320)   # with every dock open the lesson still fits a 1280-pixel screen
         self.table.verticalHeader().hide()
         side = QVBoxLayout()
         side.addLayout(form)

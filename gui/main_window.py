@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -10,7 +11,7 @@ import numpy as np
 import pyqtgraph as pg
 import shiboken6
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from engine.session import ConfigError, SessionConfig, Trainer
 from engine.session.assets import asset
+from engine.session.memory import step_bytes
 
 from gui import i18n
 from gui.editors import (
@@ -51,6 +53,8 @@ from gui.worker import RunEnd, TrainingControl, TrainingRun, TrainingUpdate
 
 ORGANIZATION = "GradStudio"
 APPLICATION = "GradStudio"
+BACKGROUND_BUILD_BYTES = 200 * 10**6   # settings whose step needs more memory take seconds to build
+CLOSE_WAIT_MS = 500  # closing waits this long for a training step to end, then detaches it
 SETTINGS_VERSION = 2  # bump when docks or toolbars change, so stale saved layouts are ignored
 
 TrainerFactory = Callable[[SessionConfig], Trainer]
@@ -68,10 +72,14 @@ def app_settings() -> QSettings:
 class MainWindow(QMainWindow):
     """Edits a session, trains it on a worker thread and draws what each snapshot shows."""
 
+    _built = Signal(object, object, object)   # build token, config, Trainer or the exception building raised
+
     def __init__(self, config: SessionConfig | None = None, trainer_factory: TrainerFactory = Trainer,
                  settings: QSettings | None = None) -> None:
         super().__init__()
         self.trainer_factory = trainer_factory
+        self._building: object | None = None   # the token of a trainer being built in the background
+        self._built.connect(self._on_built)
         self.settings = settings if settings is not None else app_settings()
         self.trainer: Trainer | None = None
         self.trainer_config: SessionConfig | None = None  # what the forms said when the trainer was built
@@ -349,13 +357,14 @@ class MainWindow(QMainWindow):
         for label, texts in widest.items():
             label.setMinimumWidth(max(label.fontMetrics().horizontalAdvance(text) for text in texts) + 12)
 
-    _STATES = ("Ready", "Training", "Paused", "Stopped", "Finished", "Diverged", "Invalid settings")
+    _STATES = ("Ready", "Training", "Paused", "Stopped", "Finished", "Diverged", "Invalid settings", "Preparing")
 
     def _state_text(self, state: str) -> str:
         """What the state label shows for a state (self.state stays the English key)."""
         return {"Ready": self.tr("Ready"), "Training": self.tr("Training", "state: training is running"),
                 "Paused": self.tr("Paused"), "Stopped": self.tr("Stopped"), "Finished": self.tr("Finished"),
-                "Diverged": self.tr("Diverged"), "Invalid settings": self.tr("Invalid settings")}.get(state, state)
+                "Diverged": self.tr("Diverged"), "Invalid settings": self.tr("Invalid settings"),
+                "Preparing": self.tr("Preparing…", "state: the model and data are being built")}.get(state, state)
 
     def editors(self) -> tuple[ModelEditor, DataEditor, TrainingEditor]:
         return self.model_editor, self.data_editor, self.training_editor
@@ -443,25 +452,59 @@ class MainWindow(QMainWindow):
         self.loss_plot.set_loss_name({"mse": "MSE", "bce_with_logits": "BCE", "cross_entropy": "CE"}
                                      .get(config.training.loss, "½·SSE"))
         self._declined_changes = False
+        self._building = None   # a build still running in the background is superseded
         if errors:
             self.trainer, self.trainer_config = None, None
             self.fit_plot.set_data(*_empty_data())
             self._set_state("Invalid settings")
             return False
+        # The worker enforces the step limit itself, so that it can be raised mid-run.
+        build_config = replace(config, training=replace(config.training, steps=None))
+        if prebuilt is None and step_bytes(build_config) > BACKGROUND_BUILD_BYTES:
+            self._build_in_background(config, build_config)
+            return False
         try:
-            # The worker enforces the step limit itself, so that it can be raised mid-run.
-            trainer = prebuilt if prebuilt is not None else self.trainer_factory(
-                replace(config, training=replace(config.training, steps=None)))
-        except ConfigError as error:
-            self._show_errors([FieldError.from_config_error(error)])
-            self.trainer, self.trainer_config = None, None
-            self._set_state("Invalid settings")
+            trainer = prebuilt if prebuilt is not None else self.trainer_factory(build_config)
+        except Exception as error:
+            return self._on_built(None, config, error)
+        return self._install_trainer(trainer, config)
+
+    def _build_in_background(self, config: SessionConfig, build_config: SessionConfig) -> None:
+        """Big models take seconds to build (data, parameters, a first forward): never on this thread."""
+        self.trainer, self.trainer_config = None, None
+        self.fit_plot.set_data(*_empty_data())
+        token = self._building = object()
+
+        def build() -> None:
+            try:
+                result = self.trainer_factory(build_config)
+            except Exception as error:  # shown by _on_built, on the GUI thread
+                result = error
+            if shiboken6.isValid(self):   # the window may have closed meanwhile
+                try:
+                    self._built.emit(token, config, result)
+                except RuntimeError:
+                    pass
+
+        self._set_state("Preparing")
+        threading.Thread(target=build, daemon=True).start()
+
+    @Slot(object, object, object)
+    def _on_built(self, token, config: SessionConfig, result) -> bool:
+        if token is not self._building:   # superseded by newer settings, or built in the foreground
             return False
-        except Exception as error:  # e.g. an unreadable CSV file: the user must see why
-            self.trainer, self.trainer_config = None, None
-            self._notify(self.tr("Could not set up training: {0}").format(error))
-            self._set_state("Invalid settings")
-            return False
+        self._building = None
+        if isinstance(result, ConfigError):
+            self._show_errors([FieldError.from_config_error(result)])
+        elif isinstance(result, Exception):  # e.g. an unreadable CSV file: the user must see why
+            self._notify(self.tr("Could not set up training: {0}").format(result))
+        else:
+            return self._install_trainer(result, config)
+        self.trainer, self.trainer_config = None, None
+        self._set_state("Invalid settings")
+        return False
+
+    def _install_trainer(self, trainer: Trainer, config: SessionConfig) -> bool:
         self.trainer, self.trainer_config = trainer, config
         self._applied_lr = config.training.lr
         labels = (config.data.x_column or "x", config.data.y_column or "y") if config.data.source == "csv" else ("x", "y")
@@ -599,17 +642,20 @@ class MainWindow(QMainWindow):
         self._rebuild_trainer()
 
     def _start_run(self, paused: bool) -> None:
+        self.trainer.engine_kind = self.training_editor.engine_kind()
         self.run = TrainingRun(self.trainer, self._max_steps(), paused=paused)
         self.run.worker.update.connect(self._on_update)
         self.run.worker.ended.connect(self._on_run_ended)
         self._rate, self._rate_mark = None, (time.monotonic(), self.trainer.step)
         self.run.start()
 
-    def _end_run(self) -> None:
-        """Stop the worker (if any) and wait for its thread: nothing may touch the trainer after this."""
+    def _end_run(self, wait_ms: int = 10_000) -> None:
+        """Stop the worker (if any) and wait for its thread: nothing may touch the trainer after this.
+        One still inside a long step after `wait_ms` is detached (see TrainingRun.detach)."""
         if self.run is not None:
             run, self.run = self.run, None
-            run.shutdown()
+            if not run.shutdown(wait_ms):
+                run.detach()
 
     @Slot(object)
     def _on_update(self, update: TrainingUpdate) -> None:
@@ -626,6 +672,11 @@ class MainWindow(QMainWindow):
         self.lessons.on_training_update(update.samples)
         self._measure_rate(snapshot.step)
         self._show_numbers(snapshot.step, snapshot.loss)
+        if update.engine_message != getattr(self, "_engine_message", ""):
+            self._engine_message = update.engine_message  # "compiling…", then "compiled" (or why not)
+            self.training_editor.show_engine(update.engine_message)
+            if update.engine_message:
+                self.statusBar().showMessage(update.engine_message, 8000)
         self._draw_in_turn(self.run.control, self._live_widgets())
 
     def _live_widgets(self) -> list[QWidget]:
@@ -663,12 +714,19 @@ class MainWindow(QMainWindow):
             if "learning rate" not in message and self.tr("learning rate") not in message:
                 message = self.tr("{0} — try a smaller learning rate.").format(message)
             self._set_state("Diverged")
+            self.fit_plot.show_whole_fit()   # the last finite fit, wherever it went
             self._notify(message, warning=True)
         elif end.reason == "error":
             self._set_state("Stopped")
             self._notify(end.message, warning=True)
+        elif end.reason == "finished":
+            self._set_state("Finished")
+            # Train is disabled at the step limit: say how to go on, until the next message.
+            self.statusBar().showMessage(self.tr("{0}. To train on, raise Steps under Training (or tick "
+                                                 "“until stopped”) and press Train; Reset starts over.")
+                                         .format(end.message))
         else:
-            self._set_state("Finished" if end.reason == "finished" else "Stopped")
+            self._set_state("Stopped")
             self.statusBar().showMessage(end.message, 5000)
         if self.trainer is not None:
             self._show_numbers(self.trainer.step, None)
@@ -762,9 +820,10 @@ class MainWindow(QMainWindow):
         if not self.session_files.may_close(event):  # the user closed it with unsaved changes and chose Cancel
             event.ignore()
             return
-        # The worker must be stopped and joined before Qt tears the thread object down,
-        # or Qt aborts with "QThread: Destroyed while thread is still running".
-        self._end_run()
+        # The worker must be stopped and joined before Qt tears the thread object down, or Qt aborts
+        # with "QThread: Destroyed while thread is still running"; one inside a step of many seconds
+        # is detached instead, so closing never waits on it.
+        self._end_run(wait_ms=CLOSE_WAIT_MS)
         if self._message_box is not None:
             self._message_box.close()
         self.workbench.shutdown()

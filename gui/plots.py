@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsWidget, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from engine.session import Snapshot
 
@@ -47,7 +47,9 @@ def plot_widget(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
         # "loss (×0.001)" with ticks in the hundreds misreads the values: show them as they are.
         item.getAxis(side).enableAutoSIPrefix(False)
     item.getViewBox().setMouseMode(pg.ViewBox.RectMode)
-    widget.setMinimumSize(240, 180)
+    # pyqtgraph draws the left axis label 5 px left of the axis: leave it that room, or ‖∂loss/∂θ‖ is clipped.
+    item.layout.setContentsMargins(8, 1, 4, 1)
+    widget.setMinimumSize(200, 120)   # two rows of plots and the debugger dock fit a 1280×720 screen
     return widget
 
 
@@ -96,9 +98,38 @@ def rename_curve(item: pg.PlotItem, curve: pg.PlotDataItem, name: str) -> None:
         legend.updateSize()
 
 
-def legend(item: pg.PlotItem, offset: tuple[int, int]) -> pg.LegendItem:
-    # A translucent white box keeps the legend readable where it overlaps a curve.
-    return item.addLegend(offset=offset, brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen(200, 200, 200))
+class LegendRow(pg.LegendItem):
+    """A plot's legend in a row of its own beneath the x axis: at any plot size it never covers the
+    data (a legend inside the view covered the newest points on laptop-sized windows)."""
+
+    ROW = 4  # PlotItem's grid: title 0, top axis 1, view 2, bottom axis 3
+    MAX_COLUMNS = 5
+
+    def __init__(self, item: pg.PlotItem) -> None:
+        super().__init__(colCount=self.MAX_COLUMNS, labelTextSize="9pt", frame=False, horSpacing=4)
+        self.plot_item = item
+        self.room = QGraphicsWidget()   # holds the row's height in the plot's layout
+        item.layout.addItem(self.room, self.ROW, 1)
+        self.setParentItem(item)
+        self.anchor(itemPos=(0.5, 1), parentPos=(0.5, 1), offset=(0, -2))
+        item.legend = self   # curves plotted with a name join it
+        item.geometryChanged.connect(self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        """As many entries per row as the plot's width holds: a narrow plot gets more rows."""
+        self.setColumnCount(self.MAX_COLUMNS)
+        while self.columnCount > 1 and self.width() > self.plot_item.width() - 8:
+            self.setColumnCount(self.columnCount - 1)
+
+    def updateSize(self) -> None:
+        super().updateSize()
+        height = self.height() + 2 if self.items else 0
+        self.room.setMinimumHeight(height)
+        self.room.setMaximumHeight(height)
+
+
+def legend(item: pg.PlotItem, offset: tuple[int, int] | None = None) -> pg.LegendItem:
+    return LegendRow(item)
 
 
 def _long_curve(item: pg.PlotItem, name: str, pen) -> pg.PlotDataItem:
@@ -159,6 +190,7 @@ class ViewFollower:
         self.following = True
         self._bounds = None
         self._last = None
+        self.view.setRange(xRange=(0, 1), yRange=(0, 1), padding=0)   # an emptied plot keeps no old range
 
     def fit(self) -> None:
         """Fit the view tightly to the data last followed (when the data has stopped growing)."""
@@ -232,8 +264,10 @@ class LossPlot(Retranslatable, QWidget):
         self.smoothing_value = QLabel("0.60")
         self.smoothing_value.setMinimumWidth(self.smoothing_value.fontMetrics().horizontalAdvance("0.000"))
         self.smoothing.valueChanged.connect(self._on_smoothing)
+        self.smoothing.setMinimumWidth(60)
         self.log_scale = QCheckBox()
         self.log_scale.toggled.connect(self.set_log_scale)
+        self.log_scale.setChecked(True)   # a loss falls over decades: log scale shows all of its fall
 
         controls = QHBoxLayout()
         controls.setContentsMargins(8, 0, 8, 0)
@@ -367,6 +401,20 @@ class FitPlot(Retranslatable, QWidget):
     def set_fit(self, grid_x: np.ndarray, grid_pred: np.ndarray) -> None:
         self.fit.setData(grid_x, grid_pred)
 
+    def show_whole_fit(self) -> None:
+        """Widen the view to take in the fitted curve too (after divergence it has left the data's frame)."""
+        view = self.plot.getPlotItem().getViewBox()
+        x, y = self.fit.getData()
+        if x is None or y is None:
+            return
+        finite = np.isfinite(y)
+        if not finite.any():
+            return
+        (x0, x1), (y0, y1) = view.viewRange()
+        low, high = min(y0, float(y[finite].min())), max(y1, float(y[finite].max()))
+        if (low, high) != (y0, y1):
+            view.setRange(xRange=(x0, x1), yRange=(low, high), padding=0.05)
+
     def clear_fit(self) -> None:
         self.fit.setData([], [])
 
@@ -451,6 +499,33 @@ class ParametersPlot(Retranslatable, QWidget):
         self.buffer.append(np.array(rows, dtype=float))
         self._redraw()
 
+    def show_history(self, history) -> None:
+        """Draw a reopened run from its RunHistory: the same curves live training would have drawn
+        (runs saved before the history kept norms have no gradient-norm rows: those stay empty)."""
+        self.clear()
+        if not len(history):
+            return
+        norms = set(history.norm_names)
+        if self.norms_only:
+            weights = [name[len("norm:"):] for name in history.norm_names if name.startswith("norm:")]
+            weights = [name for name in weights if name.endswith("weight")] or weights
+            values = {f"‖{name}‖": history.column(f"norm:{name}") for name in weights}
+        else:
+            weights = history.param_names
+            values = {name: history.column(name) for name in weights}
+        nan = np.full(len(history), np.nan)
+        grads = {name: history.column(f"grad_norm:{name}") if f"grad_norm:{name}" in norms else nan
+                 for name in (weights if self.norms_only else
+                              [name[len("grad_norm:"):] for name in history.norm_names
+                               if name.startswith("grad_norm:")] or weights)}
+        steps = history.column("step")
+        # compiled blocks know the norms only at their last step: draw the line through those
+        values, grads = ({name: _through_known(steps, column) for name, column in table.items()}
+                         for table in (values, grads))
+        self._make_curves(list(values), list(grads))
+        self.buffer.append(np.column_stack([steps, *values.values(), *grads.values()]))
+        self._redraw()
+
     def _make_curves(self, value_names: list[str], grad_names: list[str]) -> None:
         self._value_names, self._grad_names = value_names, grad_names
         self.buffer = HistoryBuffer(1 + len(value_names) + len(grad_names))
@@ -476,3 +551,11 @@ class ParametersPlot(Retranslatable, QWidget):
 
     def curves(self) -> list[pg.PlotDataItem]:
         return list(self._curves)
+
+
+def _through_known(steps: np.ndarray, column: np.ndarray) -> np.ndarray:
+    """`column` with NaN gaps filled linearly between its known values (left as is when none is known)."""
+    known = ~np.isnan(column)
+    if known.all() or not known.any():
+        return column
+    return np.interp(steps, steps[known], column[known])

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 import pickle
+import queue
 import sys
 import threading
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QProcess, QProcessEnvironment, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFontDatabase, QKeySequence, QShortcut, QTextCharFormat, QTextCursor
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSizePolicy, QSplitter,
                                QVBoxLayout, QWidget)
 
 from engine.session.debugger_text import Message
@@ -35,6 +36,7 @@ ERROR_COLOR = QColor("#b91c1c")
 NOTICE_STYLE = "background: #fff7ed; color: #9a3412; border: 1px solid #fed7aa; border-radius: 4px; padding: 4px;"
 RIGHTS_NOTICE_KEY = "scratchpad/rights_notice_shown"
 STOP_GRACE_MS = 900     # Stop ends a run within a second, whatever the program is doing
+POLL_MS = 20            # how often a debug run's output and requests are picked up
 
 
 def _settings() -> QSettings:
@@ -110,7 +112,10 @@ class ThreadRun(QObject):
     """One program run in this process on a daemon thread: "debug backward" hands the program's
     own backward() to the debugger, so the program must share the window's memory. Stop ends it at
     its next line; one that does not get there within STOP_GRACE_MS (a sleep, a long C call) is
-    left to end on its own, unseen, and the panel is free again; a closing window never waits."""
+    left to end on its own, unseen, and the panel is free again; a closing window never waits.
+
+    The thread never touches a Qt object (the panel may be gone by the time it wakes): it puts
+    what happens into a queue that a timer on the GUI thread empties."""
 
     output = Signal(str)
     dropped = Signal(int)
@@ -120,11 +125,16 @@ class ThreadRun(QObject):
     def __init__(self, code: str, parent: QObject) -> None:
         super().__init__(parent)
         self.pad, self.code = Scratchpad(), code     # its own Stop flag: an abandoned run keeps it set
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self._finished = threading.Lock()
+        events: queue.SimpleQueue = queue.SimpleQueue()
+        self._events = events
+        self.thread = threading.Thread(target=_run_in_thread, args=(self.pad, code, events), daemon=True)
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._deliver)
+        self._done = False
 
     def start(self) -> None:
         self.thread.start()
+        self._poll.start()
 
     def stop(self) -> None:
         self.pad.stop()
@@ -133,29 +143,38 @@ class ThreadRun(QObject):
     def shutdown(self, timeout_ms: int) -> None:
         self.pad.stop()
         self.thread.join(timeout_ms / 1000)
+        self._poll.stop()
 
     def _abandon(self) -> None:
-        if self.thread.is_alive():
-            for signal in (self.output, self.dropped, self.backward_requested):
-                signal.disconnect()
-            self._finish(RunResult(QCoreApplication.translate("scratchpad", "Stopped.") + "\n", None, {},
-                                   stopped=True))
+        if not self._done and self.thread.is_alive():
+            self._end(RunResult(QCoreApplication.translate("scratchpad", "Stopped.") + "\n", None, {}, stopped=True))
 
-    def _finish(self, result: RunResult) -> None:
-        if self._finished.acquire(blocking=False):   # once: by the program's end or by _abandon
+    def _deliver(self) -> None:
+        while not self._done:
             try:
-                self.finished.emit(result)
-            except RuntimeError:   # the panel was deleted while the program ran on
-                pass
+                kind, value = self._events.get_nowait()
+            except queue.Empty:
+                return
+            if kind == "finished":
+                self._end(value)
+            else:
+                getattr(self, kind).emit(value)
 
-    def _run(self) -> None:
-        try:
-            result = self.pad.run(self.code, on_output=self.output.emit, on_backward=self.backward_requested.emit,
-                                  on_dropped=self.dropped.emit)
-        except BaseException as exc:  # noqa: BLE001 - nothing the program does may take the window down
-            result = RunResult("", None, {}, stopped=False)
-            result.output = QCoreApplication.translate("scratchpad", "Internal error: {0}").format(repr(exc)) + "\n"
-        self._finish(result)
+    def _end(self, result: RunResult) -> None:
+        self._done = True
+        self._poll.stop()
+        self.finished.emit(result)
+
+
+def _run_in_thread(pad: Scratchpad, code: str, events: queue.SimpleQueue) -> None:
+    try:
+        result = pad.run(code, on_output=lambda text: events.put(("output", text)),
+                         on_backward=lambda request: events.put(("backward_requested", request)),
+                         on_dropped=lambda lines: events.put(("dropped", lines)))
+    except BaseException as exc:  # noqa: BLE001 - nothing the program does may take the window down
+        result = RunResult("", None, {}, stopped=False)
+        result.output = QCoreApplication.translate("scratchpad", "Internal error: {0}").format(repr(exc)) + "\n"
+    events.put(("finished", result))
 
 
 class ScratchpadPanel(Retranslatable, QWidget):
@@ -179,6 +198,9 @@ class ScratchpadPanel(Retranslatable, QWidget):
         self.output = QPlainTextEdit()
         self.output.setReadOnly(True)
         self.output.setMaximumBlockCount(MAX_LINES + 1)
+        # small minimums: with both notices shown the panel must still fit a 768-pixel-high screen
+        self.editor.setMinimumHeight(56)
+        self.output.setMinimumHeight(40)
         # said once per installation, plainly: this is not a sandbox
         self.rights_notice = QLabel()
         self.rights_notice.setWordWrap(True)
@@ -188,6 +210,8 @@ class ScratchpadPanel(Retranslatable, QWidget):
         self.origin_label.setWordWrap(True)
         self.origin_label.setStyleSheet(NOTICE_STYLE)
         self.origin_label.hide()
+        for notice in (self.rights_notice, self.origin_label):   # wrapped text keeps its full height
+            notice.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.output.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.run_button = QPushButton()
         self.run_button.clicked.connect(self.run)
@@ -317,11 +341,16 @@ class ScratchpadPanel(Retranslatable, QWidget):
 
     @Slot(str)
     def _append_output(self, text: str) -> None:
-        self._lines_shown += text.count("\n")
-        cursor = self.output.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(text)
-        self.output.setTextCursor(cursor)
+        lines = text.count("\n")
+        self._lines_shown += lines
+        if lines >= MAX_LINES:   # a flood: the batch replaces everything shown (4× cheaper than inserting)
+            self.output.setPlainText(text)
+            self.output.moveCursor(QTextCursor.MoveOperation.End)
+        else:
+            cursor = self.output.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(text)
+            self.output.setTextCursor(cursor)
         self.output.ensureCursorVisible()
 
     @Slot(object)

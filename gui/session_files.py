@@ -8,21 +8,22 @@ what happened. Errors go to the window's one message place, never as a traceback
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
 from engine.session import SessionConfig, Snapshot, Trainer
-from engine.session.export import (ExportError, WeightsError, export_history_csv, export_readme, export_run_session,
-                                   export_run_weights, load_weights, prepare_folder)
+from engine.session.export import (ExportError, WeightsError, check_run_folder, export_history_csv, export_readme,
+                                   export_run_session, export_run_weights, load_weights, prepare_folder)
+from engine.session.files import describe_os_error, remove_stale_parts, staged_folder
 from engine.session.session_file import SessionFileError, read_session_file, write_session_file
 
 from gui.editors import DataEditor, ModelEditor, TrainingEditor, read_session
@@ -89,6 +90,10 @@ class SessionFiles(QObject):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._refresh_modified)
         self._timer.start(MODIFIED_POLL_MS)
+        # saves killed mid-write (kill -9, power cut) leave temporary files beside their sessions;
+        # off the GUI thread: a folder may be on a slow network disk
+        folders = sorted({str(Path(path).parent) for path in self.recent_files()})
+        threading.Thread(target=lambda: [remove_stale_parts(folder) for folder in folders], daemon=True).start()
 
     # ----- texts -----------------------------------------------------------------------------
 
@@ -289,22 +294,13 @@ class SessionFiles(QObject):
         history = trainer.history
         window.loss_plot.clear()
         window.loss_plot.append(history.column("step"), history.column("loss"))
-        names = [name for name, values in trainer.snapshot().params.items()]
-        if len(history) and not window.params_plot.norms_only and history.param_names == names:
-            # Each saved row is a sample of the parameters; gradients were not kept, so their norms are blank.
-            rows = history.rows()
-            columns = [history.columns.index(name) for name in names]
-            shapes = {name: values.shape for name, values in trainer.snapshot().params.items()}
-            window.params_plot.append([
-                Snapshot(step=int(row[0]), loss=float(row[2]),
-                         params={name: np.full(shapes[name], row[column]) for name, column in zip(names, columns)},
-                         grad_norms={name: np.nan for name in names}, grid_x=np.empty(0), grid_pred=np.empty(0))
-                for row in rows])
+        window.params_plot.show_history(history)
         window._draw_snapshot_of_idle_trainer()
         if trainer.step:
             window._show_numbers(trainer.step, trainer.last_loss)
         if trainer.diverged:
             window._set_state("Diverged")
+            window.fit_plot.show_whole_fit()
         elif window._at_step_limit():
             window._set_state("Finished")
         else:
@@ -442,34 +438,54 @@ class SessionFiles(QObject):
         return self.export_with(options) if options is not None else []
 
     def export_with(self, options: ExportOptions) -> list[Path]:
-        """Write what `options` ask for; on the first failure show it (files written before it stay)."""
+        """Write what `options` ask for, all or nothing: into a staging folder, then renamed into place;
+        on a failure the folder keeps what it had and the message says so."""
         window = self.window
         config = self._config_to_save()
         if config is None:
             return []
         trainer = window.trainer
         folder = options.folder
+        if not self._may_write_into(folder):
+            return []
         files: list[Path] = []
         try:
-            with self._trainer_at_rest():
-                prepare_folder(folder, force=True)  # a folder the user chose in the dialog
+            # new, empty, a run folder, or the user said yes
+            with self._trainer_at_rest(), staged_folder(prepare_folder(folder, force=True)) as staging:
                 if options.weights:
-                    files.append(export_run_weights(folder, config, trainer, options.weights_format, options.dtype))
+                    files.append(export_run_weights(staging, config, trainer, options.weights_format, options.dtype))
                 if options.history:
-                    files.append(export_history_csv(folder / "history.csv", trainer))
+                    files.append(export_history_csv(staging / "history.csv", trainer))
                 if options.session:
-                    files.append(export_run_session(folder, config, trainer, self._scratchpad_text()))
-                files += self._export_pictures(options)
+                    files.append(export_run_session(staging, config, trainer, self._scratchpad_text()))
+                files += self._export_pictures(replace(options, folder=staging))
                 if options.readme:
-                    readme = folder / "README.md"
+                    readme = staging / "README.md"
                     files.append(export_readme(readme, config, trainer, [*files, readme], options.dtype))
-        except ExportError as error:
+        except (ExportError, OSError) as error:
+            if not isinstance(error, ExportError):
+                error = ExportError(folder, describe_os_error(error))
             window._notify(self.tr("{0}. Nothing was lost: files already there are unchanged.").format(error),
                            warning=True)
-            return files
+            return []
+        files = [folder / path.name for path in files]
         done = self.tr("Exported 1 file to {1}") if len(files) == 1 else self.tr("Exported {0} files to {1}")
         window.statusBar().showMessage(done.format(len(files), folder), 8000)
         return files
+
+    def _may_write_into(self, folder: Path) -> bool:
+        """A folder of other files (a project's README.md…) is written into only if the user says so."""
+        try:
+            check_run_folder(folder)
+            return True
+        except ExportError:
+            answer = QMessageBox.question(
+                self.window, self.tr("Export into this folder?"),
+                self.tr("{0} holds other files and was not written by GradStudio. Files with the names of an "
+                        "export (README.md, history.csv, session.json, weights, plots) would be replaced.\n\n"
+                        "Export into it anyway?").format(folder),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+            return answer == QMessageBox.StandardButton.Yes
 
     def _export_pictures(self, options: ExportOptions) -> list[Path]:
         files = []

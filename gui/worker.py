@@ -1,4 +1,5 @@
-"""The training worker: drives `Trainer.run()` in a QThread, steered through thread-safe state."""
+"""The training worker: drives the Trainer in a QThread (blocks of `train_steps` while running, one
+eager step per Step), steered through thread-safe state."""
 
 from __future__ import annotations
 
@@ -31,6 +32,15 @@ GIL_BREAK_S = 0.0002
 # event loop, closing sets it), and the window reads the trainer while the worker waits.
 DELIVERY_TIMEOUT_S = 5.0
 DENSE_STEPS = 256  # parameters are sampled at every one of the first steps (see wants_sample)
+# While running, steps go in blocks sized to take about this long (one call of the compiled step,
+# which releases the GIL): the window never waits on Python per step, and pauses, learning-rate
+# changes and updates still come within a frame.
+BLOCK_S = 0.01
+MAX_BLOCK = 1 << 20
+# A compiled run makes hundreds of thousands of losses between two updates; the loss plot gets
+# each bucket's lowest and highest instead (peak decimation: spikes stay visible), so drawing
+# costs the same at any step rate.
+MAX_POINTS_PER_UPDATE = 2048
 
 
 @dataclass
@@ -42,6 +52,9 @@ class TrainingUpdate:
     steps: np.ndarray  # step numbers, one per training step since the last update
     losses: np.ndarray
     samples: list[Snapshot]  # parameter history since the last update (see wants_sample), oldest first
+    engine_status: str = "eager"  # "eager", "compiling" or "compiled": how the blocks of steps run
+    engine_reason: str | None = None  # why they run eagerly, when they do
+    engine_message: str = ""  # the status bar's words for the two above
 
 
 @dataclass
@@ -182,8 +195,9 @@ class TrainingWorker(QObject):
         self.run_id = run_id
         self.trainer = trainer
         self.control = control
-        self._steps: list[int] = []
-        self._losses: list[float] = []
+        self._steps: list[np.ndarray] = []   # chunks: one per step or per block of steps
+        self._losses: list[np.ndarray] = []
+        self._block = 1  # steps per train_steps call, adapted to take about BLOCK_S
         self._samples: list[Snapshot] = []
         self._emitted_step = -1  # the step the GUI last saw, so pausing twice does not resend it
         self._next_update = 0.0  # monotonic time of the next update while running
@@ -200,8 +214,13 @@ class TrainingWorker(QObject):
         if step == self._emitted_step and not self._losses:
             return False
         latest = self._samples[-1] if self._samples and self._samples[-1].step == step else self._sample()
-        update = TrainingUpdate(self.run_id, latest, np.array(self._steps, dtype=float),
-                                np.array(self._losses, dtype=float), self._samples)
+        steps = np.concatenate(self._steps).astype(float) if self._steps else np.empty(0)
+        losses = np.concatenate(self._losses).astype(float) if self._losses else np.empty(0)
+        steps, losses = peak_decimated(steps, losses, MAX_POINTS_PER_UPDATE)
+        trainer = self.trainer
+        status, reason = trainer.engine_status, trainer.engine_reason
+        update = TrainingUpdate(self.run_id, latest, steps, losses, self._samples, status, reason,
+                                self._engine_message(status, reason))
         self._steps, self._losses, self._samples = [], [], []
         self._emitted_step = step
         self.update.emit(update)
@@ -235,21 +254,24 @@ class TrainingWorker(QObject):
                 if max_steps is not None and trainer.step >= max_steps:
                     end = self._finished()
                     break
-                try:
-                    loss = next(steps)
-                except StopIteration:
-                    end = self._end_of_generator()
-                    break
-                if trainer.diverged:
-                    end = RunEnd(self.run_id, "diverged", trainer.diverged)
-                    break
-                self._steps.append(trainer.step)
-                self._losses.append(loss)
-                if wants_sample(trainer.step):
-                    self._sample()
-                if command == "step":
+                if command == "step":  # exactly one step, eager (as the graph views show it)
+                    try:
+                        loss = next(steps)
+                    except StopIteration:
+                        end = self._end_of_generator()
+                        break
+                    if trainer.diverged:
+                        end = RunEnd(self.run_id, "diverged", trainer.diverged)
+                        break
+                    self._steps.append(np.array([trainer.step]))
+                    self._losses.append(np.array([loss]))
+                    if wants_sample(trainer.step):
+                        self._sample()
                     self._flush()
                     continue
+                if not self._run_block(max_steps):
+                    end = self._end_of_generator()
+                    break
                 now = time.monotonic()
                 if now >= self._next_update:
                     self._flush_and_wait()
@@ -264,6 +286,35 @@ class TrainingWorker(QObject):
         self._flush()
         self.ended.emit(end)
 
+    def _engine_message(self, status: str, reason: str | None) -> str:
+        if status == "compiling":
+            return self.tr("Training step: compiling…")
+        if status == "compiled":
+            return self.tr("Training step: compiled")
+        if reason and self.trainer.engine_kind == "compiled":
+            return self.tr("Training step: eager ({0})").format(reason)
+        return ""
+
+    def _run_block(self, max_steps: int | None) -> int:
+        """A block of steps (compiled once the trainer's step compiles); how many ran."""
+        trainer = self.trainer
+        first = trainer.step
+        # blocks end where the Parameters plot keeps a sample (few: see wants_sample)
+        block = min(self._block, _steps_to_next_sample(first))
+        if max_steps is not None:
+            block = max(min(block, max_steps - first), 1)
+        began = time.perf_counter()
+        done = trainer.train_steps(block)
+        elapsed = time.perf_counter() - began
+        if done:
+            rate = done / max(elapsed, 1e-7)
+            self._block = int(min(max(rate * BLOCK_S, 1), MAX_BLOCK))
+            self._steps.append(np.arange(first + 1, first + done + 1))
+            self._losses.append(trainer.block_losses)
+            if wants_sample(trainer.step):
+                self._sample()
+        return done if trainer.diverged is None else 0
+
     def _end_of_generator(self) -> RunEnd:
         if self.trainer.diverged:
             return RunEnd(self.run_id, "diverged", self.trainer.diverged)
@@ -271,6 +322,37 @@ class TrainingWorker(QObject):
 
     def _finished(self) -> RunEnd:
         return RunEnd(self.run_id, "finished", self.tr("Finished {0} steps").format(f"{self.trainer.step:,}"))
+
+
+def peak_decimated(steps: np.ndarray, values: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most `max_points` of (steps, values): the lowest and the highest value of each of
+    max_points / 2 equal buckets, in step order (NaN/Inf kept: a diverging loss must show)."""
+    n = len(values)
+    if n <= max_points:
+        return steps, values
+    buckets = max_points // 2
+    size = -(-n // buckets)
+    pad = buckets * size - n
+    filled = np.concatenate([values, np.full(pad, np.nan)]).reshape(buckets, size)
+    finite = np.where(np.isfinite(filled), filled, np.nan)
+    with np.errstate(invalid="ignore"):
+        low = np.where(np.isnan(finite).all(axis=1), 0, np.nanargmin(np.where(np.isnan(finite), np.inf, finite), axis=1))
+        high = np.where(np.isnan(finite).all(axis=1), 0, np.nanargmax(np.where(np.isnan(finite), -np.inf, finite), axis=1))
+    bad = ~np.isfinite(filled) & (np.arange(size) < size - (np.arange(buckets) == buckets - 1)[:, None] * pad)
+    high = np.where(bad.any(axis=1), bad.argmax(axis=1), high)  # a NaN/Inf in a bucket wins its high slot
+    first, second = np.minimum(low, high), np.maximum(low, high)
+    index = np.stack([first, second], axis=1) + (np.arange(buckets) * size)[:, None]
+    index = np.unique(np.minimum(index.reshape(-1), n - 1))
+    return steps[index], values[index]
+
+
+def _steps_to_next_sample(step: int) -> int:
+    """How many steps after `step` comes the next one `wants_sample` keeps (at least 1)."""
+    following = step + 1
+    if following <= DENSE_STEPS:
+        return 1
+    stride = 1 << (following // DENSE_STEPS).bit_length()
+    return (-following) % stride + 1
 
 
 class TrainingRun:
@@ -301,3 +383,30 @@ class TrainingRun:
         self.control.stop()
         self.thread.quit()
         return self.thread.wait(timeout_ms)
+
+    def detach(self) -> None:
+        """Leave a stopped worker that is still inside a long step to end on its own (it stops at the
+        step's end): it is kept referenced until its thread finishes, so Qt never destroys a running
+        thread; a process that quits meanwhile ends through `exit_now_if_detached`."""
+        _detached.add(self)
+        self.thread.finished.connect(lambda: _detached.discard(self))
+
+
+_detached: set[TrainingRun] = set()
+
+
+def detached_runs() -> int:
+    """How many detached workers are still inside their step."""
+    return sum(1 for run in _detached if run.thread.isRunning())
+
+
+def exit_now_if_detached(code: int) -> None:
+    """At the app's end: with a worker still inside a step there is nothing left to save (the window
+    closed after asking), and waiting would hang while tearing down would abort: leave at once."""
+    if detached_runs():
+        import os
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)

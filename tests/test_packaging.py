@@ -90,3 +90,8 @@ def test_install_desktop_entry_writes_a_desktop_file_and_its_icon(tmp_path):
     icon = Path(fields["Icon"])
     assert icon.is_file() and icon.is_relative_to(tmp_path / "data") and icon.read_bytes().startswith(b"<")
     assert fields["Exec"].endswith(" %f")
+
+
+def test_build_outputs_are_ignored_by_git():
+    ignored = (REPO / ".gitignore").read_text().split()
+    assert "dist/" in ignored and "build/" in ignored

@@ -11,11 +11,12 @@ from engine.compile.trace import Untraceable
 __all__ = ["CompiledStep", "Untraceable", "compile"]
 
 
-def compile(step_fn, *, background: bool = False) -> CompiledStep:  # noqa: A001 - torch.compile's name
-    """`step_fn` compiled: the first call runs it eagerly while tracing it; later calls of the same
-    structure run the generated numba function. `.reason` says why a call ran eagerly;
-    `background=True` compiles in a thread while calls keep running eagerly."""
-    return CompiledStep(step_fn, background=background)
+def compile(step_fn, *, background: bool = False, child_process: bool | None = None) -> CompiledStep:  # noqa: A001
+    """`step_fn` compiled (torch.compile's name): the first call runs it eagerly while tracing it;
+    later calls of the same structure run the generated numba function. `.reason` says why a call
+    ran eagerly. `background=True` compiles while calls keep running eagerly (numba in a child
+    process unless `child_process=False`), switching over at a call boundary."""
+    return CompiledStep(step_fn, background=background, child_process=child_process)
 
 
 class _CompileModule(types.ModuleType):

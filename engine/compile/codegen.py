@@ -67,6 +67,7 @@ class Generator:
         self.consumed: set = set()           # records already backwarded
         self.dtype = None
         self.work: dict[str, int] = {}       # dtype name -> scratch elements
+        self.fbufs: set[str] = set()         # buffers stored batch-innermost (column-major)
 
     # -- names and constants ---------------------------------------------------------
     def tmp(self, size: int, dtype, prefix="t") -> str:
@@ -110,9 +111,31 @@ class Generator:
         self.names[id(v)] = name
         return name
 
-    def out_buf(self, v: Value) -> str:
+    def out_buf(self, v: Value, view: bool = False) -> str:
         name = self.tmp(v.size, v.dtype)
         self.names[id(v)] = name
+        if not view and self.batch_innermost(v):
+            self.fbufs.add(name)
+        return name
+
+    # -- layouts ------------------------------------------------------------------------------
+    def strides(self, buf: str, shape: tuple) -> list[int]:
+        """Element strides of `shape` in `buf` (0 on size-1 dims): row-major, or batch-innermost
+        (column-major) for the (batch, features) activations of a fast-mode step."""
+        if buf in self.fbufs and len(shape) == 2:
+            n, p = shape
+            return [1 if n != 1 else 0, n if p != 1 else 0]
+        return _row_strides(shape)
+
+    def batch_innermost(self, v: Value) -> bool:
+        """Store this op result column-major: the loops over it (and over the products and sums that
+        read it) then run along the batch, contiguous and vectorised."""
+        return self.fast and len(v.shape) == 2 and v.shape[0] > 1 and v.shape[1] > 1
+
+    def like(self, name: str, buf: str) -> str:
+        """Give the scratch buffer `name` the layout of `buf` (a gradient is stored as its value)."""
+        if buf in self.fbufs:
+            self.fbufs.add(name)
         return name
 
     # -- elementwise -----------------------------------------------------------------------
@@ -125,6 +148,8 @@ class Generator:
             def visit_Name(self, node):
                 if node.id in operands:
                     return ast.parse(operands[node.id], mode="eval").body
+                if node.id in T.CONSTANTS:  # zero, one, two, half: of the step's dtype
+                    return ast.Name(gen.const(T.CONSTANTS[node.id], dtype), ast.Load())
                 return node
 
             def visit_Constant(self, node):
@@ -135,10 +160,11 @@ class Generator:
 
     def elementwise(self, dst: str, shape: tuple, template: str, operands: dict, dtype, mode="=") -> None:
         """dst[...] (mode) template, over `shape`, operands (name -> (buffer, shape) or constant)."""
+        shape = tuple(shape)
         n = _size(shape)
-        simple = all(not isinstance(o, tuple) or _size(o[1]) in (1, n) and (_size(o[1]) == 1 or tuple(o[1]) == tuple(shape))
-                     for o in operands.values())
-        if simple:
+        out_strides = self.strides(dst, shape)
+        same = lambda o: tuple(o[1]) == shape and self.strides(o[0], shape) == out_strides  # noqa: E731
+        if all(not isinstance(o, tuple) or _size(o[1]) == 1 or same(o) for o in operands.values()):
             acc = {}
             for key, o in operands.items():
                 if not isinstance(o, tuple):
@@ -156,13 +182,16 @@ class Generator:
             if not isinstance(o, tuple):
                 acc[key] = self.const(o, dtype)
                 continue
-            strides = _broadcast_strides(o[1], shape)
-            idx = " + ".join(f"i{d} * {s}" for d, s in enumerate(strides) if s) or "0"
+            lead = nd - len(o[1])
+            own = [0] * lead + self.strides(o[0], tuple(o[1]))
+            full = (1,) * lead + tuple(o[1])
+            strides = [st if full[d] == shape[d] else 0 for d, st in enumerate(own)]
+            idx = " + ".join(f"i{d} * {st}" for d, st in enumerate(strides) if st) or "0"
             acc[key] = f"{o[0]}[{idx}]"
-        out_strides = _row_strides(shape)
-        for d in range(nd):
-            self.body.append("    " * d + f"for i{d} in range({shape[d]}):")
-        oidx = " + ".join(f"i{d} * {s}" for d, s in enumerate(out_strides) if s) or "0"
+        order = sorted(range(nd), key=lambda d: -out_strides[d])  # innermost: the contiguous dim
+        for depth, d in enumerate(order):
+            self.body.append("    " * depth + f"for i{d} in range({shape[d]}):")
+        oidx = " + ".join(f"i{d} * {st}" for d, st in enumerate(out_strides) if st) or "0"
         self.body.append("    " * nd + f"{dst}[{oidx}] {mode} {self.expr(template, acc, dtype)}")
 
     def sum_to(self, dst: str, src: str, src_shape: tuple, dst_shape: tuple, dtype, mode="=", scale=None) -> None:
@@ -176,12 +205,14 @@ class Generator:
         full = (1,) * lead + dst_shape
         kept = [d for d in range(len(src_shape)) if full[d] == src_shape[d] and src_shape[d] != 1]
         summed = [d for d in range(len(src_shape)) if full[d] != src_shape[d]]
-        strides = _row_strides(src_shape)
-        dst_strides = _row_strides(tuple(s if full[d] == s else 1 for d, s in enumerate(src_shape)))
+        strides = self.strides(src, src_shape)
+        own = [0] * lead + self.strides(dst, dst_shape)
+        dst_strides = [own[d] if d in kept else 0 for d in range(len(src_shape))]
         run = _size(tuple(src_shape[d] for d in summed))
         # numpy sums a contiguous run pairwise, and rows into rows one after another
         contiguous = not kept or min(summed) > max(kept)
-        if self.fast and kept and not contiguous and scale is None:
+        inner_unit = min(strides[d] for d in summed) == 1
+        if self.fast and kept and not inner_unit and scale is None:
             # rows added into the kept elements one row after another: vectorises along the row
             if mode == "=":
                 self.elementwise(dst, dst_shape, "0", {}, dtype)
@@ -191,12 +222,10 @@ class Generator:
             for depth, d in enumerate(kept):
                 self.body.append(ind + "    " * depth + f"for k{d} in range({src_shape[d]}):")
             ind += "    " * len(kept)
-            sidx = " + ".join(f"v{d} * {strides[d]}".replace("v", "r" if d in summed else "k", 1)
-                              for d in summed + kept)
+            sidx = " + ".join(f"{'r' if d in summed else 'k'}{d} * {strides[d]}" for d in summed + kept)
             oidx = " + ".join(f"k{d} * {dst_strides[d]}" for d in kept)
             self.body.append(ind + f"{dst}[{oidx}] += {src}[{sidx}]")
             return
-        ind = ""
         for depth, d in enumerate(kept):
             self.body.append("    " * depth + f"for k{d} in range({src_shape[d]}):")
         ind = "    " * len(kept)
@@ -205,9 +234,10 @@ class Generator:
         acc = f"s{next(self.counter)}"
         if contiguous and not self.fast:
             self.body += [ind + line for line in self.pairwise(acc, run, lambda j: f"{src}[{base} + {j}]", dtype)]
-        else:
+        else:  # in fast mode a sum along the contiguous dim, vectorised (reassoc)
             self.body.append(ind + f"{acc} = {self.const(-0.0, dtype)}")
-            for depth, d in enumerate(summed):
+            order = sorted(summed, key=lambda d: -strides[d])
+            for depth, d in enumerate(order):
                 self.body.append(ind + "    " * depth + f"for r{d} in range({src_shape[d]}):")
             ridx = " + ".join(f"r{d} * {strides[d]}" for d in summed)
             self.body.append(ind + "    " * len(summed) + f"{acc} += {src}[{base} + {ridx}]")
@@ -237,25 +267,39 @@ class Generator:
                 + [f"{acc} = {left} + {right}"])
 
     def matmul(self, dst: str, a: str, b: str, n: int, m: int, p: int, ta=False, tb=False, mode="=") -> None:
-        """dst (n,p) (mode) a (n,m) @ b (m,p); ta/tb: the operand is stored transposed."""
-        ai = (lambda i, k: f"{a}[{k} * {n} + {i}]") if ta else (lambda i, k: f"{a}[{i} * {m} + {k}]")
-        bi = (lambda k, j: f"{b}[{j} * {m} + {k}]") if tb else (lambda k, j: f"{b}[{k} * {p} + {j}]")
-        if tb and not ta or p == 1:
-            # dot products along contiguous rows (a sum in order of k, as the row form below)
+        """dst (n,p) (mode) a (n,m) @ b (m,p); ta/tb: the operand is stored transposed. Each sum
+        runs over k in order, in whichever loop nest keeps the innermost loop contiguous."""
+        sa = self.strides(a, (m, n) if ta else (n, m))
+        sb = self.strides(b, (p, m) if tb else (m, p))
+        (ai, aq), (bq, bj) = (sa[::-1] if ta else sa), (sb[::-1] if tb else sb)
+        di, dj = self.strides(dst, (n, p))
+        ai, aq, bq, bj = (st if size > 1 else 0 for st, size in ((ai, n), (aq, m), (bq, m), (bj, p)))
+        A = lambda i, q: f"{a}[{' + '.join(f'{x} * {st}' for x, st in ((i, ai), (q, aq)) if st) or 0}]"  # noqa: E731
+        B = lambda q, j: f"{b}[{' + '.join(f'{x} * {st}' for x, st in ((q, bq), (j, bj)) if st) or 0}]"  # noqa: E731
+        D = lambda i, j: f"{dst}[{' + '.join(f'{x} * {st}' for x, st in ((i, di), (j, dj)) if st) or 0}]"  # noqa: E731
+        # the innermost loop: over i (columns), j (rows) or k (dot products)
+        unit = lambda *strides: sum(st in (0, 1) for st in strides)  # noqa: E731
+        score = {"i": unit(di, ai) + min(n, 64) / 64, "j": unit(dj, bj) + min(p, 64) / 64,
+                 "q": unit(aq, bq) + min(m, 64) / 64 - 0.01}
+        form = max(score, key=score.get)
+        if form == "q":
             self.body += [f"for i in range({n}):", f"    for j in range({p}):",
-                          f"        x_ = {ai('i', 0)} * {bi(0, 'j')}",
-                          f"        for q in range(1, {m}):", f"            x_ += {ai('i', 'q')} * {bi('q', 'j')}",
-                          f"        {dst}[i * {p} + j] {mode} x_"]
+                          f"        x_ = {A('i', 0)} * {B(0, 'j')}",
+                          f"        for q in range(1, {m}):", f"            x_ += {A('i', 'q')} * {B('q', 'j')}",
+                          f"        {D('i', 'j')} {mode} x_"]
             return
+        outer, inner, size_o, size_i = ("j", "i", p, n) if form == "i" else ("i", "j", n, p)
+        X = (lambda q: B(q, "j")) if form == "i" else (lambda q: A("i", q))
+        Y = (lambda q: A("i", q)) if form == "i" else (lambda q: B(q, "j"))
+        lines = [f"for {outer} in range({size_o}):"]
         if mode == "=":
-            self.body += [f"for i in range({n}):", f"    x_ = {ai('i', 0)}",
-                          f"    for j in range({p}):", f"        {dst}[i * {p} + j] = x_ * {bi(0, 'j')}",
-                          f"    for q in range(1, {m}):", f"        x_ = {ai('i', 'q')}",
-                          f"        for j in range({p}):", f"            {dst}[i * {p} + j] += x_ * {bi('q', 'j')}"]
+            lines += [f"    x_ = {X(0)}", f"    for {inner} in range({size_i}):", f"        {D('i', 'j')} = {Y(0)} * x_",
+                      f"    for q in range(1, {m}):"]
         else:
-            self.body += [f"for i in range({n}):",
-                          f"    for q in range({m}):", f"        x_ = {ai('i', 'q')}",
-                          f"        for j in range({p}):", f"            {dst}[i * {p} + j] += x_ * {bi('q', 'j')}"]
+            lines += [f"    for q in range({m}):"]
+        lines += [f"        x_ = {X('q')}", f"        for {inner} in range({size_i}):",
+                  f"            {D('i', 'j')} += {Y('q')} * x_"]
+        self.body += lines
 
     # -- forward ----------------------------------------------------------------------
     def forward(self, rec) -> None:
@@ -268,9 +312,7 @@ class Generator:
         if op in T.UNARY:
             x = args[0]
             dst = self.out_buf(out)
-            template = T.UNARY[op][0]
-            if dtype == np.float32:
-                template = template.replace("tanh_(", "tanh32_(")
+            template = T.vectorisable(T.UNARY[op][0], dtype)
             self.elementwise(dst, out.shape, template, {"x": (self.buf(x), x.shape)}, dtype)
         elif op in T.BINARY or op == "pow":
             if op == "pow":
@@ -310,8 +352,10 @@ class Generator:
             red = rec.kwargs.get("reduction", args[2] if len(args) > 2 else "mean")
             scale = 1.0 / max(x.size, 1) if red == "mean" else 1.0
             dst = self.out_buf(out)
-            rec.grad_x = gx = self.tmp(x.size, dtype, "d")
             xb, yb = self.buf(x), self.buf(y)
+            if self.strides(xb, x.shape) != self.strides(yb, y.shape):
+                raise Untraceable("mse_loss of operands stored in different layouts is not compiled")
+            rec.grad_x = gx = self.like(self.tmp(x.size, dtype, "d"), xb)
             tot = f"s{next(self.counter)}"
             # as the fused eager kernel: float64 total of float32 squares, 2·scale·d kept for backward
             self.body += [f"{tot} = 0.0", f"for i in range({x.size}):", f"    d_ = {xb}[i] - {yb}[i]",
@@ -328,13 +372,18 @@ class Generator:
         elif op in VIEW_OPS:
             x = args[0]
             index = _index_map(rec)
+            xb = self.buf(x)
+            if xb in self.fbufs:  # positions in a batch-innermost buffer
+                logical = np.arange(x.size) if index is None else index
+                i, j = np.divmod(logical, x.shape[1])
+                index = j * x.shape[0] + i
             if index is None:
-                self.names[id(out)] = self.buf(x)  # same elements in the same order: an alias
+                self.names[id(out)] = xb  # same elements in the same order: an alias
                 rec.index = None
             else:
                 rec.index = name = f"I{next(self.counter)}"
                 self.globals[name] = index
-                dst = self.out_buf(out)
+                dst = self.out_buf(out, view=True)
                 self.body += [f"for i in range({out.size}):", f"    {dst}[i] = {self.buf(x)}[{name}[i]]"]
         else:
             raise Untraceable(f"the op '{op}' has no compiled template")
@@ -391,7 +440,7 @@ class Generator:
                 params[v.index] = v
             name = grads.get(id(v))
             if name is None:
-                name = grads[id(v)] = self.tmp(v.size, v.dtype, "g")
+                name = grads[id(v)] = self.like(self.tmp(v.size, v.dtype, "g"), self.names.get(id(v), ""))
                 emit(name, "=")
             else:
                 emit(name, "+=")
@@ -425,7 +474,7 @@ class Generator:
                 if tuple(v.shape) == tuple(shape):
                     self.elementwise(dst, shape, template, ops, dtype, mode)
                 else:  # broadcast operand: the full gradient, then summed back to its shape
-                    full = self.tmp(out.size, dtype, "f")
+                    full = self.like(self.tmp(out.size, dtype, "f"), yb)
                     self.elementwise(full, shape, template, ops, dtype)
                     self.sum_to(dst, full, shape, v.shape, dtype, mode)
             contribute(v, emit)
@@ -557,6 +606,8 @@ class Generator:
                 self.optimizer_step(ev.optimizer)
             elif ev.kind == "zero_grad":
                 self.zero_grad(ev.optimizer, ev.set_to_none)
+            elif ev.kind == "grad_none":
+                self.grad_exists[ev.root] = False
         loss = _loss_value(tr)
         if loss is not None:
             name = self.names.get(id(loss)) or self.buf(loss)
@@ -586,9 +637,12 @@ class Generator:
         self.pre[:0] = [f"{name} = carray(ptr_(ADDR[{j}]), ({size},), np.{kind})"
                         for j, (name, kind, size) in enumerate(bound)]
         arg_names = ["k", "L", "H", "ADDR"] + [f"A{i}" for i in sorted(self.arg_slots)]
+        scalars = []
         for slot, (kind, *_rest) in enumerate(self.opt_slots):
-            arg_names += {"adam": [f"LR{slot}", f"T{slot}"], "momentum": [f"LR{slot}", f"MO{slot}"]}.get(
+            scalars += {"adam": [f"LR{slot}", f"T{slot}"], "momentum": [f"LR{slot}", f"MO{slot}"]}.get(
                 kind, [f"LR{slot}"])
+        arg_names += scalars
+        self.n_bound, self.n_scalars = len(bound), len(scalars)
         flags = ', fastmath={"reassoc", "nsz", "arcp", "contract"}' if self.fast else ""
         # error_model="numpy": x/0 gives inf as in eager (and no zero check blocks vectorising)
         lines = [f'@njit(nogil=True, cache=True, error_model="numpy"{flags})', f"def step({', '.join(arg_names)}):"]
@@ -603,13 +657,15 @@ class Generator:
         arrays = {name: v for name, v in self.globals.items() if name.startswith("I")}
         header = ("# generated by engine.compile: one training step, run k times\n"
                   "import math\nimport numpy as np\nfrom numba import carray, njit\n"
-                  "from engine.compile.templates import ptr_, sign_, sigmoid_, tanh_, tanh32_\n")
+                  "from engine.compile.helpers import ptr_, sign_, sigmoid_, tanh_, tanh32_\n")
         array_src = "\n".join(f"{name} = np.array({v.tolist()!r}, dtype=np.int64)" for name, v in arrays.items())
         source = header + consts + "\n" + array_src + "\n\n\n" + "\n".join(lines) + "\n"
         program = Program(source, list(self.trace.params), n, dict(self.arg_slots), list(self.const_slots),
                           list(self.opt_slots), self.fast, loss)
         program.work = dict(self.work)
         program.scalar_params = [self.trace.params[i] for i in self.scalar_params]
+        program.n_bound = self.n_bound
+        program.n_scalars = self.n_scalars
         return program
 
 

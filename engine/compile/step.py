@@ -12,6 +12,7 @@ import importlib.util
 import math
 import operator
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -38,9 +39,13 @@ def source_dir() -> Path:
 
 
 def source_key(source: str) -> str:
-    import numba
-    text = f"{source}\n# numba {numba.__version__} numpy {np.__version__}"
+    text = f"{source}\n# numba {_numba_version()} numpy {np.__version__}"
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _numba_version() -> str:
+    from importlib.metadata import version  # without importing numba (slow: the trace must not wait)
+    return version("numba")
 
 
 _LOADED: dict[str, object] = {}
@@ -54,12 +59,7 @@ def load_program(program: Program):
         fn = _LOADED.get(key)
         if fn is not None:
             return fn
-        path = source_dir() / f"step_{key}.py"
-        if not path.exists():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w") as f:
-                f.write(program.source)
-            os.replace(tmp, path)
+        path = write_source(program)
         name = f"gradstudio_step_{key}"
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
@@ -67,6 +67,60 @@ def load_program(program: Program):
         spec.loader.exec_module(module)
         fn = _LOADED[key] = module.step
         return fn
+
+
+def warm_up(fn, program: Program) -> None:
+    """Make numba compile (or load from its cache) `fn` for the types the step will be called with:
+    a call with k = 0 and dummy arrays of those types runs no step."""
+    fn(*_dummy_arguments(program))
+
+
+def _dummy_arguments(program: Program) -> list:
+    args = [0, np.zeros(1, program.loss_value.dtype if program.loss_value is not None else np.float64),
+            np.zeros((1, len(program.scalar_params))), np.zeros(program.n_bound, np.int64)]
+    args += [np.zeros((1, program.args[i].size), program.args[i].dtype) for i in sorted(program.args)]
+    args += [0.0] * program.n_scalars
+    return args
+
+
+def compile_in_child(program: Program, timeout: float = 600.0) -> None:
+    """Compile `program` into numba's on-disk cache in a child process: the seconds of compiling
+    hold no lock of this process (a compiling thread would take the GIL from the window and the
+    training for long stretches); this process then only loads the cached machine code."""
+    path = write_source(program)
+    name = f"gradstudio_step_{source_key(program.source)}"  # as in load_program: numba's cache records it
+    root = str(Path(__file__).resolve().parents[2])
+    code = (
+        "import sys, numpy as np\n"
+        f"sys.path.insert(0, {root!r})\n"
+        "import importlib.util\n"
+        f"spec = importlib.util.spec_from_file_location({name!r}, {str(path)!r})\n"
+        f"module = importlib.util.module_from_spec(spec); sys.modules[{name!r}] = module\n"
+        "spec.loader.exec_module(module)\n"
+        f"args = {_dummy_source(program)}\n"
+        "module.step(*args)\n")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, timeout=timeout)
+
+
+def _dummy_source(program: Program) -> str:
+    loss = np.dtype(program.loss_value.dtype if program.loss_value is not None else np.float64).name
+    parts = ["0", f"np.zeros(1, np.{loss})", f"np.zeros((1, {len(program.scalar_params)}))",
+             f"np.zeros({program.n_bound}, np.int64)"]
+    parts += [f"np.zeros((1, {program.args[i].size}), np.{np.dtype(program.args[i].dtype).name})"
+              for i in sorted(program.args)]
+    parts += ["0.0"] * program.n_scalars
+    return "[" + ", ".join(parts) + "]"
+
+
+def write_source(program: Program) -> Path:
+    """The program's source file, named by the hash of its text (written once, atomically)."""
+    path = source_dir() / f"step_{source_key(program.source)}.py"
+    if not path.exists():
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w") as f:
+            f.write(program.source)
+        os.replace(tmp, path)
+    return path
 
 
 class _Compiled:
@@ -86,9 +140,11 @@ class _Compiled:
 class CompiledStep:
     """A training step that runs as one numba function once traced; see `engine.compile`."""
 
-    def __init__(self, step_fn, background: bool = False) -> None:
+    def __init__(self, step_fn, background: bool = False, child_process: bool | None = None) -> None:
         self.step_fn = step_fn
         self.background = background
+        # background compiles run numba in a child process unless told otherwise
+        self.child_process = background if child_process is None else child_process
         self.reason: str | None = None      # why the last call ran eagerly (None: it ran compiled)
         self.compiled: dict = {}            # structure key -> _Compiled
         self._failed: dict = {}             # structure key -> reason (permanent)
@@ -199,7 +255,11 @@ class CompiledStep:
             try:
                 program = Generator(tr).generate()
                 self.last_source = program.source
-                if self.background:
+                loaded = _LOADED.get(source_key(program.source))
+                if loaded is not None:  # compiled earlier in this process (a reset, a new trainer)
+                    self._install(key, program, loaded, len(args))
+                    self.reason = None
+                elif self.background:
                     self._compile_async(key, program, len(args))
                     self.reason = "compiling…"
                 else:
@@ -228,10 +288,15 @@ class CompiledStep:
 
         def work():
             try:
+                if self.child_process:
+                    compile_in_child(program)
                 fn = load_program(program)
+                warm_up(fn, program)  # loaded here, so the training thread does not wait for it
                 self._install(key, program, fn, n_args)  # picked up at the next call (a step boundary)
             except Exception as error:  # noqa: BLE001 - any compile error means: stay eager, say why
-                self._failed[key] = f"numba could not compile the step: {error}"
+                detail = error.stderr.decode(errors="replace").strip().splitlines()[-1:] \
+                    if isinstance(error, subprocess.CalledProcessError) and error.stderr else [str(error)]
+                self._failed[key] = f"numba could not compile the step: {' '.join(detail)}"
                 self.status = "eager"
             finally:
                 self._pending.pop(key, None)
@@ -360,31 +425,31 @@ class CompiledStep:
 
 
 def _single_step(entry: _Compiled):
-    """One compiled step with already-bound buffers: returns the loss as a 0-d tensor."""
+    """One compiled step with already-bound buffers, returning the loss as a 0-d tensor: generated
+    as straight-line code for this program (a small step's arithmetic costs less than a loop)."""
     prog = entry.program
-    order, scalars, adam, versions = prog.arg_order, entry.scalars, entry.adam_states, entry.versions
-    addresses, dtype, has_loss = entry.addresses, prog.loss_dtype, prog.loss_value is not None
-    new = np.empty
-    H = np.empty((1, len(prog.scalar_params)))  # not kept: a single step's parameters are the tensors
-
-    def step1(args):
-        A = [(a._data if isinstance(a, Tensor) else a).reshape(1, -1) for a in map(args.__getitem__, order)] \
-            if order else ()
-        extra = []
-        for kind, group, st in scalars:
-            extra.append(group["lr"])
-            if kind == "adam":
-                extra.append(float(st["step"]))
-            elif kind == "momentum":
-                extra.append(group["momentum"])
-        L = new(1, dtype)
-        entry.call(1, L, H, addresses, *A, *extra)
-        for st in adam:
-            st["step"] += 1
-        for vc in versions:
-            vc[0] += 1
-        return _wrap(L.reshape(())) if has_loss else None
-    return step1
+    env = {"entry": entry, "new": np.empty, "dtype": prog.loss_dtype, "ndarray": np.ndarray, "wrap": _wrap,
+           "H": np.empty((1, len(prog.scalar_params))), "addresses": entry.addresses}
+    lines, call = ["def step1(args):"], ["1", "L", "H", "addresses"]
+    for j, i in enumerate(prog.arg_order):
+        lines += [f"    a{j} = args[{i}]", f"    a{j} = (a{j} if type(a{j}) is ndarray else a{j}._data).reshape(1, -1)"]
+        call.append(f"a{j}")
+    after = []
+    for slot, (kind, group, st) in enumerate(entry.scalars):
+        env[f"g{slot}"], env[f"st{slot}"] = group, st
+        call.append(f"g{slot}['lr']")
+        if kind == "adam":
+            call.append(f"float(st{slot}['step'])")
+            after.append(f"    st{slot}['step'] += 1")
+        elif kind == "momentum":
+            call.append(f"g{slot}['momentum']")
+    for j, vc in enumerate(entry.versions):
+        env[f"vc{j}"] = vc
+        after.append(f"    vc{j}[0] += 1")
+    lines += ["    L = new(1, dtype)", f"    entry.call({', '.join(call)})", *after,
+              "    return wrap(L.reshape(()))" if prog.loss_value is not None else "    return None"]
+    exec("\n".join(lines), env)  # noqa: S102 - built here from this program's slots
+    return env["step1"]
 
 
 def _identity_check(prog: Program, expected: list):

@@ -1,106 +1,24 @@
-"""Compiled templates of the elementwise ops: scalar expressions for numba loop bodies, written
-in eager arithmetic's order. Unary over `x` (input), `y` (result), `g` (incoming gradient);
-binary over `a`, `b`, `y`, `g` with one vjp per operand. Number literals become constants of
-the tensor's dtype (numpy's weak scalars), so float32 stays float32 as in eager."""
+"""The compiled templates the code generator uses, gathered from where each op lives: the op
+table's rows (engine/ops/elementwise.py: scalar expressions over x, y, g or a, b, y, g, in eager
+arithmetic's order) and the few arithmetic ops outside it (rsub, pow in engine/ops/arithmetic.py).
+The numba functions the templates may call are in engine/compile/helpers.py."""
 from __future__ import annotations
 
-import math
+from engine.ops import arithmetic
+from engine.ops.elementwise import ROWS, TEMPLATE_CONSTANTS, Unary
 
-import numpy as np
-from numba import njit, types
-from numba.core import cgutils
-from numba.extending import intrinsic
-
-UNARY = {
-    "neg": ("-x", "-g"),
-    "exp": ("math.exp(x)", "g * y"),
-    "log": ("math.log(x)", "g / x"),
-    "sqrt": ("math.sqrt(x)", "g / (2 * y)"),
-    "sin": ("math.sin(x)", "g * math.cos(x)"),
-    "cos": ("math.cos(x)", "-g * math.sin(x)"),
-    "tanh": ("tanh_(x)", "g * (1 - y * y)"),
-    "sigmoid": ("sigmoid_(x)", "g * y * (1 - y)"),
-    "relu": ("x if (x >= 0 or x != x) else 0 * x", "g if y > 0 else 0 * g"),
-    "abs": ("abs(x)", "g * sign_(x)"),
-    "reciprocal": ("1 / x", "-g * y * y"),
-}
-
-BINARY = {
-    "add": ("a + b", "g", "g"),
-    "sub": ("a - b", "g", "-g"),
-    "mul": ("a * b", "g * b", "g * a"),
-    "div": ("a / b", "g / b", "-g * a / (b * b)"),
-    "rsub": ("b - a", "-g", None),        # number b minus tensor a
-}
+UNARY = {name: (row.forward_template, row.vjp_template) for name, row in ROWS.items() if isinstance(row, Unary)}
+BINARY = {name: (row.forward_template, *row.vjp_templates) for name, row in ROWS.items()
+          if not isinstance(row, Unary)}
+BINARY["rsub"] = (arithmetic.rsub.forward_template, *arithmetic.rsub.vjp_templates)
+CONSTANTS = TEMPLATE_CONSTANTS
 
 
 def pow_templates(p: float) -> tuple[str, str]:
-    """x ** p for a constant p, as numpy computes it (its fast paths for 2, 1, 0.5, -1, 0)."""
-    forward = {2: "x * x", 1: "x", 0.5: "math.sqrt(x)", -1: "1 / x", 0: "1 + 0 * x"}.get(p, f"x ** {p!r}")
-    if p == 2:
-        return forward, "g * (x + x)"
-    if p == 0:
-        return forward, "0 * g"
-    q = p - 1
-    power = {2: "x * x", 1: "x", 0.5: "math.sqrt(x)", -1: "1 / x", 0: "1"}.get(q, f"x ** {q!r}")
-    return forward, f"g * {p!r} * ({power})"
+    return arithmetic.pow.templates(p)
 
 
-# Helpers the templates call, compiled inline into the step function.
-
-@njit(inline="always", cache=True, error_model="numpy")
-def sign_(x):
-    return (x > 0) - (x < 0) + 0 * x
-
-
-@njit(inline="always", cache=True, error_model="numpy")
-def sigmoid_(x):
-    if x >= 0:
-        return 1 / (1 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1 + e)
-
-
-def _rational_tanh(real):
-    """Rational tanh (Eigen's float approximation, a few ulp) in `real` arithmetic: plain
-    arithmetic, so loops over it vectorise where libm's tanh would not."""
-    clamp, tiny = real(7.90531110763549805), real(0.0004)
-    a13, a11, a9 = real(-2.76076847742355e-16), real(2.00018790482477e-13), real(-8.60467152213735e-11)
-    a7, a5, a3, a1 = real(5.12229709037114e-08), real(1.48572235717979e-05), real(6.37261928875436e-04), \
-        real(4.89352455891786e-03)
-    b6, b4, b2, b0 = real(1.19825839466702e-06), real(1.18534705686654e-04), real(2.26843463243900e-03), \
-        real(4.89352518554385e-03)
-
-    @njit(inline="always", cache=True, error_model="numpy")
-    def tanh(x):
-        v = x  # branches that become selects (min/max would keep the loop scalar)
-        if v > clamp:
-            v = clamp
-        if v < -clamp:
-            v = -clamp
-        v2 = v * v
-        p = ((((((a13 * v2 + a11) * v2 + a9) * v2 + a7) * v2 + a5) * v2 + a3) * v2 + a1) * v
-        q = ((b6 * v2 + b4) * v2 + b2) * v2 + b0
-        r = p / q
-        if abs(x) < tiny:
-            r = x
-        return r
-    return tanh
-
-
-tanh32_ = _rational_tanh(np.float32)
-tanh_ = _rational_tanh(np.float64)
-
-
-
-
-
-@intrinsic
-def ptr_(typingctx, address):
-    """An int64 address as a void pointer: the step rebuilds its bound buffers from one array of
-    addresses (`numba.carray`) instead of numba unboxing each array at every call."""
-    sig = types.voidptr(address)
-
-    def codegen(context, builder, signature, args):
-        return builder.inttoptr(args[0], cgutils.voidptr_t)
-    return sig, codegen
+def vectorisable(template: str, dtype) -> str:
+    """libm's tanh keeps a loop scalar: the step uses a rational tanh that vectorises."""
+    import numpy as np
+    return template.replace("np.tanh(", "tanh32_(" if np.dtype(dtype) == np.float32 else "tanh_(")

@@ -1,10 +1,12 @@
 """The tracer: runs one eager step while recording every op call at the op layer (op, inputs,
 constants, attributes, output shape/dtype), backward(), optimizer.step() and zero_grad().
 
-Ops are intercepted by temporarily wrapping the op functions wherever they are bound (the ops
-modules, Tensor's methods, `engine.*`, the expression parser's function table), on the tracing
-thread only; an op that calls other ops is kept whole when it has a template, else replaced by
-the ops it called (`linear` = `t` + `addmm`), else the trace fails with a reason.
+The op table's rows report their calls through `elementwise.trace_hook` (however they were
+reached: the expression parser holds references made before any trace); the other ops are
+intercepted by temporarily wrapping them wherever they are bound (the ops modules, Tensor's
+methods, `engine.*`, `nn.functional`), on the tracing thread only. An op that calls other ops
+is kept whole when it has a template, else replaced by the ops it called (`linear` = `t` +
+`addmm`), else the trace fails with a reason.
 """
 from __future__ import annotations
 
@@ -16,10 +18,19 @@ import numpy as np
 
 import engine
 from engine import optim
-from engine.ops import arithmetic, inplace, linalg, loss, reduction, shape, unary
+from engine.ops import elementwise
 from engine.tensor import Tensor
 
-_OP_MODULES = (arithmetic, unary, reduction, linalg, shape, inplace, loss)
+
+def _op_modules() -> list:
+    """The modules of engine/ops that define ops (all but the helpers)."""
+    import importlib
+    import pkgutil
+
+    import engine.ops as ops
+    names = [m.name for m in pkgutil.iter_modules(ops.__path__)
+             if not m.name.startswith("_") and m.name not in ("backward_math", "views")]
+    return [importlib.import_module(f"engine.ops.{name}") for name in sorted(names)]
 # ops that only call other ops (and do no arithmetic of their own): their children are recorded
 COMPOSITIONS = {"linear", "matmul", "rmatmul", "rdiv", "square", "expand_as", "flatten", "reshape",
                 "clamp_min", "clamp_max", "rpow", "contiguous", "getitem"}
@@ -236,6 +247,13 @@ class Trace:
         if self.reason is None:
             self.events.append(Event("backward", root=self.value_of(root)))
 
+    def grad_assigned(self, t: Tensor, value) -> None:
+        if value is not None:
+            self.fail("assigning a tensor to .grad is not compiled")
+        elif t._fn is None and t._rg:
+            index = self.param_index(t)  # registered (with its state) before the change
+            self.events.append(Event("grad_none", root=index))
+
     def optimizer_step(self, opt) -> None:
         self._register_optimizer(opt)
         self.events.append(Event("optim_step", optimizer=opt))
@@ -284,10 +302,11 @@ _lock = threading.Lock()
 def _op_functions() -> dict:
     """Every public op function by name (the first binding of each function object)."""
     found = {}
-    for module in _OP_MODULES:
+    rows = set(elementwise.METHODS.values())  # the op table's rows report through its trace hook
+    for module in _op_modules():
         for name, fn in vars(module).items():
             if callable(fn) and not name.startswith("_") and getattr(fn, "__module__", None) == module.__name__ \
-                    and not isinstance(fn, type):
+                    and not isinstance(fn, type) and fn not in rows:
                 found.setdefault(fn, name)
     for name, fn in Tensor.__dict__.items():
         if callable(fn) and name in ("__getitem__", "__setitem__"):
@@ -303,6 +322,30 @@ def _wrapper(name, fn):
         return tr.call(name, fn, args, kwargs)
     traced.__wrapped__ = fn
     return traced
+
+
+class _RowHook:
+    """elementwise.trace_hook while tracing: a row op reports its call, and runs its body when
+    the tracer calls it back (`entering`)."""
+
+    result = None
+
+    def __init__(self) -> None:
+        self.entering = False
+
+    def __call__(self, name, op, args, kwargs=None) -> bool:
+        tr = _active
+        if tr is None or threading.get_ident() != tr.thread:
+            return False
+        if self.entering:
+            self.entering = False
+            return False
+        self.entering = True
+        try:
+            self.result = tr.call(name, op, args, kwargs or {})
+        finally:
+            self.entering = False
+        return True
 
 
 def _value_read(name, fn):
@@ -346,9 +389,8 @@ def run_traced(step_fn, args, kwargs, has_template) -> Trace:
 def _install() -> list:
     fns = _op_functions()
     wrappers = {fn: _wrapper(name, fn) for fn, name in fns.items()}
-    from engine.session import expression
     fn_dicts, fn_classes = _functional_namespaces()
-    namespaces = [vars(m) for m in _OP_MODULES] + [vars(engine), expression._TENSOR_FUNCTIONS] + fn_dicts
+    namespaces = [vars(m) for m in _op_modules()] + [vars(engine)] + fn_dicts
     patches = []
     for ns in namespaces:
         for key, val in list(ns.items()):
@@ -363,6 +405,9 @@ def _install() -> list:
             if w is not None:
                 patches.append((cls, key, val))
                 setattr(cls, key, staticmethod(w) if isinstance(val, staticmethod) else w)
+    # the op table's rows call this hook themselves, however they were reached
+    patches.append((vars(elementwise), "trace_hook", None))
+    elementwise.trace_hook = _RowHook()
     for key in _VALUE_READS:
         val = Tensor.__dict__[key]
         patches.append((Tensor, key, val))
@@ -387,6 +432,15 @@ def _install() -> list:
         return orig_backward(self, gradient, retain_graph, create_graph, inputs)
     patches.append((Tensor, "backward", orig_backward))
     Tensor.backward = backward
+    orig_grad = Tensor.__dict__["grad"]
+
+    def set_grad(self, value):
+        tr = _active
+        if tr is not None and threading.get_ident() == tr.thread:
+            tr.grad_assigned(self, value)
+        orig_grad.fset(self, value)
+    patches.append((Tensor, "grad", orig_grad))
+    Tensor.grad = property(orig_grad.fget, set_grad, doc=orig_grad.__doc__)
     for cls in (optim.SGD, optim.Adam):
         orig_step = cls.__dict__["step"]
         patches.append((cls, "step", orig_step))

@@ -10,3 +10,5 @@ from engine.nn.parameter import Parameter  # noqa: F401
 
 __all__ = list(_modules_all) + ["functional", "init", "register_module_forward_hook",
                                 "register_module_forward_pre_hook"]
+
+from engine.nn import utils  # noqa: E402,F401

@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from engine import random
-from engine.ops import elementwise, linalg, loss, reduction
+from engine.ops import arithmetic, elementwise, linalg, loss, reduction
 from engine.ops.activation import log_softmax as _log_softmax, softmax as _softmax
 from engine.ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, huber_loss,  # noqa: F401
                              nll_loss, smooth_l1_loss)
+from engine.ops.convolution import conv2d, max_pool2d  # noqa: F401
 from engine.ops.selection import embedding, one_hot  # noqa: F401
 from engine.tensor import Tensor, _wrap
 
@@ -77,16 +78,17 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     target_t = target if isinstance(target, Tensor) else _wrap(np.asarray(target))
     logp = _log_softmax(input, class_dim, None)
     n_classes = input.shape[class_dim]
-    if target_t._data.dtype.kind == "f":  # class probabilities
-        if target_t.shape != input.shape:
-            raise RuntimeError(f"Expected target size {list(input.shape)}, got {list(target_t.shape)}")
+    if target_t.shape == input.shape:  # class probabilities (as ATen decides: by shape)
+        if target_t._data.dtype.kind != "f":
+            raise RuntimeError("Expected floating point type for target with class probabilities, got "
+                               + {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(target_t.dtype.name, "Long"))
         if label_smoothing > 0:
             target_t = target_t * (1 - label_smoothing) + label_smoothing / n_classes
         terms = logp * target_t
         if weight is not None:
             terms = terms * weight.reshape([n_classes] + [1] * (input.ndim - class_dim - 1))
         if reduction == "mean":
-            return loss.scaled(-terms.sum(), input.numel() // n_classes, divide=True)
+            return arithmetic.scaled(-terms.sum(), input.numel() // n_classes, divide=True)
         if reduction == "sum":
             return -terms.sum()
         if reduction == "none":
@@ -113,7 +115,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         ret = smooth.sum()
     else:
         ret = smooth
-    return loss.scaled(nll, 1 - label_smoothing) + loss.scaled(ret, label_smoothing / n_classes)
+    return arithmetic.scaled(nll, 1 - label_smoothing) + arithmetic.scaled(ret, label_smoothing / n_classes)
 
 
 def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -131,6 +133,12 @@ def dropout(input, p: float = 0.5, training: bool = True, inplace: bool = False)
     if inplace:
         return input.mul_(_wrap(mask))
     return input * _wrap(mask)
+
+
+def normalize(input, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:  # noqa: A002
+    """input / max(‖input‖_p along dim, eps), as PyTorch composes it."""
+    norm = reduction.norm(input, p, dim, keepdim=True)
+    return input / elementwise.clamp_min(norm, eps).expand_as(input)
 
 
 def pad(input, pad, mode: str = "constant", value=None) -> Tensor:  # noqa: A002
@@ -157,4 +165,4 @@ def pad(input, pad, mode: str = "constant", value=None) -> Tensor:  # noqa: A002
 
 __all__ = ["relu", "tanh", "sigmoid", "linear", "leaky_relu", "gelu", "silu", "softplus", "elu", "softmax", "log_softmax", "mse_loss", "l1_loss",
            "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits", "one_hot", "embedding", "dropout", "pad"]
+           "binary_cross_entropy_with_logits", "one_hot", "embedding", "dropout", "pad", "normalize", "conv2d", "max_pool2d"]

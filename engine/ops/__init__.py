@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.ops import arithmetic, copies, elementwise, indexing, inplace, linalg, reduction, shape
+from engine.ops import (activation, arithmetic, copies, elementwise, indexing, inplace, linalg, reduction, selection,
+                        shape, statistics)
 from engine.tensor import Tensor, _wrap
 
 
@@ -33,12 +34,19 @@ _METHODS = {
     "sum": reduction.sum, "mean": reduction.mean, "max": reduction.max, "min": reduction.min,
     "argmax": reduction.argmax, "argmin": reduction.argmin, "cumsum": reduction.cumsum,
     "norm": reduction.norm,
+    "var": statistics.var, "std": statistics.std, "logsumexp": statistics.logsumexp,
+    "amax": statistics.amax, "amin": statistics.amin,
+    "softmax": activation.softmax, "log_softmax": activation.log_softmax,
+    # picking by index or mask
+    "gather": selection.gather, "scatter_add": selection.scatter_add, "index_select": selection.index_select,
+    "masked_fill": selection.masked_fill, "tril": selection.tril, "triu": selection.triu,
+    "topk": selection.topk, "sort": selection.sort, "argsort": selection.argsort, "nonzero": selection.nonzero,
     # shape and indexing
     "view": shape.view, "reshape": shape.reshape, "flatten": shape.flatten,
     "expand": shape.expand, "expand_as": shape.expand_as, "permute": shape.permute,
     "t": shape.t, "transpose": shape.transpose, "squeeze": shape.squeeze,
     "unsqueeze": shape.unsqueeze, "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
-    "clone": copies.clone,
+    "clone": copies.clone, "type_as": lambda a, other: a.type(other.dtype),
     # in place
     "add_": inplace.add_, "sub_": inplace.sub_, "mul_": inplace.mul_, "div_": inplace.div_,
     "__iadd__": inplace.add_, "__isub__": inplace.sub_, "__imul__": inplace.mul_,

@@ -50,6 +50,36 @@ def operand(x):
     raise TypeError(f"unsupported operand type for a tensor op: {type(x).__name__}")
 
 
+def broadcast_error(sa, sb) -> RuntimeError:
+    """PyTorch's words for shapes that do not broadcast (the first mismatch from the right)."""
+    for k in range(1, min(len(sa), len(sb)) + 1):
+        if sa[-k] != sb[-k] and sa[-k] != 1 and sb[-k] != 1:
+            dim = max(len(sa), len(sb)) - k
+            return RuntimeError(f"The size of tensor a ({sa[-k]}) must match the size of tensor b ({sb[-k]}) "
+                                f"at non-singleton dimension {dim}")
+    return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast together")
+
+
+def into(out, result: Tensor, name: str) -> Tensor:
+    """PyTorch's `out=`: the result's values written into `out` (resized, one version later)."""
+    if out is None:
+        return result
+    if result._rg:
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    if out._data.shape != result._data.shape and out._data.size:
+        import warnings
+        warnings.warn(f"An output with one or more elements was resized since it had shape {list(out._data.shape)}, "
+                      f"which does not match the required output shape {list(result._data.shape)}. This behavior "
+                      "is deprecated, and in a future PyTorch release outputs will not be resized unless they have "
+                      "zero elements. You can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                      "elements with t.resize_(0). (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/"
+                      "native/Resize.cpp:30.)", UserWarning, stacklevel=3)
+    out._data = result._data.astype(out._data.dtype)
+    out._vc[0] += 1
+    return out
+
+
 def as_tensor(x) -> Tensor:
     if isinstance(x, Tensor):
         return x
@@ -77,9 +107,11 @@ def sum_to(g, shape):
         return g
     if type(g) is np.ndarray and g.size >= 64:
         return kernels.sum_to(g, shape)  # numba for large broadcast sums (e.g. bias gradients)
+    if not shape and type(g) is not np.ndarray:
+        return g.sum()  # to a 0-d tensor: one full sum (SumBackward0), as PyTorch's sum_to
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and gshape[i + lead] != 1)
     if axes:
         # np.add.reduce skips np.sum's Python wrapper (~4x faster on small arrays)
         g = _add_reduce(g, axis=axes, keepdims=True) if type(g) is np.ndarray else g.sum(axis=axes, keepdims=True)
-    return g.reshape(shape)
+    return g if g.shape == shape else g.reshape(shape)  # (no ViewBackward0 for a no-op when recorded)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.autograd.graph import Node, make_node, needs_grad, save
-from engine.ops._operands import as_tensor, fix_float, operand, sum_to
+from engine.ops._operands import as_tensor, broadcast_error, fix_float, into, operand, sum_to
 from engine.ops.elementwise import mul, reciprocal
 from engine.tensor import Tensor, _result, _wrap
 
@@ -26,6 +26,10 @@ def rsub(a, b):
     if not needs_grad(ta):
         return _wrap(out)
     return _wrap(out, grad_fn=make_node(RsubBackward1, (ta,)))
+
+
+# compiled step (engine.compile): scalar templates over a (the tensor), b (the number), g
+rsub.forward_template, rsub.vjp_templates = "b - a", ("-g", None)
 
 
 def rdiv(a, b):
@@ -103,6 +107,21 @@ def pow(a, exponent):
     return t
 
 
+def _pow_templates(p) -> tuple[str, str]:
+    """Compiled templates of x ** p for a constant p, over x and g, as numpy computes it (its
+    fast paths for 2, 1, 0.5, -1 and 0; other powers are libm's, numpy's may be SVML's)."""
+    fast = {2: "x * x", 1: "x", 0.5: "np.sqrt(x)", -1: "one / x", 0: "one + zero * x"}
+    if p == 2:
+        return fast[2], "g * (x + x)"
+    if p == 0:
+        return fast[0], "zero * g"
+    power = fast.get(p - 1, f"x ** {p - 1!r}") if p - 1 != 0 else "one"
+    return fast.get(p, f"x ** {p!r}"), f"g * {p!r} * ({power})"
+
+
+pow.templates = _pow_templates  # compiled step (engine.compile): tensor ** constant only
+
+
 def rpow(a, base):
     return pow(base, a)
 
@@ -160,15 +179,52 @@ class WhereBackward0(Node):
         return ga, gb
 
 
-def where(condition, x, y):
+def where(condition, input=None, other=None, *, out=None):  # noqa: A002 - PyTorch's keywords
+    """where(condition, input, other); where(condition) alone is nonzero(condition, as_tuple=True)."""
+    if input is None and other is None:
+        data = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+        return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(np.atleast_1d(data)))
+    if out is not None:
+        return into(out, where(condition, input, other), "where")
+    return _where(condition, input, other)
+
+
+def _where(condition, x, y):
     c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     c = c.astype(bool, copy=False)
     tx, dx = operand(x)
     ty, dy = operand(y)
-    out = fix_float(np.where(c, dx, dy), dx, dy)
+    try:
+        out = fix_float(np.where(c, dx, dy), dx, dy)
+    except ValueError:
+        raise broadcast_error(np.broadcast_shapes(np.shape(c), np.shape(dx)) if np.ndim(dx) else np.shape(c),
+                              np.shape(dy)) from None
     if not needs_grad(tx, ty):
         return _wrap(out)
     node = make_node(WhereBackward0, (tx, ty), (_wrap(c),))
     node.condition = c
     node.shapes = (np.shape(dx), np.shape(dy))
+    return _wrap(out, grad_fn=node)
+
+
+# -- Tensor-Scalar arithmetic as ATen's C++ composites record it (DivBackward1, MulBackward1) --------
+
+class DivBackward1(Node):
+    def apply(self, g, F, saved):
+        return (g / self.other if F.plain else scaled(g, self.other, divide=True),)
+
+
+class MulBackward1(Node):
+    def apply(self, g, F, saved):
+        return (g * self.other if F.plain else scaled(g, self.other),)
+
+
+def scaled(x, factor: float, divide: bool = False):
+    """x * factor or x / factor with a number, recorded as ATen records Tensor-Scalar arithmetic
+    inside its composites (losses, mean's backward); Python's `x / 3` records DivBackward0 instead."""
+    out = (x._data / factor if divide else x._data * factor).astype(x._data.dtype, copy=False)
+    if not needs_grad(x):
+        return _wrap(out)
+    node = make_node(DivBackward1 if divide else MulBackward1, (x,))
+    node.other = factor
     return _wrap(out, grad_fn=node)

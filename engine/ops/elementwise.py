@@ -17,7 +17,7 @@ import numpy as np
 from engine import kernels
 from engine.autograd.grad_mode import state as _grad_state
 from engine.autograd.graph import Node, make_node, needs_grad, save
-from engine.ops._operands import fix_float, operand, sum_to
+from engine.ops._operands import broadcast_error, fix_float, into, operand, sum_to
 from engine.tensor import Tensor, _result, _wrap
 
 
@@ -207,6 +207,10 @@ TEMPLATE_CONSTANTS = {"zero": 0.0, "one": 1.0, "two": 2.0, "half": 0.5, "ln2": 0
                       "ln10": 2.302585092994046, "two_over_sqrt_pi": 1.1283791670955126,
                       "sqrt1_2": 0.7071067811865476, "inv_sqrt_2pi": 0.3989422804014327}
 
+# engine.compile's tracer, while it traces a step (else None): row ops report their calls to it,
+# including calls through references taken before the trace (the custom-expression closures).
+trace_hook = None
+
 
 # -- making ops from rows -----------------------------------------------------------------------
 
@@ -237,7 +241,12 @@ def _unary_node(row: Unary) -> type:
 def _unary_op(row: Unary, node_cls: type) -> Callable:
     forward, saves, keeps_int = row.forward, row.saves, row.keeps_int
 
-    def op(x):
+    def op(input, *, out=None):  # noqa: A002 - PyTorch's keyword
+        if out is not None:
+            return into(out, op(input), row.name)
+        x = input
+        if trace_hook is not None and trace_hook(row.name, op, (x,)):
+            return trace_hook.result
         data = x._data
         if data.dtype.kind in "iub" and not (keeps_int and data.dtype.kind != "b"):
             data = data.astype(np.float32)  # PyTorch's float ops on integer tensors give float32
@@ -273,7 +282,10 @@ def _binary(a, b, fn, node_cls, saved_a: bool, saved_b: bool):
         tb, db = b, b._data
     else:
         tb, db = operand(b)
-    out = fn(da, db)
+    try:
+        out = fn(da, db)
+    except ValueError:
+        raise broadcast_error(np.shape(da), np.shape(db)) from None
     if out.dtype is _F64:
         out = fix_float(out, da, db)
     if not _grad_state.enabled or not ((ta is not None and ta._rg) or (tb is not None and tb._rg)):
@@ -336,7 +348,12 @@ def _binary_node(row: Binary) -> type:
 def _binary_op(row: Binary, node_cls: type) -> Callable:
     forward = row.forward
     if row.alpha:  # (alpha rows read no operand in backward: add, sub)
-        def op(a, b, alpha=1):
+        def op(input, other, *, alpha=1, out=None):  # noqa: A002 - PyTorch's keywords
+            if out is not None:
+                return into(out, op(input, other, alpha=alpha), row.name)
+            a, b = input, other
+            if trace_hook is not None and trace_hook(row.name, op, (a, b), {} if alpha == 1 else {"alpha": alpha}):
+                return trace_hook.result
             if alpha != 1:  # alpha scales b inside the one node, as in PyTorch (no MulBackward0)
                 out = _binary(a, b, lambda x, y: forward(x, np.multiply(y, alpha)), node_cls, False, False)
                 if out._fn is not None:
@@ -344,11 +361,18 @@ def _binary_op(row: Binary, node_cls: type) -> Callable:
                 return out
             return _binary(a, b, forward, node_cls, False, False)
     else:
-        keeps = {(ra, rb): row.keeps(ra, rb) for ra in (False, True) for rb in (False, True)}
+        # which operand each gradient reads (row.keeps, unrolled: this runs for every op)
+        (a_for_a, b_for_a), (a_for_b, b_for_b) = (("a" in uses, "b" in uses) for uses in row.uses)
 
-        def op(a, b):
-            ka, kb = keeps[isinstance(a, Tensor) and a._rg, isinstance(b, Tensor) and b._rg]
-            return _binary(a, b, forward, node_cls, ka, kb)
+        def op(input, other, *, out=None):  # noqa: A002 - PyTorch's keywords
+            if out is not None:
+                return into(out, op(input, other), row.name)
+            a, b = input, other
+            if trace_hook is not None and trace_hook(row.name, op, (a, b)):
+                return trace_hook.result
+            ra = isinstance(a, Tensor) and a._rg
+            rb = isinstance(b, Tensor) and b._rg
+            return _binary(a, b, forward, node_cls, ra and a_for_a or rb and a_for_b, ra and b_for_a or rb and b_for_b)
     op.__name__ = op.__qualname__ = row.name
     op.__doc__ = f"torch.{row.name}, broadcast: {row.forward_template} (backward {row.node_name})."
     return op

@@ -5,6 +5,7 @@ IndexPutBackward0.
 from __future__ import annotations
 
 import builtins
+import re
 
 import numpy as np
 
@@ -80,7 +81,10 @@ def getitem(x, index):
     if not _is_basic(index):
         x, index = _apply_basic_part(x, index)
         data = x._data
-        out = data[index if len(index) > 1 else index[0]]
+        try:
+            out = data[index if len(index) > 1 else index[0]]
+        except (IndexError, ValueError) as exc:
+            raise _index_error(exc, data, index) from None
         if not needs_grad(x):
             return _wrap(out.copy() if np.shares_memory(out, data) else out)
         # the index arrays are saved (and freed) as PyTorch saves its indices
@@ -117,6 +121,34 @@ def getitem(x, index):
         return _view_result(x, data.view(), None if not needs_grad(x) else SliceBackward0,
                             shape=data.shape, index=(slice(None),))
     return result
+
+
+def _index_error(exc, data, index) -> IndexError:
+    """numpy's complaint about an advanced index, in PyTorch's words."""
+    text = str(exc)
+    arrays = [i for i in index if isinstance(i, np.ndarray)]
+    if "could not be broadcast" in text:
+        shapes = ", ".join(str(list(a.shape)) for a in arrays)
+        return IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {shapes}")
+    if "must be of integer" in text or "only integers" in text:
+        return IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    found = re.search(r"along axis (\d+); size of axis is (\d+) but size of corresponding boolean axis is (\d+)",
+                      text)
+    if found:
+        axis = int(found.group(1))
+        start = 0
+        for i in index:
+            if isinstance(i, np.ndarray) and i.dtype == np.bool_:
+                break
+            start += 0 if i is None else 1
+        mask = next(a for a in arrays if a.dtype == np.bool_)
+        return IndexError(f"The shape of the mask {list(mask.shape)} at index {axis - start} does not match the "
+                          f"shape of the indexed tensor {list(data.shape)} at index {axis}")
+    found = re.search(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)", text)
+    if found:
+        return IndexError(f"index {found.group(1)} is out of bounds for dimension {found.group(2)} with size "
+                          f"{found.group(3)}")
+    return IndexError(text)
 
 
 class IndexPutBackward0(Node):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.autograd.graph import Node, make_node, needs_grad
-from engine.ops._operands import as_tensor, sum_to
+from engine.ops._operands import as_tensor, into, sum_to
 from engine.tensor import Tensor, _result, _wrap
 
 
@@ -123,7 +123,13 @@ def bmm(a, b):
     return out
 
 
-def matmul(a, b):
+def matmul(input, other, *, out=None):  # noqa: A002 - PyTorch's keywords
+    if out is not None:
+        return into(out, matmul(input, other), "matmul")
+    return _matmul(input, other)
+
+
+def _matmul(a, b):
     """PyTorch's matmul, decomposed into the same recorded ops (aten's _matmul_impl): dot/mv/mm by
     rank; a batch folded into the rows of one mm/mv when that costs no copy (or saves a large
     gradient); otherwise both sides expanded to the broadcast batch and multiplied with bmm."""
@@ -248,6 +254,9 @@ class AddmmBackward0(Node):
 
 
 def addmm(bias, mat1, mat2):
+    if mat1._data.shape[-1] != mat2._data.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({mat1._data.shape[0]}x{mat1._data.shape[1]}"
+                           f" and {mat2._data.shape[0]}x{mat2._data.shape[1]})")
     # numpy's float32 matmul with a transposed (F-ordered) right operand takes a slow loop for tall
     # left operands (10,000×7 @ (8×7)ᵀ: 2 ms, 80× a contiguous copy's time): copy the small weight.
     right = mat2._data if mat2._data.flags.c_contiguous else np.ascontiguousarray(mat2._data)
@@ -270,5 +279,9 @@ def linear(x, weight, bias=None):
         # PyTorch folds other ranks into a batch of rows: view -> addmm -> view
         rows = addmm(bias, view(x, -1, x._data.shape[-1]), wt)
         return view(rows, *x._data.shape[:-1], weight._data.shape[0])
+    if x._data.shape[-1] != wt._data.shape[0]:
+        rows = int(np.prod(x._data.shape[:-1], dtype=np.int64))
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x._data.shape[-1]} and "
+                           f"{wt._data.shape[0]}x{wt._data.shape[1]})")
     out = matmul(x, wt)
     return out if bias is None else out + bias

@@ -75,12 +75,6 @@ def _target_like(target, input):  # noqa: A002
     return target
 
 
-def _sigmoid(x, F):
-    if F.plain:
-        return elementwise._sigmoid(x)
-    return elementwise.sigmoid(x)
-
-
 def _softplus_neg(x):
     """log(1 + exp(-x)), stable for large |x|: max(-x, 0) + log1p(exp(-|x|))."""
     return np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
@@ -90,9 +84,20 @@ def _softplus_neg(x):
 
 class NllLossBackward0(Node):
     saved_names = ("self", "target", "weight")
+    picks = None
 
     def apply(self, g, F, saved):
         # the loss is linear in the input: its gradient is a constant pattern times g
+        picks = self.picks
+        if picks is not None:  # (N, C) input: the gradient is -g·w at each (row, target), 0 elsewhere
+            rows, cols, w = picks
+            if F.plain:
+                out = np.zeros(self.coef_shape, dtype=np.result_type(g, w))
+                out[rows, cols] = (g if self.reduction != "none" else g.reshape(-1)) * w
+                return (out.reshape(self.in_shape),)
+            coef = np.zeros(self.coef_shape, dtype=w.dtype)
+            coef[rows, cols] = w
+            self.coef, self.picks = coef.reshape(self.in_shape), None
         coef = self.coef
         if self.reduction == "none":
             g = g.reshape(self.none_shape)
@@ -144,6 +149,9 @@ def _nll(input, target, weight, ignore_index, reduction, node_cls):  # noqa: A00
             raise RuntimeError(f"Expected target size {list((x.shape[0],) + x.shape[2:])}, got {list(t.shape)}")
         xs, ts = x, t
     n_classes = xs.shape[1]
+    if xs.ndim == 2 and weight is None and ts.size and 0 <= ts.min() and ts.max() < n_classes \
+            and not (0 <= ignore_index < n_classes):
+        return _nll_plain(input, target, xs, ts, reduction, node_cls)
     keep = ts != ignore_index
     bad = keep & ((ts < 0) | (ts >= n_classes))
     if bad.any():
@@ -173,26 +181,25 @@ def _nll(input, target, weight, ignore_index, reduction, node_cls):  # noqa: A00
     return _wrap(out, grad_fn=node)
 
 
-# -- a loss's own scaling by a number (C++ Scalar arithmetic: DivBackward1, MulBackward1) --------
-
-class DivBackward1(Node):
-    def apply(self, g, F, saved):
-        return (g / self.other,)
-
-
-class MulBackward1(Node):
-    def apply(self, g, F, saved):
-        return (g * self.other,)
-
-
-def scaled(x, factor: float, divide: bool = False):
-    """x * factor or x / factor with a number, recorded as ATen records Tensor-Scalar arithmetic
-    inside its composite losses (Python's `x / 3` records DivBackward0 instead)."""
-    out = (x._data / factor if divide else x._data * factor).astype(x._data.dtype, copy=False)
-    if not needs_grad(x):
+def _nll_plain(input, target, xs, ts, reduction, node_cls):  # noqa: A002
+    """The common case, in a few numpy calls: (N, C) input, every target a class, no class weights."""
+    x = input._data
+    rows = np.arange(xs.shape[0])
+    per = -xs[rows, ts]
+    if reduction == "none":
+        out = per if x.ndim > 1 else per.reshape(())
+    elif reduction in ("mean", "sum"):
+        total = per.sum()
+        out = np.asarray(total / per.size if reduction == "mean" else total, dtype=x.dtype)
+    else:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if not needs_grad(input):
         return _wrap(out)
-    node = make_node(DivBackward1 if divide else MulBackward1, (x,))
-    node.other = factor
+    node = make_node(node_cls, (input,), (input, target))
+    node.picks = (rows, ts, np.asarray(-1.0 / per.size if reduction == "mean" else -1.0, dtype=x.dtype))
+    node.coef_shape, node.in_shape = xs.shape, x.shape
+    node.reduction = reduction
+    node.none_shape = (x.shape[0], 1) if x.ndim > 1 else ()
     return _wrap(out, grad_fn=node)
 
 
@@ -245,7 +252,7 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
         x, y = saved[0], saved[1]
         w, pw = self.weight, self.pos_weight
         g = _grad_scale(g, self.reduction, self.size)
-        s = _sigmoid(x, F)
+        s = F.sigmoid(x)
         if pw is None:
             gx = g * (s - y)
         else:
@@ -257,18 +264,13 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
             if pw is None:
                 gy = -g * x
             else:
-                sp = _softplus_neg(x) if F.plain else -_log_sigmoid_tensor(x)
+                sp = _softplus_neg(x) if F.plain else elementwise.softplus(-x)
                 gy = g * ((pw - 1) * sp - x)
         if w is not None:
             wv = w._data if F.plain else w
             gx = gx * wv
             gy = gy * wv if gy is not None else None
         return (gx if self.next_functions[0][0] is not None else None), gy
-
-
-def _log_sigmoid_tensor(x):
-    # -log(1 + exp(-x)) for the recorded (create_graph) backward; fine away from huge |x|
-    return -(1 + (-x).exp()).log()
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,  # noqa: A002

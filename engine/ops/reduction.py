@@ -8,6 +8,7 @@ import numpy as np
 
 from engine.autograd.graph import Node, make_node, needs_grad, save
 from engine.autograd.grad_mode import state as _grad_state
+from engine.ops._operands import into
 from engine.tensor import _result, _wrap
 
 _add_reduce = np.add.reduce
@@ -19,6 +20,10 @@ def _dims(dim, ndim: int):
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
         dim = (dim,)
+    n = ndim if ndim > 0 else 1  # (this module defines its own max)
+    for d in dim:
+        if not -n <= d < n:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
     if not ndim:  # a 0-d tensor accepts dim 0 or -1 and reduces nothing, as in PyTorch
         return ()
     return tuple(sorted(d % ndim for d in dim))
@@ -36,9 +41,24 @@ def _pick_keep(keepdim, keepdims):
     return bool(keepdim or keepdims)
 
 
+def _unreduced(g, node, F):
+    """g with the reduced dims back (size 1), ready to broadcast; when differentiating twice,
+    recorded as PyTorch records it: nothing for a full reduction or keepdim, else one unsqueeze
+    per reduced dim (so the second backward shows SqueezeBackward1, not ViewBackward0)."""
+    if F.plain or g.shape == node.kept:
+        return g.reshape(node.kept)
+    axes = getattr(node, "axes", None)
+    if axes is None:  # a full reduction: its 0-d gradient expands as it is
+        return g
+    from engine.ops.shape import unsqueeze
+    for axis in axes:
+        g = unsqueeze(g, axis)
+    return g
+
+
 class SumBackward0(Node):
     def apply(self, g, F, saved):
-        return (F.broadcast_to(g.reshape(self.kept), self.shape),)
+        return (F.broadcast_to(_unreduced(g, self, F), self.shape),)
 
 
 class SumBackward1(SumBackward0):
@@ -47,7 +67,10 @@ class SumBackward1(SumBackward0):
 
 class MeanBackward0(Node):
     def apply(self, g, F, saved):
-        return (F.broadcast_to(g.reshape(self.kept) / self.count, self.shape),)
+        if F.plain:
+            return (F.broadcast_to(_unreduced(g, self, F) / self.count, self.shape),)
+        from engine.ops.arithmetic import scaled  # expand, then divide by the count (DivBackward1)
+        return (scaled(F.broadcast_to(_unreduced(g, self, F), self.shape), self.count, divide=True),)
 
 
 class MeanBackward1(MeanBackward0):
@@ -79,19 +102,24 @@ def _reduce(x, dim, keepdim, np_fn, node_all, node_dim, count: bool):
     node.shape = data.shape
     node.kept = kept
     node.count = n
+    if dim is not None and not keepdim:
+        node.axes = axes
     return _result(out, node)
 
 
-def sum(x, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False):  # noqa: A001
-    out = _reduce(x, _pick_dim(dim, axis), _pick_keep(keepdim, keepdims), np.sum,
-                  SumBackward0, SumBackward1, False)
-    return out if dtype is None else out.to(dtype)
+def sum(input, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False, out=None):  # noqa: A001,A002
+    result = _reduce(input, _pick_dim(dim, axis), _pick_keep(keepdim, keepdims), np.sum,
+                     SumBackward0, SumBackward1, False)
+    return into(out, result if dtype is None else result.to(dtype), "sum")
 
 
 _SCALAR_TYPE_NAMES = {"int64": "Long", "int32": "Int", "uint8": "Byte", "bool": "Bool"}  # c10's names
 
 
-def mean(x, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False):
+def mean(input, dim=None, keepdim=False, dtype=None, *, axis=None, keepdims=False, out=None):  # noqa: A002
+    if out is not None:
+        return into(out, mean(input, dim, keepdim, dtype, axis=axis, keepdims=keepdims), "mean")
+    x = input
     if x._data.dtype.kind not in "fc":
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                            f"point or complex dtype. Got: {_SCALAR_TYPE_NAMES.get(x.dtype.name, x.dtype.name)}")

@@ -9,7 +9,7 @@ import numpy as np
 
 from engine import dtypes
 from engine.autograd.grad_mode import state as _grad_state
-from engine.autograd.graph import Node, make_node, needs_grad
+from engine.autograd.graph import TENSOR_TYPE_NAMES, Node, make_node, needs_grad
 from engine.ops import views
 from engine.ops._operands import broadcast_view, sum_to
 from engine.ops.copies import clone
@@ -118,15 +118,18 @@ def expand(x, *sizes):
     shape = x._data.shape
     lead = len(sizes) - len(shape)
     if lead < 0:
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of "
-                           "sizes provided must be greater or equal to the number of dimensions in the tensor")
+        raise RuntimeError(f"expand(torch.{TENSOR_TYPE_NAMES.get(x._data.dtype.name, 'Tensor')}{{{list(shape)}}}, "
+                           f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater or "
+                           f"equal to the number of dimensions in the tensor ({len(shape)})")
     target = sizes if -1 not in sizes else tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
     try:
         data = broadcast_view(x._data, target)
     except ValueError:
-        raise RuntimeError(f"The expanded size of the tensor must match the existing size at "
-                           f"non-singleton dimensions. Target sizes: {list(sizes)}.  Tensor sizes: "
-                           f"{list(shape)}") from None
+        dim = next(i for i in range(len(target) - 1, lead - 1, -1)
+                   if shape[i - lead] != 1 and shape[i - lead] != target[i])
+        raise RuntimeError(f"The expanded size of the tensor ({target[dim]}) must match the existing size "
+                           f"({shape[dim - lead]}) at non-singleton dimension {dim}.  Target sizes: {list(sizes)}.  "
+                           f"Tensor sizes: {list(shape)}") from None
     return _view_result(x, data, ExpandBackward0, shape=shape)
 
 
@@ -191,11 +194,15 @@ class SqueezeBackward0(Node):
 
 
 class SqueezeBackward1(SqueezeBackward0):
-    pass
+    def apply(self, g, F, saved):
+        if F.plain or len(self.shape) == g.ndim:
+            return (g.reshape(self.shape),)
+        return (unsqueeze(g, self.dim),)  # recorded as PyTorch records it (UnsqueezeBackward0)
 
 
 class UnsqueezeBackward0(SqueezeBackward0):
-    pass
+    def apply(self, g, F, saved):
+        return (g.reshape(self.shape) if F.plain else squeeze(g, self.dim),)  # (SqueezeBackward1)
 
 
 def squeeze(x, dim=None):
@@ -204,10 +211,10 @@ def squeeze(x, dim=None):
         return _view_result(x, np.squeeze(data), SqueezeBackward0, shape=data.shape)
     d = dim % data.ndim if data.ndim else 0
     out = np.squeeze(data, axis=d) if data.ndim and data.shape[d] == 1 else data.view()
-    return _view_result(x, out, SqueezeBackward1, shape=data.shape)
+    return _view_result(x, out, SqueezeBackward1, shape=data.shape, dim=d)
 
 
 def unsqueeze(x, dim):
     data = x._data
     d = dim % (data.ndim + 1)
-    return _view_result(x, np.expand_dims(data, d), UnsqueezeBackward0, shape=data.shape)
+    return _view_result(x, np.expand_dims(data, d), UnsqueezeBackward0, shape=data.shape, dim=d)

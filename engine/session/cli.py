@@ -6,14 +6,16 @@ no display. Exit codes: 0 done, 1 diverged, 2 bad input (the message goes to std
 from __future__ import annotations
 
 import argparse
-import math
 import os
+import signal
 import sys
-import time
 from pathlib import Path
 from typing import TextIO
 
+from tqdm import tqdm
+
 EXIT_DONE, EXIT_DIVERGED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_TERMINATED = 143   # 128 + SIGTERM, as shells report a process ended by it
 DENSE_STEPS = 256  # every step's parameters for the Parameters plot up to here, then a few per doubling
 
 COMMANDS_HELP = """\
@@ -28,7 +30,13 @@ commands:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from engine.session import choices
     from engine.session.export import DTYPES, WEIGHT_FORMATS
+
+    settings = "\n".join(f"  {name}: {', '.join(table)}" for name, table in (
+        ("model.kind", choices.MODEL_KINDS), ("model.activation", choices.ACTIVATIONS),
+        ("data.source", choices.DATA_SOURCES), ("training.optimizer", choices.OPTIMIZERS),
+        ("training.loss", choices.LOSSES)))
 
     parser = argparse.ArgumentParser(
         prog="gradstudio train",
@@ -39,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "A session saved after training continues from where it stopped (see --restart).",
         epilog="exit status: 0 done, 1 the run diverged (the folder is still written, with the last finite "
                "parameters), 2 bad input (a session file or option that cannot be used; the message goes "
-               "to stderr), 130 interrupted (the folder holds what was trained).\n\n"
+               "to stderr), 130 interrupted by Ctrl+C, 143 by SIGTERM (either way the folder holds what was "
+               "trained).\n\n"
+               f"session file choices:\n{settings}\n\n"
                "examples:\n  gradstudio train linear-regression --steps 500 --out runs/linear\n"
                "  gradstudio train my-session.json --out runs/mine")
     parser.add_argument("session", metavar="SESSION",
@@ -62,59 +72,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--restart", action="store_true",
                         help="start from step 0 even if the session holds a trained state")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--engine", choices=("compiled", "eager"), default="compiled",
+                        help="compiled: the training step runs as one numba function once compiled (training "
+                             "eagerly until then); eager: step by step in Python (default: %(default)s)")
     return parser
 
 
-class ProgressBar:
-    """Steps, loss, rate and ETA on one line: redrawn in place on a terminal, a new line every few
-    seconds otherwise (logs stay readable)."""
+class _LinePerRefresh:
+    """Where the progress bar writes when stderr is not a terminal: each refresh as a whole line, so
+    logs get a readable line every few seconds instead of carriage returns."""
 
-    WIDTH = 24
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
 
-    def __init__(self, total: int, stream: TextIO, start_step: int = 0, interval: float | None = None) -> None:
-        self.total, self.stream, self.start_step = total, stream, start_step
-        self.terminal = hasattr(stream, "isatty") and stream.isatty()
-        self.interval = interval if interval is not None else (0.1 if self.terminal else 5.0)
-        self.started = time.monotonic()
-        self._last_draw = -math.inf
-        self._width = 0
-
-    def update(self, done: int, step: int, loss: float, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._last_draw < self.interval:
-            return
-        self._last_draw = now
-        self._draw(self.line(done, step, loss, now - self.started))
-
-    def line(self, done: int, step: int, loss: float, elapsed: float) -> str:
-        fraction = done / self.total if self.total else 1.0
-        filled = int(round(fraction * self.WIDTH))
-        rate = done / elapsed if elapsed > 0 else 0.0
-        eta = (self.total - done) / rate if rate > 0 else math.inf
-        return (f"step {step:,} ({done:,}/{self.total:,}) [{'#' * filled}{'.' * (self.WIDTH - filled)}] "
-                f"{100 * fraction:5.1f}%  loss {loss:.6g}  {rate:,.0f} steps/s  ETA {_duration(eta)}")
-
-    def _draw(self, text: str) -> None:
-        if self.terminal:
-            self.stream.write("\r" + text.ljust(self._width))
-            self._width = len(text)
-        else:
+    def write(self, text: str) -> None:
+        text = text.replace("\r", "").rstrip()
+        if text:
             self.stream.write(text + "\n")
+
+    def flush(self) -> None:
         self.stream.flush()
 
-    def finish(self, done: int, step: int, loss: float) -> None:
-        self.update(done, step, loss, force=True)
-        if self.terminal:
-            self.stream.write("\n")
-            self.stream.flush()
 
-
-def _duration(seconds: float) -> str:
-    if not math.isfinite(seconds):
-        return "--:--"
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+def progress_bar(steps: int, stream: TextIO, start_step: int = 0) -> tqdm:
+    """Steps (counted from the session's own step), rate, ETA and the loss, by tqdm: redrawn in place
+    on a terminal, a new line every few seconds otherwise."""
+    terminal = hasattr(stream, "isatty") and stream.isatty()
+    return tqdm(total=start_step + steps, initial=start_step, desc="step", unit=" steps",
+                file=stream if terminal else _LinePerRefresh(stream), mininterval=0.1 if terminal else 5.0,
+                dynamic_ncols=terminal, ascii=not terminal)
 
 
 def wants_sample(step: int) -> bool:
@@ -122,6 +108,15 @@ def wants_sample(step: int) -> bool:
     if step <= DENSE_STEPS:
         return True
     return step % (1 << (step // DENSE_STEPS).bit_length()) == 0
+
+
+def _steps_to_next_sample(step: int) -> int:
+    """How many steps after `step` the next one `wants_sample` keeps comes (at least 1)."""
+    following = step + 1
+    if following <= DENSE_STEPS:
+        return 1
+    stride = 1 << (following // DENSE_STEPS).bit_length()
+    return (-following) % stride + 1
 
 
 def _plot_size(text: str) -> tuple[int, int]:
@@ -142,18 +137,66 @@ def main(argv: list[str] | None = None, make_plot_renderer=None) -> int:
     """
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
     err = sys.stderr
+    with _Signals() as signals:
+        try:
+            return _train(args, err, make_plot_renderer, signals)
+        except _BadInput as error:
+            print(f"gradstudio train: {error}", file=err)
+            return EXIT_BAD_INPUT
+
+
+def _check_out(folder: Path, force: bool) -> None:
+    """The run folder can be made and written to (a test file is created and removed)."""
+    import tempfile
+
+    from engine.session.export import ExportError, prepare_folder
+    from engine.session.files import describe_os_error
+
     try:
-        return _train(args, err, make_plot_renderer)
-    except _BadInput as error:
-        print(f"gradstudio train: {error}", file=err)
-        return EXIT_BAD_INPUT
+        with tempfile.TemporaryFile(dir=prepare_folder(folder, force)):
+            pass
+    except ExportError as error:
+        raise _BadInput(error) from None
+    except OSError as error:
+        raise _BadInput(f"Cannot write {folder}: {describe_os_error(error)}") from None
+
+
+class _Signals:
+    """Ctrl+C (SIGINT) and SIGTERM only take note: training stops after the step it is in, a file
+    being written is finished, the run so far is written, and the exit status names the signal.
+    (Raising at an arbitrary point could tear a write or abort inside Qt while plots are drawn.)"""
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> "_Signals":
+        for number in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self._previous[number] = signal.signal(number, self._note)
+            except ValueError:   # not the main thread (main() called from a test's worker): leave them
+                pass
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for number, handler in self._previous.items():
+            # after a signal the process is ending with its status: another Ctrl+C must not turn
+            # that into a traceback on the way out
+            signal.signal(number, signal.SIG_IGN if self.received else handler)
+
+    def _note(self, number: int, frame) -> None:
+        self.received = self.received or number
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_TERMINATED if self.received == signal.SIGTERM else EXIT_INTERRUPTED
 
 
 class _BadInput(Exception):
     pass
 
 
-def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
+def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer, signals: _Signals) -> int:
     from dataclasses import replace
 
     from engine.session.config import ConfigError
@@ -186,6 +229,7 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
             trainer = Trainer(config)
         except ConfigError as error:
             raise _BadInput(error) from None
+    trainer.engine_kind = args.engine
     start = trainer.step
     limit = config.training.steps
     if args.steps is not None:
@@ -197,28 +241,39 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
     if trainer.diverged:
         raise _BadInput(f"{args.session} holds a run that diverged ({trainer.diverged}); "
                         "use --restart, after lowering the learning rate")
+    _check_out(args.out, args.force)   # before training, not after hours of it
     trainer.config.training.steps = start + steps
 
     samples = []
     record = plot_size is not None
     if record:
         samples.append(trainer.snapshot())
-    bar = None if args.quiet else ProgressBar(steps, err, start)
+    bar = None if args.quiet else progress_bar(steps, err, start)
     code = EXIT_DONE
     try:
-        for loss in trainer.run():
+        while True:
+            # blocks of steps end where the Parameters plot wants a sample (compiled: one call per block)
+            if not trainer.train_steps(min(_steps_to_next_sample(trainer.step), 4096)):
+                break
             if record and wants_sample(trainer.step):
                 samples.append(trainer.snapshot())
             if bar is not None:
-                bar.update(trainer.step - start, trainer.step, loss)
+                bar.set_postfix_str(f"loss {trainer.last_loss:.6g}", refresh=False)
+                bar.update(trainer.step - bar.n)
+            if signals.received:
+                break
     except KeyboardInterrupt:
         code = EXIT_INTERRUPTED
+    if signals.received:
+        code = signals.exit_code
     if bar is not None:
-        bar.finish(trainer.step - start, trainer.step, trainer.last_loss)
+        bar.set_postfix_str(f"loss {trainer.last_loss:.6g}", refresh=False)
+        bar.update(trainer.step - bar.n)
+        bar.close()
     if trainer.diverged:
         print(f"gradstudio train: diverged: {trainer.diverged}", file=err)
         code = EXIT_DIVERGED
-    elif code == EXIT_INTERRUPTED:
+    elif code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
         print(f"gradstudio train: interrupted at step {trainer.step:,}; writing what was trained", file=err)
     if record and (not samples or samples[-1].step != trainer.step):
         samples.append(trainer.snapshot())
@@ -239,6 +294,8 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer) -> int:
                                 args.dtype, force=args.force)
     except ExportError as error:
         raise _BadInput(error) from None
+    if signals.received and code == EXIT_DONE:   # a signal during the writes: they finished; say so
+        code = signals.exit_code
     names = ", ".join(path.name for path in run.files())
     print(f"Trained {trainer.step - start:,} steps (to step {trainer.step:,}, loss {trainer.last_loss:.6g}); "
           f"wrote {run.folder}: {names}")

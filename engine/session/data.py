@@ -208,20 +208,27 @@ class MinibatchSampler:
 
     def next_batches(self, k: int) -> tuple[np.ndarray, ...]:
         """The next k batches stacked on a new first axis (copies): what k `next_batch()` calls
-        would return, drawn a chunk per epoch rather than a call per batch."""
-        b = self._batch_size
-        out = tuple(np.empty((k, b) + a.shape[1:], a.dtype) for a in self._arrays)
-        done = 0
+        would return. The epochs' shuffles are drawn in order as those calls would, but the rows
+        are gathered once for all k batches (a compiled step is faster than a call per batch)."""
+        b, n = self._batch_size, self._n
+        shuffles = self._shuffled is not self._arrays
+        pieces, done, reshuffled = [], 0, False
+        order = self._epoch_order() if shuffles and self.epoch > 0 else None   # the epoch under way
         while done < k:
-            if self._start + b > self._n:
-                self._new_epoch()
-            take = min(k - done, (self._n - self._start) // b)
-            rows = take * b
-            for target, source in zip(out, self._shuffled):
-                target[done:done + take] = source[self._start:self._start + rows].reshape((take, b) + source.shape[1:])
-            self._start += rows
+            if self._start + b > n:
+                self.epoch += 1
+                self._start = 0
+                if shuffles:
+                    order, reshuffled = self._epoch_order(), True
+            take = min(k - done, (n - self._start) // b)
+            pieces.append(order[self._start:self._start + take * b] if shuffles else
+                          np.arange(self._start, self._start + take * b))
+            self._start += take * b
             done += take
-        return out
+        if reshuffled:  # the buffers next_batch serves from hold the current epoch's order
+            self._shuffle()
+        rows = np.concatenate(pieces)
+        return tuple(np.take(a, rows, axis=0).reshape((k, b) + a.shape[1:]) for a in self._arrays)
 
     def peek_batch(self) -> tuple[np.ndarray, ...]:
         """The batch `next_batch` will return, without moving past it."""
@@ -258,6 +265,10 @@ class MinibatchSampler:
         """Fill the buffers in this epoch's order."""
         if self._shuffled is self._arrays:
             return
-        order = np.random.default_rng([self._seed, self.epoch]).permutation(self._n)
+        order = self._epoch_order()
         for source, target in zip(self._arrays, self._shuffled):
             np.take(source, order, axis=0, out=target)
+
+    def _epoch_order(self) -> np.ndarray:
+        """The row order of the current epoch: a function of (seed, epoch) alone."""
+        return np.random.default_rng([self._seed, self.epoch]).permutation(self._n)

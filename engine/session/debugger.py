@@ -55,7 +55,7 @@ class Breakpoints:
         if record.name in self.node_types:
             return Message("debugger", QT_TRANSLATE_NOOP("debugger", "breakpoint on node type {0}"), record.name)
         for name, t in self.tensors.items():
-            if record.node is t._fn or (t._fn is None and record.node is t._acc):
+            if record.node is t.grad_fn or (t.is_leaf and record.node is t._acc):
                 return Message("debugger", QT_TRANSLATE_NOOP("debugger", "breakpoint on tensor '{0}'"), name)
         if self.nan_inf:
             where = nonfinite_gradient(record)
@@ -227,7 +227,7 @@ class BackwardDebugger:
 
     def freed_nodes(self) -> list:
         """Nodes of the graph whose saved tensors are gone."""
-        return [n for n in self._graph_nodes if not isinstance(n, AccumulateGrad) and n._saved is None]
+        return [n for n in self._graph_nodes if not isinstance(n, AccumulateGrad) and n.freed]
 
     def _finish(self) -> None:
         self.finished = True
@@ -243,7 +243,7 @@ class BackwardDebugger:
     def _explain(self, exc: BaseException) -> str | None:
         message = str(exc)
         if message == SECOND_BACKWARD_MESSAGE:
-            names = _names(n for n in self.pending if n._saved is None) or _names(self.freed_nodes()) \
+            names = _names(n for n in self.pending if n.freed) or _names(self.freed_nodes()) \
                 or Message("debugger", ITS_NODES)
             return Message("debugger", FREED_EXPLANATION, names)
         if "modified by an inplace operation" in message:
@@ -270,7 +270,7 @@ def _names(nodes) -> str:
 
 def _reachable(roots) -> list:
     """Every node backward from `roots` can reach, in discovery order."""
-    return reachable_nodes([t._fn if t._fn is not None else accumulate_node(t) for t in roots])
+    return reachable_nodes([t.grad_fn if t.grad_fn is not None else accumulate_node(t) for t in roots])
 
 
 def _grad_state(nodes) -> list:
@@ -279,7 +279,7 @@ def _grad_state(nodes) -> list:
     for node in nodes:
         t = node.variable if isinstance(node, AccumulateGrad) else (node._retained() if node._retained else None)
         if t is not None:
-            state.append((t, None if t._grad is None else np.array(t._grad._data, copy=True)))
+            state.append((t, None if t._grad is None else np.array(t._grad.detach().numpy(), copy=True)))
     return state
 
 
@@ -287,7 +287,7 @@ def _restore_grads(state) -> None:
     for t, before in state:
         if before is None:
             t._grad = None
-        elif t._grad is not None and t._grad._data.shape == before.shape:
-            t._grad._data[...] = before
+        elif t._grad is not None and t._grad.shape == before.shape:
+            t._grad.detach().numpy()[...] = before
         else:
             t._grad = _wrap(before.copy())

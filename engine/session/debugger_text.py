@@ -79,7 +79,7 @@ def record_rows(record, label, retain_graph: bool) -> list[tuple[str, str, list]
         saved = translate("debugger", "saved tensors")
         if record.released:
             rows.append((saved, translate("debugger", "freed after this node ran (retain_graph=False)"), []))
-        elif node._saved:
+        elif node.saved_tensors:
             rows.append((saved, translate("debugger", "kept (retain_graph=True)") if retain_graph
                          else translate("debugger", "kept"), []))
         else:

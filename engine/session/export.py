@@ -15,9 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+import engine
 from engine import nn
-from engine.session.config import LOSS_LABELS, MODEL_LABELS, OPTIMIZER_LABELS, SessionConfig
-from engine.session.files import MAX_WEIGHTS_BYTES, atomic_write, describe_os_error, open_regular
+from engine.session.choices import LOSSES, MODEL_KINDS, OPTIMIZERS
+from engine.session.config import SessionConfig
+from engine.session.files import MAX_WEIGHTS_BYTES, atomic_write, describe_os_error, open_regular, staged_folder
 from engine.session.history import RunHistory
 from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 from engine.session.trainer import Trainer
@@ -339,10 +341,10 @@ def load_weights(path: str | os.PathLike, target: Trainer | nn.Module, fmt: str 
                            .format(path.name, translate("files", "; ").join(problems), expected))
     loaded = {name: weights[name] for name in parameters}
     values = loaded if legacy else _internal_weights(model, loaded)
-    for name, p in own.items():
-        storage = p.detach().numpy()
-        np.copyto(storage, np.reshape(values[name], storage.shape), casting="unsafe")
-        p._vc[0] += 1  # as any in-place update: graphs that saved the old values must notice
+    with engine.no_grad():  # an in-place copy: graphs that saved the old values notice the new version
+        for name, p in own.items():
+            dtype = p.detach().numpy().dtype
+            p.copy_(engine.from_numpy(np.asarray(np.reshape(values[name], tuple(p.shape)), dtype=dtype)))
     return loaded
 
 
@@ -394,13 +396,18 @@ def export_run_folder(folder: str | os.PathLike, config: SessionConfig, trainer:
     if weights_format not in WEIGHT_FORMATS:
         raise ValueError(f"unknown weights format {weights_format!r}; choose one of: {', '.join(WEIGHT_FORMATS)}")
     folder = prepare_folder(folder, force)
-    weights = export_run_weights(folder, config, trainer, weights_format, dtype)
-    history = export_history_csv(folder / "history.csv", trainer.history)
-    session = export_run_session(folder, _config_as_trained(config, trainer), trainer, scratchpad)
-    plots = list(plot_renderer(folder)) if plot_renderer is not None else []
-    result = RunFolder(folder, weights, history, session, folder / "README.md", plots)
-    export_readme(result.readme, config, trainer, result.files(), dtype)
-    return result
+    try:
+        with staged_folder(folder) as staging:   # all files or none: a failure leaves the folder as it was
+            weights = export_run_weights(staging, config, trainer, weights_format, dtype)
+            history = export_history_csv(staging / "history.csv", trainer.history)
+            session = export_run_session(staging, _config_as_trained(config, trainer), trainer, scratchpad)
+            plots = list(plot_renderer(staging)) if plot_renderer is not None else []
+            readme = staging / "README.md"
+            export_readme(readme, config, trainer, [weights, history, session, *plots, readme], dtype)
+    except OSError as error:
+        raise ExportError(folder, describe_os_error(error)) from None
+    return RunFolder(folder, *(folder / path.name for path in (weights, history, session, readme)),
+                     [folder / path.name for path in plots])
 
 
 RUN_MARKER = ".gradstudio-run"  # in every run folder: the files beside it may be replaced by the next run
@@ -473,13 +480,13 @@ def describe_model(config: SessionConfig) -> str:
         return f"MLP {sizes} with {model.activation}, on x scaled to [-1, 1] (exported with the scaling folded in)"
     if model.kind == "expression":
         return f"custom expression `{model.expression}`"
-    return MODEL_LABELS.get(model.kind, model.kind)
+    return MODEL_KINDS[model.kind].label if model.kind in MODEL_KINDS else model.kind
 
 
 def run_readme(config: SessionConfig, trainer: Trainer, files: Sequence[Path], dtype: str = "float32") -> str:
     """A short Markdown account of a run and of the exported `files` (README.md itself included)."""
     data, training = config.data, config.training
-    loss_label = LOSS_LABELS.get(training.loss, training.loss)
+    loss_label = LOSSES[training.loss].label if training.loss in LOSSES else training.loss
     lines = [f"# {config.name} — GradStudio run", ""]
     when = datetime.now().astimezone().isoformat(timespec="seconds")
     if trainer.step:
@@ -513,7 +520,7 @@ def run_readme(config: SessionConfig, trainer: Trainer, files: Sequence[Path], d
     else:
         data_text = (f"y = {data.truth} + noise (std {data.noise_std:g}), {data.n_points:,} points "
                      f"with x in [{data.x_min:g}, {data.x_max:g}], seed {data.seed}")
-    optimizer = OPTIMIZER_LABELS.get(training.optimizer, training.optimizer)
+    optimizer = OPTIMIZERS[training.optimizer].label if training.optimizer in OPTIMIZERS else training.optimizer
     if training.optimizer == "momentum":
         optimizer += f" ({training.momentum:g})"
     lines += ["", "## Settings", "",

@@ -362,7 +362,8 @@ class ParsedExpression:
     def evaluate_numpy(self, x: np.ndarray | float, params: dict[str, float] | None = None) -> np.ndarray:
         """Values at `x` (float64, shaped like `x`); NaN/Inf where the maths is undefined."""
         x = np.asarray(x, dtype=np.float64)
-        env = self._environment(x, params or {})
+        # numpy scalars, not Python floats: (a - a)**-1 is inf, not a ZeroDivisionError
+        env = self._environment(x, {name: np.asarray(value, dtype=np.float64) for name, value in (params or {}).items()})
         evaluate = self._compile("numpy", _NUMPY_FUNCTIONS)
         with np.errstate(all="ignore"):
             result = np.asarray(evaluate(env), dtype=np.float64)

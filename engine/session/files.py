@@ -6,10 +6,12 @@ import errno
 import fcntl
 import io
 import os
+import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
@@ -122,9 +124,9 @@ def read_regular(path: str | os.PathLike, limit: int) -> bytes:
 
 
 def remove_stale_parts(folder: str | os.PathLike, older_than_s: float = 3600.0) -> list[Path]:
-    """Delete temporary `.NAME.*.part` files that `atomic_write` left in `folder` when its process
-    was killed mid-write, if untouched for `older_than_s` (a younger one may be another app's
-    write in progress). Returns what was removed."""
+    """Delete temporary `.NAME.*.part` files (and staging folders) that `atomic_write` and
+    `staged_folder` left in `folder` when their process was killed, if untouched for `older_than_s`
+    (a younger one may be another app's write in progress). Returns what was removed."""
     removed = []
     now = time.time()
     try:
@@ -135,9 +137,28 @@ def remove_stale_parts(folder: str | os.PathLike, older_than_s: float = 3600.0) 
         if not (entry.name.startswith(".") and entry.name.endswith(".part")):
             continue
         try:
-            if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > older_than_s:
+            if now - entry.stat(follow_symlinks=False).st_mtime <= older_than_s:
+                continue
+            if entry.is_dir(follow_symlinks=False):   # a staged_folder whose process was killed
+                shutil.rmtree(entry.path)
+            else:
                 os.unlink(entry.path)
-                removed.append(Path(entry.path))
+            removed.append(Path(entry.path))
         except OSError:
             pass
     return removed
+
+
+@contextmanager
+def staged_folder(folder: str | os.PathLike) -> Iterator[Path]:
+    """A temporary folder inside `folder` to write a set of files into. When the block ends well each
+    file is renamed into `folder` (replacing one of the same name); when it fails nothing is moved:
+    `folder` holds what it held, never half old, half new files."""
+    folder = Path(folder)
+    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".staging.", suffix=".part"))
+    try:
+        yield staging
+        for path in sorted(staging.iterdir()):
+            os.replace(path, folder / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

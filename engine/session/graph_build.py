@@ -63,7 +63,7 @@ class _Builder:
     def walk(self, max_operators: int | None) -> None:
         """The operators reachable from the roots, nearest first (iteratively: deep graphs need
         no recursion); past `max_operators` the rest are only counted."""
-        queue = deque(t._fn if t._fn is not None else accumulate_node(t) for t in self.roots if t._rg)
+        queue = deque(t.grad_fn if t.grad_fn is not None else accumulate_node(t) for t in self.roots if t.requires_grad)
         seen = set(queue)
         while queue:
             fn = queue.popleft()
@@ -94,21 +94,21 @@ class _Builder:
     def add_variables(self) -> None:
         outputs: dict = {}   # fn -> tensors known to be its output
         for t in self.roots:
-            if t._fn is not None:
-                outputs.setdefault(t._fn, []).append(t)
+            if t.grad_fn is not None:
+                outputs.setdefault(t.grad_fn, []).append(t)
         for t in self.tensors.values():
-            if t._fn is not None and t._fn in self.op_id:
-                outputs.setdefault(t._fn, []).append(t)
+            if t.grad_fn is not None and t.grad_fn in self.op_id:
+                outputs.setdefault(t.grad_fn, []).append(t)
         for fn in self.fns:
             if fn._retained is not None:
                 t = fn._retained()
-                if t is not None and t._fn is fn:
+                if t is not None and t.grad_fn is fn:
                     outputs.setdefault(fn, []).append(t)
         saved_outputs = {}
         for fn in self.fns:
             for _, t in saved_slots(fn):
-                if t._fn is not None and t._fn in self.op_id:
-                    saved_outputs.setdefault(t._fn, t)
+                if t.grad_fn is not None and t.grad_fn in self.op_id:
+                    saved_outputs.setdefault(t.grad_fn, t)
 
         root_ids = {id(t) for t in self.roots}
         for fn in self.fns:
@@ -124,14 +124,14 @@ class _Builder:
             for t in known:
                 if id(t) in root_ids:
                     role = OUTPUT
-                elif t._retains:
+                elif t.retains_grad:
                     role = RETAINED
                 else:
                     role = RESULT
                 self._variable(t, role)
         # a root that needs no grad is a graph of one variable
         for t in self.roots:
-            if not t._rg:
+            if not t.requires_grad:
                 self._variable(t, OUTPUT)
         self._add_constants()
 
@@ -140,16 +140,16 @@ class _Builder:
         as `detach()` makes) or plain constants (data, targets, `.data` copies). What an operator
         saves beyond its named operands (the 2 of `x * 2`, index arrays) is the engine's own
         bookkeeping and is not drawn, unless the program named it."""
-        by_counter = {id(t._vc): t for t in self.tensors.values() if t._rg}
+        by_counter = {id(t._vc): t for t in self.tensors.values() if t.requires_grad}
         for fn in self.fns:
             for _, t in saved_slots(fn):
-                if t._rg:
-                    if t._fn is None:
+                if t.requires_grad:
+                    if t.grad_fn is None:
                         continue
                     by_counter.setdefault(id(t._vc), t)
         for fn in self.fns:
             for slot, t in saved_slots(fn):
-                if t._rg:
+                if t.requires_grad:
                     continue
                 source = by_counter.get(id(t._vc))
                 if slot.startswith(UNNAMED_SLOT) and source is None and id(t) not in self.names_of:
@@ -165,16 +165,16 @@ class _Builder:
         """The node a tensor's value is drawn at: its variable, or the operator that made it."""
         if id(t) in self.var_id:
             return self.var_id[id(t)]
-        if t._fn is not None and t._fn in self.op_id:
-            return self.out_var[t._fn][0] if t._fn in self.out_var else self.op_id[t._fn]
+        if t.grad_fn is not None and t.grad_fn in self.op_id:
+            return self.out_var[t.grad_fn][0] if t.grad_fn in self.out_var else self.op_id[t.grad_fn]
         return None
 
     def add_edges(self) -> None:
         out_var = self.out_var
         for node in list(self.nodes.values()):
             t = node.tensor
-            if node.kind == VARIABLE and t is not None and t._fn is not None and t._fn in self.op_id:
-                out_var.setdefault(t._fn, []).append(node.id)
+            if node.kind == VARIABLE and t is not None and t.grad_fn is not None and t.grad_fn in self.op_id:
+                out_var.setdefault(t.grad_fn, []).append(node.id)
         for fn, var_ids in out_var.items():
             for vid in var_ids:
                 self._edge(self.op_id[fn], vid, ())
@@ -226,8 +226,8 @@ def _assign_modules(model: GraphModel, recorder: ModuleCallRecorder, builder: _B
             call = owner.get(id(node.tensor))
         elif node.tensor is not None and id(node.tensor) in output_of:
             call = output_of[id(node.tensor)].parent
-        elif node.tensor is not None and node.tensor._fn is not None and node.tensor._fn in builder.op_id:
-            call = recorder.innermost(node.tensor._fn._seq)
+        elif node.tensor is not None and node.tensor.grad_fn is not None and node.tensor.grad_fn in builder.op_id:
+            call = recorder.innermost(node.tensor.grad_fn._seq)
         if call is not None:
             node.module = call.key
             while call is not None:
@@ -269,7 +269,7 @@ def training_step_graph(trainer) -> GraphModel:
     known = {id(t) for t in names.values()}
     for call in recorder.calls:   # e.g. the rescaled x an MLP hands to its layers
         arg = call.args[0] if call.args else None
-        if isinstance(arg, Tensor) and id(arg) not in known and not arg._rg:
+        if isinstance(arg, Tensor) and id(arg) not in known and not arg.requires_grad:
             names[translate("graph", "{0} input").format(call.path)] = arg
             known.add(id(arg))
     names["loss"] = loss

@@ -30,15 +30,15 @@ def node_details(model: GraphModel, node: GraphNode) -> list[tuple[str, str]]:
         leaf = model.node_of_tensor(node.fn.variable)
         rows = [(translate("graph", "operator"), "AccumulateGrad"),
                 (translate("graph", "accumulates into"), leaf.label if leaf is not None else translate("graph", "a leaf")),
-                (translate("graph", "shape"), summary.shape_text(node.fn.variable._data.shape)),
+                (translate("graph", "shape"), summary.shape_text(node.fn.variable.shape)),
                 (".grad", _grad_text(node.fn.variable))]
     else:
         rows = [(translate("graph", "operator"), node.label), (translate("graph", "inputs"), _inputs_text(model, node))]
         if node.tensor is not None:
             t = node.tensor
-            rows += [(translate("graph", "output shape"), summary.shape_text(t._data.shape)),
+            rows += [(translate("graph", "output shape"), summary.shape_text(t.shape)),
                      (translate("graph", "output dtype"), _dtype(t)),
-                     (translate("graph", "output value"), summary.describe(t._data))]
+                     (translate("graph", "output value"), summary.describe(t.detach().numpy()))]
         rows.append((translate("graph", "saved tensors"), _saved_text(node.fn)))
     if node.module:
         rows.append((translate("graph", "made in module"), node.module))
@@ -46,11 +46,12 @@ def node_details(model: GraphModel, node: GraphNode) -> list[tuple[str, str]]:
 
 
 def tensor_rows(t: Tensor) -> list[tuple[str, str]]:
-    rows = [(translate("graph", "shape"), summary.shape_text(t._data.shape)), ("dtype", _dtype(t)),
-            (translate("graph", "value"), summary.describe(t._data)), ("requires_grad", str(t._rg)),
-            ("is_leaf", str(t._fn is None)), ("grad_fn", "None" if t._fn is None else f"<{type(t._fn).__name__}>")]
-    if t._fn is not None:
-        rows.append(("retains_grad", str(t._retains)))
+    rows = [(translate("graph", "shape"), summary.shape_text(t.shape)), ("dtype", _dtype(t)),
+            (translate("graph", "value"), summary.describe(t.detach().numpy())),
+            ("requires_grad", str(t.requires_grad)),
+            ("is_leaf", str(t.is_leaf)), ("grad_fn", "None" if t.grad_fn is None else f"<{type(t.grad_fn).__name__}>")]
+    if t.grad_fn is not None:
+        rows.append(("retains_grad", str(t.retains_grad)))
     rows.append((".grad", _grad_text(t)))
     return rows
 
@@ -65,11 +66,12 @@ def tooltip(model: GraphModel, node: GraphNode) -> str:
         lines.append(role_text(node.role))
     t = node.tensor if node.kind == VARIABLE or not isinstance(node.fn, AccumulateGrad) else node.fn.variable
     if t is not None:
-        lines.append(translate("graph", "shape {0}  {1}").format(summary.shape_text(t._data.shape), _dtype(t)))
-        lines.append(summary.values(t._data) if t._data.size <= 4 else summary.statistics(t._data))
+        lines.append(translate("graph", "shape {0}  {1}").format(summary.shape_text(t.shape), _dtype(t)))
+        lines.append(summary.values(t.detach().numpy()) if t.numel() <= 4 else summary.statistics(t.detach().numpy()))
         if t._grad is not None and (node.kind == VARIABLE or isinstance(node.fn, AccumulateGrad)):
-            lines.append(f".grad {summary.values(t._grad._data) if t._grad._data.size <= 4 else summary.statistics(t._grad._data)}")
-    if node.kind == OPERATOR and node.fn is not None and node.fn._saved is None:
+            grad = t._grad.detach().numpy()
+            lines.append(f".grad {summary.values(grad) if grad.size <= 4 else summary.statistics(grad)}")
+    if node.kind == OPERATOR and node.fn is not None and node.fn.freed:
         lines.append(translate("graph", "saved tensors freed"))
     return "\n".join(lines)
 
@@ -79,16 +81,16 @@ def _members(model: GraphModel, call: ModuleCall) -> list[GraphNode]:
 
 
 def _dtype(t: Tensor) -> str:
-    return f"torch.{t._data.dtype.name}"
+    return str(t.dtype)
 
 
 def _grad_text(t: Tensor) -> str:
     grad = t._grad
     if grad is None:
-        if t._fn is not None and not t._retains:
+        if t.grad_fn is not None and not t.retains_grad:
             return translate("graph", "None (a non-leaf keeps .grad only after retain_grad())")
         return "None"
-    return summary.describe(grad._data)
+    return summary.describe(grad.detach().numpy())
 
 
 def _inputs_text(model: GraphModel, node: GraphNode) -> str:
@@ -106,15 +108,15 @@ def _inputs_text(model: GraphModel, node: GraphNode) -> str:
 
 
 def _saved_text(fn) -> str:
-    if fn._saved is None:
+    if fn.freed:
         return translate("graph", "freed — backward ran without retain_graph=True")
     slots = saved_slots(fn)
     if not slots:
         return translate("graph", "none")
     lines = []
     for name, t in slots:
-        value = f" = {summary.values(t._data)}" if t._data.size <= 4 else ""
-        lines.append(f"{name}: {summary.shape_text(t._data.shape)}{value}")
+        value = f" = {summary.values(t.detach().numpy())}" if t.numel() <= 4 else ""
+        lines.append(f"{name}: {summary.shape_text(t.shape)}{value}")
     return "\n".join(lines)
 
 
@@ -123,8 +125,8 @@ def _module_rows(call: ModuleCall) -> list[tuple[str, str]]:
     params = list(call.module.named_parameters())
     if params:
         rows.append((translate("graph", "parameters"),
-                     "\n".join(f"{n}: {summary.shape_text(p._data.shape)}" for n, p in params)))
+                     "\n".join(f"{n}: {summary.shape_text(p.shape)}" for n, p in params)))
     if isinstance(call.output, Tensor):
-        rows.append((translate("graph", "output shape"), summary.shape_text(call.output._data.shape)))
+        rows.append((translate("graph", "output shape"), summary.shape_text(call.output.shape)))
     rows.append(("", translate("graph", "click the box to expand it")))
     return rows

@@ -49,15 +49,15 @@ class GraphNode:
 
     @property
     def shape(self) -> tuple | None:
-        return None if self.tensor is None else tuple(self.tensor._data.shape)
+        return None if self.tensor is None else tuple(self.tensor.shape)
 
     @property
     def dtype(self) -> str | None:
-        return None if self.tensor is None else f"torch.{self.tensor._data.dtype.name}"
+        return None if self.tensor is None else str(self.tensor.dtype)
 
     def caption(self) -> str:
         """The second line under a variable's name: its value if it has one element, else its shape."""
-        return "" if self.tensor is None else summary.brief(self.tensor._data)
+        return "" if self.tensor is None else summary.brief(self.tensor.detach().numpy())
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The trainable models of a session, built from a ModelConfig as engine modules.
+"""The trainable models of a session as engine modules (built from a ModelConfig by
+engine.session.choices.build_model).
 
 Every model maps x of shape (batch, inputs) to outputs of shape (batch, outputs): (batch, 1) to
 (batch, 1) for 1-D regression, as `nn.Linear(1, 1)` does in the PyTorch regression tutorials; the
@@ -6,33 +7,13 @@ chosen features of 2-D points to one value (regression, a binary logit) or one l
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import engine
 from engine import nn
-from engine.session.config import ModelConfig
-from engine.session.expression import ParsedExpression, parse_expression
+from engine.session.expression import ParsedExpression
 
-_ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid, "linear": nn.Identity}
 DEFAULT_INITIAL_VALUE = 1.0
-
-
-def build_model(config: ModelConfig, x_range: tuple[float, float] | None, seed: int, inputs: int = 1,
-                outputs: int = 1) -> nn.Module:
-    """A freshly initialised model; the same seed gives the same initial parameters.
-
-    `x_range` is the span of the training inputs: polynomial and MLP models rescale x from it
-    to [-1, 1] so that one learning rate suits any data range (None: inputs are already scaled,
-    as 2-D features are).
-    """
-    engine.manual_seed(seed)
-    if config.kind == "linear":
-        return LinearModel() if (inputs, outputs) == (1, 1) else nn.Linear(inputs, outputs)
-    if config.kind == "polynomial":
-        return PolynomialModel(config.degree, x_range)
-    if config.kind == "mlp":
-        return MLP(tuple(config.hidden), config.activation, x_range, inputs, outputs)
-    if config.kind == "expression":
-        return ExpressionModel(parse_expression(config.expression, allow_params=True), config.initial)
-    raise ValueError(f"unknown model kind {config.kind!r}")
 
 
 def _uniform(*shape: int, bound: float = 1.0) -> nn.Parameter:
@@ -85,14 +66,14 @@ class PolynomialModel(nn.Module):
 class MLP(nn.Module):
     """Linear layers with an activation between them, on x rescaled to [-1, 1]."""
 
-    def __init__(self, hidden: tuple[int, ...], activation: str, x_range: tuple[float, float] | None,
-                 inputs: int = 1, outputs: int = 1) -> None:
+    def __init__(self, hidden: tuple[int, ...], activation: Callable[[], nn.Module],
+                 x_range: tuple[float, float] | None, inputs: int = 1, outputs: int = 1) -> None:
         super().__init__()
         self.scale = _InputScaling(x_range) if x_range is not None else None
         sizes = (inputs, *hidden)
         layers = []
         for fan_in, fan_out in zip(sizes, sizes[1:]):
-            layers += [nn.Linear(fan_in, fan_out), _ACTIVATIONS[activation]()]
+            layers += [nn.Linear(fan_in, fan_out), activation()]
         layers.append(nn.Linear(sizes[-1], outputs))
         self.layers = nn.Sequential(*layers)
 

@@ -16,11 +16,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from engine.session.config import SCHEMA_VERSION, ConfigError, SessionConfig, validate
+from engine.session.config import SCHEMA_VERSION, ConfigError, SessionConfig
 from engine.session.files import MAX_SESSION_BYTES, atomic_write, describe_os_error, read_regular
 from engine.session.history import RunHistory
 from engine.session.i18n import QT_TRANSLATE_NOOP, translate
 from engine.session.trainer import Trainer
+from engine.session.validation import validate
 
 _TOP_LEVEL = ("schema", "app", "name", "model", "data", "training", "state", "history", "scratchpad")
 _NON_FINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}

@@ -15,13 +15,14 @@ import numpy as np
 import engine
 from engine import nn, optim
 from engine.autograd import backward_steps
-from engine.session.config import (LR_MUST_BE_POSITIVE, ConfigError, SessionConfig, TrainingConfig, problem_of,
-                                   validate)
+from engine.session.choices import REGULARIZATIONS, build_loss, build_model, build_optimizer
+from engine.session.config import LR_MUST_BE_POSITIVE, ConfigError, SessionConfig, problem_of
 from engine.session.data import MinibatchSampler, make_dataset
 from engine.session.datasets2d import HALF_WIDTH, feature_matrix, make_points, split_indices
 from engine.session.history import RunHistory
 from engine.session.i18n import translate
-from engine.session.models import build_model
+from engine.session.memory import check_memory
+from engine.session.validation import validate
 
 GRID_POINTS = 400
 BOUNDARY_CELLS = 100   # the decision boundary's grid: cells per side over [-6, 6]²
@@ -65,18 +66,6 @@ class Snapshot:
     neurons: list[np.ndarray] | None = None
 
 
-class HalfSumSquaredError(nn.Module):
-    """½·Σ(pred − y)², the loss of many autograd tutorials."""
-
-    def forward(self, prediction, target):
-        return 0.5 * ((prediction - target) ** 2).sum()
-
-
-def _loss_module(name: str) -> nn.Module:
-    return {"mse": nn.MSELoss, "half_sse": HalfSumSquaredError, "bce_with_logits": nn.BCEWithLogitsLoss,
-            "cross_entropy": nn.CrossEntropyLoss}[name]()
-
-
 class Trainer:
     """Trains the model a SessionConfig describes, one step per `next()` of `run()`.
 
@@ -96,6 +85,7 @@ class Trainer:
         if engine_kind not in self.ENGINES:
             raise ValueError(f"engine_kind must be one of {', '.join(self.ENGINES)}, not {engine_kind!r}")
         self.engine_kind = engine_kind
+        check_memory(config)   # before building anything: refused with the estimate, not swapped to death
         self.config = copy.deepcopy(config)
         self.problem = problem_of(self.config.data)
         data = self.config.data
@@ -169,10 +159,13 @@ class Trainer:
         self._zeros = [np.zeros(values.size, values.dtype) for values in self._values]
         scalars = [index for index, values in enumerate(self._values) if values.size == 1]
         self._scalar_values = [self._values[index].reshape(-1) for index in scalars]
-        self.history = RunHistory([self._names[index] for index in scalars])
+        # the Parameters plot's gradient norms and weight norms, kept so a reopened run draws them again
+        self._norm_of = [index for index, values in enumerate(self._values) if values.size > 1]
+        self.history = RunHistory([self._names[index] for index in scalars], norm_names=[
+            *(f"grad_norm:{name}" for name in self._names), *(f"norm:{self._names[i]}" for i in self._norm_of)])
         self._lr = training.lr
-        self.optimizer = _make_optimizer(training, self._parameters, self._lr)
-        self.loss_fn = _loss_module(training.loss)
+        self.optimizer = build_optimizer(training, self._parameters)
+        self.loss_fn = build_loss(training)
         # Playground's regularisation: the weights of each layer, not the biases
         self._penalized = [p for name, p in self.model.named_parameters() if p.dim() >= 2]
         batch_size = min(self.config.data.batch_size, len(self._inputs))
@@ -180,6 +173,7 @@ class Trainer:
         self.step = 0
         self.diverged: str | None = None
         self._compiled = None  # engine.compile of `_compiled_body`, made at the first train_steps
+        self.block_losses = np.empty(0)  # the losses of the steps the last train_steps ran
         with engine.no_grad():
             self.last_loss = self.loss_graph().item()
 
@@ -240,7 +234,9 @@ class Trainer:
                 return value
         self.step = step
         self.last_loss = value
-        self.history.record(step, time.time(), value, [values[0] for values in self._scalar_values])
+        if self.history.wants(step):
+            self.history.record(step, time.time(), value, [values[0] for values in self._scalar_values],
+                                self._norms())
         return value
 
     # -- compiled training ----------------------------------------------------------------
@@ -263,7 +259,7 @@ class Trainer:
             return loss
         penalty = None
         for weight in self._penalized:
-            term = weight.abs().sum() if training.regularization == "l1" else (weight * weight).sum()
+            term = REGULARIZATIONS[training.regularization].build(weight)
             penalty = term if penalty is None else penalty + term
         return loss if penalty is None else loss + training.regularization_rate * penalty
 
@@ -298,11 +294,13 @@ class Trainer:
                 done = 0
             if done:
                 return done
-        done = 0
-        while done < k and self.diverged is None:
-            self.train_step()
-            done += 1
-        return done
+        losses = []
+        while len(losses) < k and self.diverged is None:
+            loss = self.train_step()
+            if self.diverged is None:
+                losses.append(loss)
+        self.block_losses = np.array(losses)
+        return len(losses)
 
     def _compiled_block(self, k: int) -> int:
         if self.config.training.lr != self._lr:
@@ -327,9 +325,10 @@ class Trainer:
         first = self.step + 1
         self.step += k
         self.last_loss = float(losses[-1])
+        self.block_losses = losses
         columns = [next(j for j, q in enumerate(order) if q is self._parameters[i])
                    for i, values in enumerate(self._values) if values.size == 1]
-        self.history.record_steps(first, time.time(), losses, trajectory[:, columns])
+        self.history.record_steps(first, time.time(), losses, trajectory[:, columns], self._norms())
         return k
 
     def _saved_state(self):
@@ -351,6 +350,9 @@ class Trainer:
         self.optimizer.state.clear()
         self.optimizer.state.update(optimizer_state)
         self._sampler.load_state_dict(sampler)
+    def _norms(self) -> list[float]:
+        grads = [math.nan if p.grad is None else _norm(p.grad.numpy()) for p in self._parameters]
+        return [*grads, *(_norm(self._values[index]) for index in self._norm_of)]
 
     def _finite(self, index: int, values: np.ndarray) -> bool:
         # x·0 is 0 for every finite x and NaN for NaN or ±Inf: one dot product checks a whole
@@ -376,8 +378,16 @@ class Trainer:
             rows = ~np.isfinite(prediction.reshape(len(x), -1)).all(axis=1)
         else:  # an output that does not depend on x (a constant model) broadcasts
             rows = np.full(len(x), not np.isfinite(prediction).all())
-        if self.step > 0 or not rows.any():
+        if self.step > 0:
             self._stop(translate("trainer", "Loss became {0} at step {1}").format(_kind(np.float64(value)), f"{step:,}"))
+            return
+        if not rows.any():   # finite outputs whose loss overflows: too large for the loss's float32
+            largest = np.abs(prediction).reshape(-1)
+            self.diverged = translate(
+                "trainer", "The loss is {0} before any training step: the model's starting outputs are too large "
+                           "(up to {1:.3g}) for the loss to be computed. Change the model or its initial values; a "
+                           "smaller learning rate will not help").format(_kind(np.float64(value)),
+                                                                         float(largest.max()) if largest.size else 0.0)
             return
         first = x.reshape(len(x), -1)[np.argmax(rows)]
         where = "x = " + (f"{first[0]:g}" if first.size == 1 else "(" + ", ".join(f"{v:g}" for v in first) + ")")
@@ -460,14 +470,10 @@ class Trainer:
         """Copies of what continuing this run needs besides its config and history: the step counter,
         the last loss, the divergence message, the parameters and their last gradients by name, the
         optimizer's state by parameter name and the minibatch sampler's place."""
-        optimizer_state = {}
-        for name, p in zip(self._names, self._parameters):
-            state = self.optimizer.state.get(p)
-            if isinstance(state, dict):  # Adam: step, exp_avg, exp_avg_sq
-                optimizer_state[name] = {key: np.array(value, copy=True) if isinstance(value, np.ndarray) else value
-                                         for key, value in state.items()}
-            elif state is not None:  # SGD with momentum: the buffer
-                optimizer_state[name] = {"momentum_buffer": np.array(state, copy=True)}
+        # PyTorch's optimizer state numbers the parameters in order; the session names them
+        optimizer_state = {self._names[index]: {key: int(value.item()) if key == "step" else value.numpy().copy()
+                                                for key, value in entry.items()}
+                           for index, entry in self.optimizer.state_dict()["state"].items()}
         return {
             "step": self.step,
             "last_loss": self.last_loss,
@@ -505,19 +511,17 @@ class Trainer:
             self.reset()
             raise ValueError(f"sampler.{error}") from None
         by_name = dict(zip(self._names, self._parameters))
-        for name, values in zip(self._names, self._values):
-            np.copyto(values, parameters[name])
-            by_name[name]._vc[0] += 1
+        with engine.no_grad():  # an in-place copy: graphs that saved the old values notice the new version
+            for name, p in by_name.items():
+                p.copy_(engine.from_numpy(np.asarray(parameters[name])))
         for name, grad in gradients.items():
             by_name[name].grad = engine.from_numpy(grad.astype(by_name[name].detach().numpy().dtype))
-        for name, entry in optimizer_state.items():
-            dtype = by_name[name].detach().numpy().dtype
-            if "momentum_buffer" in entry:
-                self.optimizer.state[by_name[name]] = np.array(entry["momentum_buffer"], dtype=dtype, order="C")
-            else:
-                self.optimizer.state[by_name[name]] = {
-                    key: np.array(value, dtype=dtype, order="C") if isinstance(value, np.ndarray) else int(value)
-                    for key, value in entry.items()}
+        optimizer = self.optimizer.state_dict()  # keeps this run's settings (its learning rate)
+        index = {name: i for i, name in enumerate(self._names)}
+        optimizer["state"] = {index[name]: {key: value if key == "step" else engine.from_numpy(np.asarray(value))
+                                            for key, value in entry.items()}
+                              for name, entry in optimizer_state.items()}
+        self.optimizer.load_state_dict(optimizer)
         self.step, self.last_loss, self.diverged = int(step), float(last_loss), diverged
 
     def loss_graph(self):
@@ -534,13 +538,6 @@ def _plane_grid(cells: int) -> np.ndarray:
     centers = (np.arange(cells) + 0.5) / cells * 2 * HALF_WIDTH - HALF_WIDTH
     x1, x2 = np.meshgrid(centers, centers)
     return np.stack([x1.reshape(-1), x2.reshape(-1)], axis=1)
-
-
-def _make_optimizer(training: TrainingConfig, params: list, lr: float) -> optim.Optimizer:
-    if training.optimizer == "adam":
-        return optim.Adam(params, lr=lr)
-    momentum = training.momentum if training.optimizer == "momentum" else 0.0
-    return optim.SGD(params, lr=lr, momentum=momentum)
 
 
 def _named_arrays(data: Any, where: str, shapes: dict[str, tuple[int, ...]], required: bool) -> dict[str, np.ndarray]:
@@ -569,14 +566,8 @@ def _optimizer_state(data: Any, optimizer: optim.Optimizer, shapes: dict[str, tu
     """The optimizer state by parameter name, checked against the kind of optimizer it will go into."""
     if not isinstance(data, Mapping):
         raise ValueError("optimizer: must map parameter names to their optimizer state")
-    if isinstance(optimizer, optim.Adam):
-        arrays, scalars = {"exp_avg", "exp_avg_sq"}, {"step"}
-        if optimizer.param_groups[0].get("amsgrad"):
-            arrays.add("max_exp_avg_sq")
-    elif optimizer.param_groups[0].get("momentum"):
-        arrays, scalars = {"momentum_buffer"}, set()
-    else:
-        arrays, scalars = set(), set()
+    keys = set(optimizer.state_keys(optimizer.param_groups[0]))
+    arrays, scalars = keys - {"step"}, keys & {"step"}
     entries = {}
     for name, entry in data.items():
         where = f"optimizer.{name}"
@@ -595,6 +586,15 @@ def _optimizer_state(data: Any, optimizer: optim.Optimizer, shapes: dict[str, tu
             checked[key] = int(value)
         entries[name] = checked
     return entries
+
+
+def _norm(values: np.ndarray) -> float:
+    flat = values.reshape(-1)
+    square = float(flat.dot(flat))
+    if not math.isfinite(square):   # float32 squares overflow long before the values do
+        flat = flat.astype(np.float64)
+        square = float(flat.dot(flat))
+    return math.sqrt(square)
 
 
 def _kind(values: np.ndarray) -> str:

@@ -624,6 +624,16 @@ def numpy_of_tensor_requiring_grad(T):
     T.ones(2, requires_grad=True).numpy()
 
 
+def expand_to_fewer_dimensions_names_the_tensor_type(T):
+    errors = []
+    for dtype in (T.float32, T.float64, T.int64):
+        try:
+            T.ones(2, 3, dtype=dtype).expand(3)
+        except RuntimeError as error:
+            errors.append(str(error))
+    return errors
+
+
 BEHAVIOURS = [
     requires_grad_propagates, requires_grad_flag_can_be_set_on_leaves, requires_grad_of_non_leaf_cannot_be_cleared,
     integer_tensor_cannot_require_grad, next_functions_of_mul_by_constant, next_functions_of_a_chain,
@@ -650,6 +660,7 @@ BEHAVIOURS = [
     backward_through_python_control_flow,
     grad_modes, grad_modes_as_decorators, no_grad_restores_mode_after_an_exception,
     reprs, tensor_basics, advanced_index_assignment_records_index_put, dtype_promotion, pow_gradients_at_zero_base_and_zero_exponent, mean_of_integer_tensor, numpy_of_tensor_requiring_grad,
+    expand_to_fewer_dimensions_names_the_tensor_type,
 ]
 
 

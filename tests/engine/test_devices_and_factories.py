@@ -82,3 +82,20 @@ def test_linspace_is_torchs_to_the_last_bit(start, end, steps):
         ours = engine.linspace(start, end, steps, dtype=dt)._data
         theirs = torch.linspace(start, end, steps, dtype=tdt).numpy()
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_functions_take_torchs_keyword_names_and_out():
+    def program(T):
+        x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        y = T.ones(3, 2)
+        out = T.empty(0)
+        total = T.sum(x, 1, out=out)
+        made = [T.matmul(input=x, other=y), T.sum(x, dim=1, keepdim=True), T.sum(input=x, dim=0),
+                T.mean(x, dim=(0, 1)), T.add(input=x, other=x, alpha=2), T.mul(x, other=2.0),
+                T.cat((x, x), dim=1), T.stack(tensors=[x, x], dim=0), T.where(x > 2, input=x, other=-x),
+                T.where(x > 2), T.exp(x, out=T.empty(2, 3)), T.cat([x, x], out=T.empty(1)), total is out,
+                out._version]
+        return made
+
+    compare_behaviour(program)
+    compare_behaviour(lambda T: T.add(T.ones(2, requires_grad=True), 1, out=T.empty(2)))

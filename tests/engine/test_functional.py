@@ -177,3 +177,27 @@ def test_functional_loads_lazily_through_the_package():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "[[2.0, 0.0], [0.0, 2.0]]"
+
+
+@pytest.mark.parametrize("name", ["unsqueeze", "squeeze", "sum_dim", "mean_dim", "full_sum", "broadcast"])
+def test_jvp_with_create_graph_records_torchs_nodes(name):
+    """The Jacobian-vector product's own graph (built by differentiating twice) has PyTorch's node
+    names: a reduced dim comes back through unsqueeze, so its second backward is SqueezeBackward1."""
+    torch = pytest.importorskip("torch")
+    from tests.engine.helpers import graph_names
+    programs = {
+        "unsqueeze": lambda T, x: x.unsqueeze(1) * 2,
+        "squeeze": lambda T, x: x.unsqueeze(0).squeeze(0) * 2,
+        "sum_dim": lambda T, x: (x * x).sum(0),
+        "mean_dim": lambda T, x: (x.unsqueeze(0) * x.unsqueeze(1)).mean(1),
+        "full_sum": lambda T, x: (x.sin() * 3).sum(),
+        "broadcast": lambda T, x: x.unsqueeze(1) + T.ones(1, 3),
+    }
+    graphs, values = [], []
+    for T in (engine, torch):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        _, j = T.autograd.functional.jvp(lambda t: programs[name](T, t), x, T.ones(2), create_graph=True)
+        graphs.append(graph_names(j, [x]))
+        values.append(j.detach().numpy())
+    assert graphs[0] == graphs[1]
+    np.testing.assert_allclose(values[0], values[1], rtol=1e-6)

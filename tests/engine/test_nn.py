@@ -131,3 +131,55 @@ def test_non_differentiable_picks_match_torch():
                 x.type_as(T.tensor([1])), T.var(x, 1, keepdim=True)]
 
     compare_behaviour(program)
+
+
+def test_module_hooks_apply_order_buffers_and_state_dict_match_torch():
+    def program(T):
+        nn = T.nn
+        T.manual_seed(0)
+        model = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+        seen = []
+        handle = model[0].register_forward_hook(lambda m, args, out: seen.append(tuple(out.shape)))
+        model[2].register_forward_pre_hook(lambda m, args: (args[0] * 2,))
+
+        def init(m):
+            if isinstance(m, nn.Linear):
+                nn.init.xavier_uniform_(m.weight)   # draws in apply's order (children first)
+                nn.init.zeros_(m.bias)
+        model.apply(init)
+        y = model(T.ones(4, 2))
+        handle.remove()
+        model(T.ones(1, 2))
+
+        class Scaled(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.register_buffer("scale", T.tensor(2.0))
+                self.register_buffer("cache", T.zeros(1), persistent=False)
+                self.fc = nn.Linear(2, 1)
+
+            def forward(self, x):
+                return self.fc(x) * self.scale
+
+        net = Scaled()
+        state = net.state_dict()
+        state["scale"] = T.tensor(3.0)
+        net.load_state_dict(state)
+        return [seen, y, list(state.keys()), net.scale, [n for n, _ in net.named_buffers()],
+                net(T.ones(1, 2)).shape]
+
+    compare_behaviour(program)
+
+
+def test_gradient_clipping_matches_torch():
+    def program(T):
+        T.manual_seed(1)
+        model = T.nn.Linear(3, 2)
+        model(T.randn(5, 3)).pow(2).sum().backward()
+        total = T.nn.utils.clip_grad_norm_(model.parameters(), max_norm=0.5)
+        clipped = [p.grad.clone() for p in model.parameters()]
+        T.nn.utils.clip_grad_value_(model.parameters(), 0.1)
+        vec = T.nn.utils.parameters_to_vector(model.parameters())
+        return [total, clipped, [p.grad for p in model.parameters()], vec.shape]
+
+    compare_behaviour(program)

@@ -173,3 +173,13 @@ def test_typing_a_csv_path_validates_once_typing_pauses_and_the_file_is_read_onc
     for _ in range(5):                                    # validations after that reuse the file read
         data_module.read_csv_columns(str(path), "x", "y")
     assert len(reads) <= 1
+
+
+def test_the_choice_combos_show_the_session_tables_in_order_with_their_labels(qtbot):
+    from engine.session import choices
+    model, data, training = editors(qtbot)
+    for combo, table in ((model.kind, choices.MODEL_KINDS), (model.activation, choices.ACTIVATIONS),
+                         (data.source, choices.DATA_SOURCES), (training.optimizer, choices.OPTIMIZERS),
+                         (training.loss, choices.LOSSES)):
+        items = [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]
+        assert items == [(key, choice.label) for key, choice in table.items()]

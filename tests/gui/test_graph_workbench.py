@@ -99,8 +99,8 @@ def test_pausing_shows_the_graph_of_the_step_the_run_paused_at(qtbot, window):
     qtbot.waitUntil(lambda: window.trainer.step > 50, timeout=20_000)
     bench._last_follow = float("inf")   # as if a follow redraw had just happened: only the pause may redraw
     window.toggle_training()            # pause
-    qtbot.waitUntil(lambda: window.run.control.asleep, timeout=20_000)
-    qtbot.waitUntil(lambda: step_shown(bench) == window.trainer.step, timeout=20_000)
+    qtbot.waitUntil(lambda: step_shown(bench) == window.trainer.step, timeout=10_000)
+    assert window.run is not None and window.state == "Paused"
     window.stop_training()
     wait_idle(qtbot, window)
 
@@ -114,12 +114,12 @@ def test_debugger_rebuilds_a_graph_later_steps_changed_instead_of_blaming_the_us
     window.load_session(mlp)
     bench, panel = window.workbench, window.workbench.debugger
     window.step_once()
-    qtbot.waitUntil(lambda: window.trainer.step == 1 and window.run.control.asleep, timeout=20_000)
+    qtbot.waitUntil(lambda: window.trainer.step == 1, timeout=20_000)
+    window.stop_training()
+    wait_idle(qtbot, window)
     panel.start()
     panel.continue_()
     assert panel.debugger.finished and panel.debugger.exception is None
-    window.stop_training()
-    wait_idle(qtbot, window)
     window.training_editor.steps.setValue(50)
     window.toggle_training()
     wait_idle(qtbot, window)
@@ -134,3 +134,29 @@ def test_debugger_rebuilds_a_graph_later_steps_changed_instead_of_blaming_the_us
     assert d.exception is None, d.exception
     assert "inplace" not in panel.status.text() and "clone" not in panel.details_text()
     assert d.finished and step_shown(bench) == 50
+
+
+def test_a_graph_from_before_load_weights_is_rebuilt_before_a_walk(qtbot, window, tmp_path):
+    """Load Weights changes the parameters in place at the same step: the graph shown before it has
+    saved the old values, and walking it would fail with PyTorch's in-place message."""
+    from engine.session import Trainer
+    from engine.session.export import export_weights
+    from gui.examples import examples
+
+    mlp = next(config for config in examples() if config.model.kind == "mlp")
+    source = Trainer(mlp)
+    for _ in range(20):
+        source.train_step()
+    path = export_weights(tmp_path / "w.safetensors", source)
+    window.load_session(mlp)
+    bench, panel = window.workbench, window.workbench.debugger
+    window.tabs.setCurrentWidget(bench.graph)
+    shown = bench.graph.model
+    bench.graph.pin()
+    assert window.session_files.load_weights_from(path)
+    assert bench.graph.model is shown   # still the graph of the old values
+    panel.start()
+    panel.continue_()
+    d = panel.debugger
+    assert d.finished and d.exception is None, d.exception
+    assert bench.graph.model is not shown

@@ -282,3 +282,56 @@ def test_a_csv_path_that_does_not_exist_is_marked_at_the_field(qtbot, window, tm
     type_into(qtbot, editor.csv_path, str(tmp_path / "missing.csv"))
     assert not window.train_action.isEnabled()
     assert editor.errors_for("data.csv_path") or window.last_message
+
+
+def test_a_big_model_is_built_off_the_gui_thread_and_the_window_stays_responsive(qtbot, monkeypatch):
+    import threading
+    import time
+
+    from engine.session import Trainer
+    from gui import main_window
+    from gui.main_window import MainWindow
+
+    built_on = []
+
+    def slow_factory(config):
+        built_on.append(threading.current_thread() is threading.main_thread())
+        time.sleep(1.0)          # as a 6×1024 MLP at batch 2.5·10⁵ takes 17-20 s
+        return Trainer(config)
+
+    monkeypatch.setattr(main_window, "BACKGROUND_BUILD_BYTES", 0)
+    window = MainWindow(trainer_factory=slow_factory)
+    qtbot.addWidget(window)
+    assert window.state == "Preparing" and window.trainer is None and not window.train_action.isEnabled()
+    ticks = []
+    timer = main_window.QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(5)
+    qtbot.waitUntil(lambda: window.state == "Ready", timeout=10_000)
+    timer.stop()
+    gaps = sorted(b - a for a, b in zip(ticks, ticks[1:]))
+    assert built_on == [False] and window.trainer is not None and window.train_action.isEnabled()
+    assert len(gaps) > 50 and gaps[int(len(gaps) * 0.99)] < 0.1
+    window.close()
+
+
+def test_settings_changed_while_a_model_builds_win(qtbot, monkeypatch):
+    import time
+
+    from engine.session import Trainer
+    from gui import main_window
+    from gui.main_window import MainWindow
+
+    def slow_factory(config):
+        time.sleep(0.3)
+        return Trainer(config)
+
+    monkeypatch.setattr(main_window, "BACKGROUND_BUILD_BYTES", 0)
+    window = MainWindow(trainer_factory=slow_factory)
+    qtbot.addWidget(window)
+    window.training_editor.seed.setValue(7)
+    window._rebuild_trainer()
+    qtbot.waitUntil(lambda: window.state == "Ready", timeout=10_000)
+    qtbot.wait(500)   # the first build has ended too, and was dropped
+    assert window.trainer.config.training.seed == 7
+    window.close()

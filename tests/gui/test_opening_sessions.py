@@ -52,3 +52,33 @@ def test_a_session_opened_at_first_launch_is_not_hidden_behind_the_gallery(windo
     path = write_session_file(tmp_path / "cubic.json", examples()[1])
     assert window.session_files.open_path(path, ask=False)
     assert window.tabs.currentWidget() is window.training_tab
+
+
+def test_export_into_a_folder_of_other_files_asks_first_and_keeps_them(window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from gui.export_dialog import ExportOptions
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "README.md").write_text("my project\n")
+    asked = []
+
+    def answer(choice):
+        def question(parent, title, text, *args):
+            asked.append(text)
+            return choice
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    options = ExportOptions(project, plots=[], history=True, session=False, readme=True)
+    assert window.session_files.export_with(options) == []
+    assert asked and "README.md" in asked[0]
+    assert sorted(path.name for path in project.iterdir()) == ["README.md"]
+    assert (project / "README.md").read_text() == "my project\n"
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    assert window.session_files.export_with(options)
+    assert (project / ".gradstudio-run").is_file()
+    asked.clear()
+    assert window.session_files.export_with(options)   # a run folder now: no question
+    assert asked == []

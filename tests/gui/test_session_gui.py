@@ -5,6 +5,7 @@ for the curve, PNG at the chosen size), Load Weights, Open Recent and `gradstudi
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -365,7 +366,7 @@ def test_every_value_the_validator_accepts_fits_the_forms(qtbot, window, tmp_pat
     path = tmp_path / "edge.json"
     # at the validator's limits, and a huge degree the linear model does not use
     path.write_text(session_document(**{"data.seed": MAX_SEED, "training.seed": MAX_SEED, "training.steps": MAX_STEPS,
-                                        "model.degree": 10**30}))
+                                        "model.degree": 2**62}))
     assert window.session_files.open_path(path, ask=False), window.last_message
     config = window._read_forms()[0]
     assert config.data.seed == MAX_SEED and config.training.seed == MAX_SEED and config.training.steps == MAX_STEPS
@@ -397,3 +398,39 @@ def test_opening_any_session_document_is_all_or_nothing(qtbot, window, tmp_path,
     else:
         assert window.last_message and "Traceback" not in window.last_message
         assert_untouched(window, trainer, forms, title)
+
+
+def test_stale_part_files_beside_recent_sessions_are_cleaned_at_start(qtbot, tmp_path):
+    import os
+    import time
+
+    session = write_session_file(tmp_path / "s.json", SessionConfig())
+    stale, fresh = tmp_path / ".s.json.x1.part", tmp_path / ".s.json.x2.part"
+    for path in (stale, fresh):
+        path.write_text("{")
+    os.utime(stale, (time.time() - 7200,) * 2)
+    from gui.main_window import app_settings
+
+    app_settings().setValue("session/recent", [str(session)])
+    for window in shown_window(qtbot):
+        qtbot.waitUntil(lambda: not stale.exists(), timeout=5000)
+        assert fresh.exists() and session.exists()
+
+
+def test_an_export_that_fails_midway_leaves_the_folder_as_it_was(qtbot, window, tmp_path, monkeypatch):
+    from gui import session_files
+
+    folder = tmp_path / "export"
+    train(qtbot, window, 10)
+    first = window.session_files.export_with(ExportOptions(folder))
+    before = {path.name: path.read_bytes() for path in first}
+    train_more = window.training_editor.steps.value() + 10
+    train(qtbot, window, train_more)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session_files, "export_readme", full_disk)   # the last file of the set
+    assert window.session_files.export_with(ExportOptions(folder)) == []
+    assert "the disk is full. Nothing was lost" in window.last_message
+    assert {path.name: path.read_bytes() for path in first} == before and sorted(os.listdir(folder)) == sorted([*before, ".gradstudio-run"])

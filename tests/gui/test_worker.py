@@ -102,3 +102,33 @@ def test_shutdown_wakes_a_worker_waiting_for_the_gui(qtbot, trainer):
     began = time.monotonic()
     assert run.shutdown(5000)
     assert time.monotonic() - began < 1.0
+
+
+def test_quitting_while_a_training_step_takes_long_exits_0_at_once(tmp_path):
+    """A step of 30 s (as a 6×1024 MLP at batch 10⁵ takes) must not hold up quitting, nor abort it."""
+    import os
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = tmp_path / "slow.py"
+    script.write_text(
+        "import sys, time\n"
+        "from engine.session.trainer import Trainer\n"
+        "step = Trainer.train_step\n"
+        "def slow(self):\n"
+        "    if self.step == 3:\n"
+        "        print('in the long step', flush=True)\n"
+        "        time.sleep(30)\n"
+        "    return step(self)\n"
+        "Trainer.train_step = slow\n"
+        "from gui.app import run_app\n"
+        "sys.exit(run_app(['--run-steps', '100', '--quit-after', '3']))\n")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen"}
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, str(script)], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    assert "in the long step" in done.stdout          # it was inside the step when the window closed
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert time.monotonic() - started < 15 and "QThread" not in done.stderr

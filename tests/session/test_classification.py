@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from engine.session.config import (DataConfig, ModelConfig, SessionConfig, TrainingConfig, input_size, problem_of,
-                                   validate)
+from engine.session.config import DataConfig, ModelConfig, SessionConfig, TrainingConfig, input_size, problem_of
+from engine.session.validation import validate
 from engine.session.datasets2d import DATA_SHAPES, FEATURES, feature_matrix, make_points, split_indices
 from engine.session.trainer import BOUNDARY_CELLS, Trainer
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import safetensors.numpy
 
-from engine.session.cli import ProgressBar, wants_sample
+from engine.session.cli import progress_bar, wants_sample
 from engine.session.config import SessionConfig, TrainingConfig
 from engine.session.export import model_weights
 from engine.session.session_file import read_session_file, write_session_file
@@ -48,7 +48,7 @@ def test_headless_train_writes_a_complete_run_folder(tmp_path):
     assert names == expected
     # Progress went to stderr with steps, loss, rate and ETA; the summary to stdout.
     last = result.stderr.strip().splitlines()[-1]
-    assert "step 300 (300/300)" in last and "100.0%" in last and "loss" in last and "steps/s" in last and "ETA" in last
+    assert "step: 100%" in last and "300/300" in last and "loss" in last and "steps/s" in last and "<00:00" in last
     assert "Trained 300 steps" in result.stdout
 
     session = read_session_file(out / "session.json")
@@ -211,22 +211,36 @@ def test_train_help_documents_every_option():
 # ----- progress bar ------------------------------------------------------------------------------------
 
 
-def test_progress_line_shows_steps_loss_rate_and_eta():
-    bar = ProgressBar(1000, io.StringIO(), start_step=200)
-    line = bar.line(250, 450, 0.123456789, elapsed=2.5)
-    assert line == ("step 450 (250/1,000) [######..................]  25.0%  loss 0.123457  100 steps/s  "
-                    "ETA 0:00:08")
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_redraws_one_line_with_steps_loss_rate_and_eta():
+    stream = _Terminal()
+    bar = progress_bar(1000, stream, start_step=200)
+    bar.set_postfix_str("loss 0.123457", refresh=False)
+    bar.update(250)
+    bar.refresh()
+    text = stream.getvalue()
+    assert "\r" in text
+    last = text.split("\r")[-1]
+    assert "step:" in last and "450/1200" in last and "loss 0.123457" in last and "steps/s" in last and "<" in last
+    bar.close()
 
 
 def test_progress_without_a_terminal_prints_whole_lines_now_and_then():
     stream = io.StringIO()
-    bar = ProgressBar(10, stream, interval=3600)
+    bar = progress_bar(10, stream)
     for done in range(1, 11):
-        bar.update(done, done, 1.0 / done)
-    bar.finish(10, 10, 0.1)
+        bar.set_postfix_str(f"loss {1.0 / done:.6g}", refresh=False)
+        bar.update(1)
+    bar.close()
     lines = stream.getvalue().splitlines()
-    assert len(lines) == 2 and "\r" not in stream.getvalue()
-    assert lines[0].startswith("step 1 (1/10)") and lines[1].startswith("step 10 (10/10)")
+    assert "\r" not in stream.getvalue()
+    assert 2 <= len(lines) <= 3  # the start, the end (and at most one in between: lines come every 5 s)
+    assert lines[0].startswith("step:   0%") and "0/10" in lines[0]
+    assert lines[-1].startswith("step: 100%") and "10/10" in lines[-1] and "loss 0.1" in lines[-1]
 
 
 def test_parameter_samples_are_dense_first_then_a_few_per_doubling():
@@ -279,3 +293,62 @@ def test_train_on_a_lesson_file_says_what_a_lesson_is_and_exits_2(tmp_path):
     trainable = gradstudio("train", REPO / "assets" / "examples" / "01-linear-regression.json", "--steps", "3",
                            "--no-plots", "--quiet", "--out", tmp_path / "run")
     assert trainable.returncode == 0, trainable.stderr
+# -- signals: the run so far is written and the exit status names the signal --------------------------
+def _start_training(tmp_path, *extra):
+    out = tmp_path / "run"
+    process = subprocess.Popen([sys.executable, "-m", "gui.launch", "train", str(LINEAR), "--steps", "100000000",
+                                "--out", str(out), *extra], cwd=REPO, env=headless_env(), stderr=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    return process, out
+
+
+def _wait_for_training(process) -> None:
+    """Until the progress bar has drawn a few steps (it writes to stderr without newlines)."""
+    import time
+
+    seen = ""
+    deadline = time.monotonic() + 60
+    while "steps/s" not in seen and time.monotonic() < deadline:
+        seen += process.stderr.read(1)
+    time.sleep(0.5)
+
+
+def test_sigterm_writes_the_run_so_far_and_exits_143(tmp_path):
+    import signal
+
+    process, out = _start_training(tmp_path, "--no-plots")
+    _wait_for_training(process)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr[-2000:]
+    assert "Traceback" not in stderr and "interrupted at step" in stderr
+    session = read_session_file(out / "session.json")
+    assert session.trainer.step > 0 and (out / "weights.safetensors").exists() and (out / "history.csv").exists()
+
+
+def test_ctrl_c_pressed_again_and_again_while_plots_are_written_still_writes_everything_and_exits_130(tmp_path):
+    import signal
+    import time
+
+    process, out = _start_training(tmp_path)
+    _wait_for_training(process)
+    while process.poll() is None:      # Ctrl+C, then Ctrl+C through the writing of every plot
+        process.send_signal(signal.SIGINT)
+        time.sleep(0.05)
+    stderr = process.stderr.read()
+    assert process.returncode == 130, stderr[-2000:]
+    assert "Traceback" not in stderr and "Fatal" not in stderr
+    for plot in PLOTS:
+        assert (out / f"{plot}.png").stat().st_size > 0 and ET.parse(out / f"{plot}.svg")
+    assert read_session_file(out / "session.json").trainer.step > 0
+
+
+def test_a_bad_out_folder_is_reported_before_training(tmp_path):
+    import time
+
+    (tmp_path / "blocker").write_text("a file")
+    started = time.monotonic()
+    result = gradstudio("train", LINEAR, "--steps", "100000000", "--out", tmp_path / "blocker" / "run", "--no-plots",
+                        timeout=60)
+    assert result.returncode == 2 and "part of the path is a file, not a folder" in result.stderr
+    assert "Trained" not in result.stdout and time.monotonic() - started < 30   # 10^8 steps would take hours

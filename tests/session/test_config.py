@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from engine.session.config import SCHEMA_VERSION, ConfigError, SessionConfig, validate
+from engine.session.config import SCHEMA_VERSION, ConfigError, SessionConfig
+from engine.session.validation import validate
 
 
 def config_with(**changes) -> SessionConfig:

@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from engine.session.config import ConfigError, DataConfig, SessionConfig, validate
+from engine.session.config import ConfigError, DataConfig, SessionConfig
+from engine.session.validation import validate
 from engine.session.data import MinibatchSampler, csv_columns, make_dataset, read_csv_columns
 
 
@@ -162,7 +163,8 @@ def test_full_batch_serves_the_data_itself():
 
 
 def test_a_noise_std_of_minus_zero_is_zero_noise():
-    from engine.session.config import DataConfig, validate, SessionConfig
+    from engine.session.config import DataConfig, SessionConfig
+    from engine.session.validation import validate
     from engine.session.data import make_dataset
 
     config = SessionConfig(data=DataConfig(noise_std=-0.0, truth="2*x + 3"))

@@ -302,7 +302,7 @@ def test_an_unwritable_export_folder_says_permission_denied_and_keeps_existing_f
     with made_read_only(folder):
         with pytest.raises(ExportError) as caught:
             export_run_folder(folder, SessionConfig(), trainer)
-        assert str(caught.value) == f"Cannot write {folder / 'weights.safetensors'}: permission denied"
+        assert str(caught.value) == f"Cannot write {folder}: permission denied"   # the staging folder in it
         with pytest.raises(ExportError, match="permission denied"):
             export_history_csv(folder / "history.csv", trainer)
     assert {path.name: path.read_bytes() for path in first.files()} == before
@@ -435,3 +435,39 @@ def test_weights_of_an_older_export_by_the_models_own_names_still_load(tmp_path)
     load_weights(path, fresh)
     for name, values in params(source).items():
         np.testing.assert_array_equal(params(fresh)[name], values)
+def test_a_run_folder_export_that_fails_midway_leaves_the_old_files_alone(tmp_path, monkeypatch):
+    from engine.session import export
+
+    folder = tmp_path / "run"
+    trainer = trained("linear", 5)
+    first = export_run_folder(folder, SessionConfig(), trainer)
+    before = {path.name: path.read_bytes() for path in first.files()}
+    for _ in range(5):
+        trainer.train_step()
+
+    def full_disk(*args, **kwargs):
+        raise ExportError(folder / "session.json", "the disk is full")
+
+    monkeypatch.setattr(export, "export_run_session", full_disk)   # after the new weights were written
+    with pytest.raises(ExportError, match="the disk is full"):
+        export_run_folder(folder, SessionConfig(), trainer)
+    assert {path.name: path.read_bytes() for path in first.files()} == before   # no new weights beside the old session
+    assert sorted(os.listdir(folder)) == sorted([*before, ".gradstudio-run"])   # and no staging folder left
+
+
+def test_stale_part_files_and_staging_folders_are_cleaned_but_fresh_ones_kept(tmp_path):
+    import time
+
+    from engine.session.files import remove_stale_parts
+
+    old, fresh, staging = tmp_path / ".s.json.abc.part", tmp_path / ".s.json.def.part", tmp_path / ".staging.x.part"
+    for path in (old, fresh):
+        path.write_text("{")
+    staging.mkdir()
+    (staging / "weights.npz").write_bytes(b"x")
+    (tmp_path / "s.json").write_text("{}")
+    hour_ago = time.time() - 7200
+    for path in (old, staging):
+        os.utime(path, (hour_ago, hour_ago))
+    assert sorted(p.name for p in remove_stale_parts(tmp_path)) == [old.name, staging.name]
+    assert sorted(os.listdir(tmp_path)) == [fresh.name, "s.json"]

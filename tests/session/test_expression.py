@@ -234,6 +234,11 @@ def test_constant_parts_with_finite_values_fold_as_numpy_does():
     assert parse_expression("x * 2**-1074").evaluate_numpy(1.0) == 5e-324
 
 
+def test_parameters_given_as_python_floats_follow_numpy_semantics_too():
+    # found by the fuzzer below: (a - a)**-1 raised ZeroDivisionError with a = 1.5
+    assert parse_expression("(a - a)**-1 + x", allow_params=True).evaluate_numpy(0.0, {"a": 1.5}) == np.inf
+
+
 def test_a_flat_sum_of_a_hundred_terms_is_not_too_deep():
     text = " + ".join(["x"] * 100)
     assert parse_expression(text).evaluate_numpy(1.0) == 100.0

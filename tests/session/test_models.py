@@ -4,7 +4,8 @@ import pytest
 
 import engine
 from engine.session.config import ModelConfig
-from engine.session.models import build_model, reserved_parameter_names
+from engine.session.choices import build_model
+from engine.session.models import reserved_parameter_names
 
 SHAPES = [
     (ModelConfig(kind="linear"), {"w": (1, 1), "b": (1,)}),

@@ -437,3 +437,44 @@ def test_any_damaged_session_document_opens_or_gives_a_session_file_error(saved,
         session_from_text(text)
     except SessionFileError as error:
         assert str(error).startswith("Cannot open session: ")
+
+
+def test_kill_9_during_saves_leaves_the_old_or_the_new_file_and_stale_parts_are_cleaned(tmp_path):
+    """A child saves one session over and over; it is killed at random moments. Each time the file
+    must open (old or new), and what the killed writes left is removed by the start-up clean."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from engine.session.files import remove_stale_parts
+
+    target = tmp_path / "s.json"
+    write_session_file(target, SessionConfig())
+    saver = ("import sys\nfrom engine.session.config import SessionConfig\n"
+             "from engine.session.session_file import write_session_file\nfrom engine.session.trainer import Trainer\n"
+             "config = SessionConfig()\ntrainer = Trainer(config)\nprint('ready', flush=True)\n"
+             "while True:\n    trainer.train_step()\n    write_session_file(sys.argv[1], config, trainer)\n")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    rng = random.Random(0)
+    for _ in range(8):
+        child = subprocess.Popen([sys.executable, "-c", saver, str(target)], cwd=root, env=env, stdout=subprocess.PIPE)
+        assert child.stdout.readline() == b"ready\n"
+        time.sleep(rng.uniform(0.02, 0.3))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        assert read_session_file(target).config == SessionConfig()   # whole: old or new, never a part
+    remove_stale_parts(tmp_path, older_than_s=0)
+    assert not [name for name in os.listdir(tmp_path) if name.endswith(".part")]
+
+
+def test_saving_over_a_symlink_writes_its_target_and_keeps_the_link(tmp_path):
+    real = tmp_path / "real" / "s.json"
+    real.parent.mkdir()
+    write_session_file(real, SessionConfig())
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_session_file(link, SessionConfig(training=TrainingConfig(lr=0.5)))
+    assert link.is_symlink() and read_session_file(real).config.training.lr == 0.5

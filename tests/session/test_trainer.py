@@ -256,3 +256,10 @@ def test_a_run_that_diverges_after_updates_still_advises_the_learning_rate():
     trainer = Trainer(SessionConfig(training=TrainingConfig(lr=10.0, steps=200)))
     list(trainer.run())
     assert trainer.step > 0 and "try a smaller learning rate (it is 10)" in trainer.diverged
+
+
+def test_finite_outputs_whose_loss_overflows_at_the_start_are_not_blamed_on_the_learning_rate():
+    trainer = Trainer(SessionConfig(model=ModelConfig(kind="expression", expression="a * x", initial={"a": 1e25})))
+    assert list(trainer.run()) == []
+    assert trainer.diverged.startswith("The loss is Inf before any training step")
+    assert "up to" in trainer.diverged and "try a smaller learning rate" not in trainer.diverged

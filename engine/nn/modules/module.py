@@ -51,6 +51,9 @@ class Module:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
         object.__setattr__(self, "training", True)
 
     def __setattr__(self, name, value) -> None:
@@ -104,6 +107,16 @@ class Module:
         """A tensor that is state but not a parameter (a loss's class weights, running stats)."""
         self.__dict__.pop(name, None)
         self._buffers[name] = tensor
+        if not persistent:
+            self._non_persistent.add(name)
+
+    def register_forward_pre_hook(self, hook) -> RemovableHandle:
+        """hook(module, args) before this module's forward; may return replacement args."""
+        return RemovableHandle(self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook) -> RemovableHandle:
+        """hook(module, args, output) after this module's forward; may return a replacement output."""
+        return RemovableHandle(self._forward_hooks, hook)
 
     def named_buffers(self, prefix: str = "", recurse: bool = True):
         modules = self.named_modules(prefix) if recurse else [(prefix, self)]
@@ -120,14 +133,16 @@ class Module:
         raise NotImplementedError(f"Module [{type(self).__name__}] is missing the required \"forward\" function")
 
     def __call__(self, *args, **kwargs):
-        if not (_global_forward_pre_hooks or _global_forward_hooks):
+        if not (_global_forward_pre_hooks or _global_forward_hooks or self._forward_pre_hooks
+                or self._forward_hooks):
             return self.forward(*args, **kwargs)
-        for hook in list(_global_forward_pre_hooks.values()):
+        # global hooks first, then the module's own, as PyTorch runs them
+        for hook in list(_global_forward_pre_hooks.values()) + list(self._forward_pre_hooks.values()):
             replaced = hook(self, args)
             if replaced is not None:
                 args = replaced if isinstance(replaced, tuple) else (replaced,)
         output = self.forward(*args, **kwargs)
-        for hook in list(_global_forward_hooks.values()):
+        for hook in list(_global_forward_hooks.values()) + list(self._forward_hooks.values()):
             replaced = hook(self, args, output)
             if replaced is not None:
                 output = replaced
@@ -169,11 +184,22 @@ class Module:
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def state_dict(self) -> "OrderedDict[str, Tensor]":
-        return OrderedDict((n, p.detach()) for n, p in self.named_parameters())
+    def state_dict(self, destination=None, prefix: str = "", keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
+        """Parameters and persistent buffers by dotted name: each module's own, then its children's."""
+        out = OrderedDict() if destination is None else destination
+        for name, p in self._parameters.items():
+            if p is not None:
+                out[prefix + name] = p if keep_vars else p.detach()
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent:
+                out[prefix + name] = b if keep_vars else b.detach()
+        for name, m in self._modules.items():
+            if m is not None:
+                m.state_dict(out, prefix + name + ".", keep_vars)
+        return out
 
-    def load_state_dict(self, state_dict, strict: bool = True):
-        own = dict(self.named_parameters())
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):
+        own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         if strict and (missing or unexpected):
@@ -242,8 +268,10 @@ class Module:
         return self
 
     def apply(self, fn) -> "Module":
-        for m in list(self.modules())[::-1]:
-            fn(m)
+        """fn on every child (depth first, in order), then on this module, as PyTorch orders it."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
         return self
 
     def extra_repr(self) -> str:

@@ -398,6 +398,18 @@
         <translation>已导出 {0} 个文件到 {1}</translation>
     </message>
     <message>
+        <source>Export into this folder?</source>
+        <translation>导出到此文件夹？</translation>
+    </message>
+    <message>
+        <source>{0} holds other files and was not written by GradStudio. Files with the names of an export (README.md, history.csv, session.json, weights, plots) would be replaced.
+
+Export into it anyway?</source>
+        <translation>{0} 中有其他文件，且不是 GradStudio 写入的。与导出文件同名的文件（README.md、history.csv、session.json、权重、图表）将被替换。
+
+仍要导出到该文件夹吗？</translation>
+    </message>
+    <message>
         <source>PNG image</source>
         <translation>PNG 图片</translation>
     </message>
@@ -758,6 +770,18 @@
     <message>
         <source>rows[{0}][0]: steps must increase from row to row</source>
         <translation>rows[{0}][0]：步数必须逐行递增</translation>
+    </message>
+    <message>
+        <source>norms.columns: must be a list of names</source>
+        <translation>norms.columns：必须是名称列表</translation>
+    </message>
+    <message>
+        <source>norms.rows: must hold one row per history row</source>
+        <translation>norms.rows：每个历史行必须对应一行</translation>
+    </message>
+    <message>
+        <source>norms.rows[{0}]: must be a list of {1} numbers</source>
+        <translation>norms.rows[{0}]：必须是包含 {1} 个数字的列表</translation>
     </message>
 </context>
 </TS>

@@ -375,6 +375,11 @@
         <translation>设置无效</translation>
     </message>
     <message>
+        <source>Preparing…</source>
+        <comment>state: the model and data are being built</comment>
+        <translation>正在准备…</translation>
+    </message>
+    <message>
         <source>Open the example “{0}”?</source>
         <translation>打开示例“{0}”？</translation>
     </message>
@@ -413,6 +418,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>{0} — try a smaller learning rate.</source>
         <translation>{0} — 请尝试更小的学习率。</translation>
+    </message>
+    <message>
+        <source>{0}. To train on, raise Steps under Training (or tick “until stopped”) and press Train; Reset starts over.</source>
+        <translation>{0}。要继续训练，请在“训练”中增大“步数”（或勾选“直到停止”）后按“训练”；“重置”则从头开始。</translation>
     </message>
     <message>
         <source>Pause</source>
@@ -623,6 +632,14 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <source>Seeds initial parameters and batch order: same seed, same run.</source>
         <translation>决定初始参数和批次顺序：种子相同，训练过程就相同。</translation>
     </message>
+    <message>
+        <source>compiled: each training step runs as one numba function once compiled (compiling takes a few seconds the first time; training runs eagerly meanwhile). eager: step by step in Python. Step and the Graph tab are always eager.</source>
+        <translation>编译：编译完成后，每个训练步作为一个 numba 函数运行（首次编译需要几秒钟，期间训练以逐步方式进行）。逐步：由解释器一步一步执行。“单步”和“计算图”标签页始终逐步执行。</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
 </context>
 <context>
     <name>TrainingWorker</name>
@@ -635,12 +652,28 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>训练失败：{0}</translation>
     </message>
     <message>
+        <source>Training step: compiling…</source>
+        <translation>训练步：编译中…</translation>
+    </message>
+    <message>
+        <source>Training step: compiled</source>
+        <translation>训练步：已编译</translation>
+    </message>
+    <message>
+        <source>Training step: eager ({0})</source>
+        <translation>训练步：逐步执行（{0}）</translation>
+    </message>
+    <message>
         <source>Finished {0} steps</source>
         <translation>已完成 {0} 步</translation>
     </message>
 </context>
 <context>
-    <name>config</name>
+    <name>choices</name>
+    <message>
+        <source>linear</source>
+        <translation>线性</translation>
+    </message>
     <message>
         <source>Linear  w·x + b</source>
         <translation>线性  w·x + b</translation>
@@ -648,6 +681,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>Polynomial</source>
         <translation>多项式</translation>
+    </message>
+    <message>
+        <source>MLP (neural network)</source>
+        <translation>MLP（神经网络）</translation>
     </message>
     <message>
         <source>Custom expression</source>
@@ -662,8 +699,8 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>均方误差</translation>
     </message>
     <message>
-        <source>½·sum of squared errors</source>
-        <translation>½·平方误差和</translation>
+        <source>½ · sum of squared errors</source>
+        <translation>½ · 平方误差和</translation>
     </message>
     <message>
         <source>Binary cross-entropy (BCEWithLogitsLoss)</source>
@@ -677,6 +714,29 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <source>None</source>
         <translation>无</translation>
     </message>
+    <message>
+        <source>Generated from an expression</source>
+        <translation>由表达式生成</translation>
+    </message>
+    <message>
+        <source>CSV file</source>
+        <translation>CSV 文件</translation>
+    </message>
+    <message>
+        <source>2-D data set (classification, regression)</source>
+        <translation>二维数据集（分类、回归）</translation>
+    </message>
+    <message>
+        <source>compiled (numba)</source>
+        <translation>编译（numba）</translation>
+    </message>
+    <message>
+        <source>eager</source>
+        <translation>逐步执行</translation>
+    </message>
+</context>
+<context>
+    <name>config</name>
     <message>
         <source>the seed</source>
         <translation>种子</translation>
@@ -778,8 +838,12 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>点数</translation>
     </message>
     <message>
-        <source>the ground truth is not a finite number at x = {0}; change the expression or the x range</source>
-        <translation>真实函数在 x = {0} 处不是有限数；请修改表达式或 x 范围</translation>
+        <source>regularization</source>
+        <translation>正则化方式</translation>
+    </message>
+    <message>
+        <source>the regularization rate must be a finite number ≥ 0</source>
+        <translation>正则化率必须是 ≥ 0 的有限数</translation>
     </message>
     <message>
         <source>data set</source>
@@ -826,6 +890,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>多分类</translation>
     </message>
     <message>
+        <source>the ground truth is not a finite number at x = {0}; change the expression or the x range</source>
+        <translation>真实函数在 x = {0} 处不是有限数；请修改表达式或 x 范围</translation>
+    </message>
+    <message>
         <source>choose a CSV file</source>
         <translation>请选择一个 CSV 文件</translation>
     </message>
@@ -852,14 +920,6 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>loss</source>
         <translation>损失函数</translation>
-    </message>
-    <message>
-        <source>regularization</source>
-        <translation>正则化方式</translation>
-    </message>
-    <message>
-        <source>the regularization rate must be a finite number ≥ 0</source>
-        <translation>正则化率必须是 ≥ 0 的有限数</translation>
     </message>
     <message>
         <source>Circle</source>
@@ -939,62 +999,6 @@ The current run is at step {1}; applying the change starts over from step 0.</so
 </context>
 <context>
     <name>editors</name>
-    <message>
-        <source>Linear  w·x + b</source>
-        <translation>线性  w·x + b</translation>
-    </message>
-    <message>
-        <source>Polynomial</source>
-        <translation>多项式</translation>
-    </message>
-    <message>
-        <source>MLP (neural network)</source>
-        <translation>MLP（神经网络）</translation>
-    </message>
-    <message>
-        <source>Custom expression</source>
-        <translation>自定义表达式</translation>
-    </message>
-    <message>
-        <source>linear (none)</source>
-        <translation>线性（无）</translation>
-    </message>
-    <message>
-        <source>Generated from an expression</source>
-        <translation>由表达式生成</translation>
-    </message>
-    <message>
-        <source>CSV file</source>
-        <translation>CSV 文件</translation>
-    </message>
-    <message>
-        <source>2-D data set (classification, regression)</source>
-        <translation>二维数据集（分类、回归）</translation>
-    </message>
-    <message>
-        <source>None</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <source>SGD with momentum</source>
-        <translation>带动量的 SGD</translation>
-    </message>
-    <message>
-        <source>Mean squared error</source>
-        <translation>均方误差</translation>
-    </message>
-    <message>
-        <source>½ · sum of squared errors</source>
-        <translation>½ · 平方误差和</translation>
-    </message>
-    <message>
-        <source>Binary cross-entropy (BCEWithLogitsLoss)</source>
-        <translation>二元交叉熵（BCEWithLogitsLoss）</translation>
-    </message>
-    <message>
-        <source>Cross-entropy (CrossEntropyLoss)</source>
-        <translation>交叉熵（CrossEntropyLoss）</translation>
-    </message>
     <message>
         <source>Numbers, x, + - * / **, unary minus and the functions {0}.</source>
         <translation>可用：数字、x、+ - * / **、负号，以及函数 {0}。</translation>
@@ -1221,6 +1225,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>已选择即时（eager）引擎</translation>
     </message>
     <message>
+        <source>The loss is {0} before any training step: the model&apos;s starting outputs are too large (up to {1:.3g}) for the loss to be computed. Change the model or its initial values; a smaller learning rate will not help</source>
+        <translation>在任何训练步骤之前损失就是 {0}：模型的初始输出过大（最大 {1:.3g}），无法计算损失。请修改模型或其初始值；减小学习率无济于事</translation>
+    </message>
+    <message>
         <source>every x of the batch ({0})</source>
         <translation>该批次的每个 x（{0}）</translation>
     </message>
@@ -1231,6 +1239,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>{0} — try a smaller learning rate (it is {1})</source>
         <translation>{0} — 请尝试更小的学习率（当前为 {1}）</translation>
+    </message>
+    <message>
+        <source>these settings need about {0} GB of memory per training step and this computer has {1} GB: use a smaller batch or fewer hidden units</source>
+        <translation>这些设置每个训练步约需 {0} GB 内存，而这台电脑只有 {1} GB：请减小批大小或减少隐藏单元</translation>
     </message>
 </context>
 </TS>

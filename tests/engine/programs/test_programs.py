@@ -4,11 +4,13 @@ is installed both print the same text, numbers equal to float32 precision (objec
 aside). Each program names the public tutorial whose steps it follows, and its licence."""
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,10 +25,24 @@ ADDRESS = re.compile(r" at 0x[0-9a-f]+")
 RTOL, ATOL = 2e-4, 1e-6
 
 
-def run(program: str, library: str) -> str:
+def _run(program: str, library: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, NUMBA_CACHE_DIR=os.environ.get("NUMBA_CACHE_DIR", str(ROOT / ".numba-cache")))
-    out = subprocess.run([sys.executable, "-m", "tests.engine.programs.run", str(HERE / program), library],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run([sys.executable, "-m", "tests.engine.programs.run", str(HERE / program), library],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+
+
+@functools.cache
+def _all_runs() -> dict:
+    """Every program under every library, two fresh interpreters at a time (importing torch takes
+    seconds; the runs themselves are short)."""
+    libraries = ["engine"] + (["torch"] if importlib.util.find_spec("torch") is not None else [])
+    jobs = [(p, lib) for p in PROGRAMS for lib in libraries]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(jobs, pool.map(lambda job: _run(*job), jobs)))
+
+
+def run(program: str, library: str) -> str:
+    out = _all_runs()[(program, library)]
     assert out.returncode == 0, f"{program} failed under {library}:\n{out.stderr[-3000:]}"
     return ADDRESS.sub(" at 0x…", out.stdout)
 
