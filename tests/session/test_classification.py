@@ -231,3 +231,17 @@ def test_the_graph_of_a_classification_step_names_cross_entropy():
     graph = training_step_graph(trainer)
     labels = {node.label for node in graph.nodes.values()}
     assert {"NllLossBackward0", "LogSoftmaxBackward0", "target", "x", "layers.0.weight"} <= labels
+
+
+@pytest.mark.parametrize("loss, shape, classes", [("bce_with_logits", "xor", 2), ("cross_entropy", "spiral", 3)])
+def test_the_compiled_engine_trains_classifiers_as_eager_or_says_why_not(loss, shape, classes):
+    config = plane_config(shape, loss=loss, classes=classes, steps=150)
+    compiled, eager = Trainer(config), Trainer(config, engine_kind="eager")
+    while compiled.step < 150:
+        assert compiled.train_steps(50) > 0
+    for _ in eager.run():
+        pass
+    for (name, a), b in zip(compiled.snapshot().params.items(), eager.snapshot().params.values()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5, err_msg=name)
+    if compiled.engine_status == "eager":
+        assert "template" in compiled.engine_reason   # the loss's op, named
