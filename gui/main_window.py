@@ -107,6 +107,8 @@ class MainWindow(QMainWindow):
         self.loss_plot, self.fit_plot, self.params_plot = LossPlot(), FitPlot(), ParametersPlot()
         self.boundary_view = BoundaryView()  # in place of the Fit plot for 2-D data
         self.network_view = NetworkView()  # its own tab, for 2-D data
+        self.network_view.setParent(self)   # owned (hidden) while no tab shows it
+        self.network_view.hide()
         self.network_view.hidden_requested.connect(self._set_hidden_sizes)
         # the Graph and Gradient-flow tabs, the backward debugger and the scratchpad
         self.workbench = GraphWorkbench(self, lambda: self.trainer,
@@ -166,7 +168,8 @@ class MainWindow(QMainWindow):
         for box, title in zip(self.form_boxes, (self.tr("Model"), self.tr("Data"), self.tr("Training"))):
             box.setTitle(title)
         self.tabs.setTabText(self.tabs.indexOf(self.training_tab), self.tr("Training"))
-        self.tabs.setTabText(self.tabs.indexOf(self.network_view), self.tr("Network"))
+        if self.tabs.indexOf(self.network_view) >= 0:
+            self.tabs.setTabText(self.tabs.indexOf(self.network_view), self.tr("Network"))
         self._fit_setup_width()
         self._size_status_labels()
         self._shown_state = ""  # redraw the state label in the new language
@@ -335,8 +338,6 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.training_tab = centre
         self.tabs.addTab(centre, "")  # titled in retranslate_ui
-        self.tabs.addTab(self.network_view, "")
-        self.tabs.setTabVisible(self.tabs.indexOf(self.network_view), False)
         self.workbench.place_in(self, self.tabs, beside=self.setup_dock)
         self.setCentralWidget(self.tabs)
         self.resizeDocks([self.setup_dock], [380], Qt.Orientation.Horizontal)  # again, now the scratchpad shares it
@@ -512,7 +513,11 @@ class MainWindow(QMainWindow):
         plane = getattr(trainer, "points", None) is not None
         self.fit_plot.setVisible(not plane)
         self.boundary_view.setVisible(plane)
-        self.tabs.setTabVisible(self.tabs.indexOf(self.network_view), plane)
+        index = self.tabs.indexOf(self.network_view)   # the Network tab is there for 2-D data only
+        if plane and index < 0:
+            self.tabs.insertTab(1, self.network_view, self.tr("Network"))
+        elif not plane and index >= 0:
+            self.tabs.removeTab(index)
         if plane:
             self.boundary_view.set_data(trainer.points, trainer.labels, trainer.train_index, trainer.test_index,
                                         trainer.problem, trainer.classes, trainer.boundary_extent)

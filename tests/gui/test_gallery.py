@@ -65,7 +65,7 @@ def test_lessons_with_their_own_view_open_it_in_a_tab(window):
     assert tabs.indexOf(view) == -1   # one lesson view at a time
     assert tabs.tabText(tabs.currentIndex()) == "Dice"
     window.lessons.open_lesson("02-autograd-basics")
-    assert window.lessons.view is None and tabs.count() == 5   # with the Network tab, hidden for 1-D data
+    assert window.lessons.view is None and tabs.count() == 4
 
 
 

@@ -81,3 +81,15 @@ def test_plus_and_minus_change_the_layers_after_asking(qtbot):
         assert window.model_editor.kind.currentData() == "linear"
     finally:
         window.close()
+
+
+def test_the_network_tab_is_there_for_2d_data_only(qtbot):
+    window = open_window(qtbot, SessionConfig())
+    try:
+        assert window.tabs.indexOf(window.network_view) == -1
+        window.load_session(spiral_session())
+        assert window.tabs.indexOf(window.network_view) == 1 and window.tabs.tabText(1) == "Network"
+        window.load_session(SessionConfig())
+        assert window.tabs.indexOf(window.network_view) == -1
+    finally:
+        window.close()
