@@ -45,6 +45,8 @@ from gui.examples import default_session, examples
 from gui.form_fields import FieldError
 from gui.graph_workbench import GraphWorkbench
 from gui.lessons import Lessons
+from gui.boundary_view import BoundaryView
+from gui.network_view import NetworkView
 from gui.plots import FitPlot, LossPlot, ParametersPlot, configure_pyqtgraph
 from gui.session_files import SessionFiles
 from gui.worker import RunEnd, TrainingControl, TrainingRun, TrainingUpdate
@@ -102,6 +104,11 @@ class MainWindow(QMainWindow):
 
         self.model_editor, self.data_editor, self.training_editor = ModelEditor(), DataEditor(), TrainingEditor()
         self.loss_plot, self.fit_plot, self.params_plot = LossPlot(), FitPlot(), ParametersPlot()
+        self.boundary_view = BoundaryView()  # in place of the Fit plot for 2-D data
+        self.network_view = NetworkView()  # its own tab, for 2-D data
+        self.network_view.setParent(self)   # owned (hidden) while no tab shows it
+        self.network_view.hide()
+        self.network_view.hidden_requested.connect(self._set_hidden_sizes)
         # the Graph and Gradient-flow tabs, the backward debugger and the scratchpad
         self.workbench = GraphWorkbench(self, lambda: self.trainer,
                                         lambda: self.run is not None and not self.run.control.asleep)
@@ -111,6 +118,8 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_centre()
         self._build_status_bar()
+        # a new data set picks a loss that fits its problem, before the forms are validated
+        self.data_editor.committed.connect(lambda: self.training_editor.fit_loss_to(self.data_editor.read([])))
         for editor in self.editors():
             editor.edited.connect(self._on_edited)
             editor.committed.connect(self._on_committed)
@@ -158,6 +167,8 @@ class MainWindow(QMainWindow):
         for box, title in zip(self.form_boxes, (self.tr("Model"), self.tr("Data"), self.tr("Training"))):
             box.setTitle(title)
         self.tabs.setTabText(self.tabs.indexOf(self.training_tab), self.tr("Training"))
+        if self.tabs.indexOf(self.network_view) >= 0:
+            self.tabs.setTabText(self.tabs.indexOf(self.network_view), self.tr("Network"))
         self._fit_setup_width()
         self._size_status_labels()
         self._shown_state = ""  # redraw the state label in the new language
@@ -311,6 +322,8 @@ class MainWindow(QMainWindow):
     def _build_centre(self) -> None:
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.fit_plot)
+        top.addWidget(self.boundary_view)
+        self.boundary_view.hide()
         top.addWidget(self.loss_plot)
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(top)
@@ -398,6 +411,17 @@ class MainWindow(QMainWindow):
         self.workbench.session_opened()
         self.lessons.session_opened(config.name)
 
+    @Slot(tuple)
+    def _set_hidden_sizes(self, hidden: tuple) -> None:
+        """The Network view's +/−: new hidden sizes (none: a linear model), after asking when a run has progress."""
+        if self._has_progress() and not self.confirm_reset(self.tr("Change the network's layers?")):
+            return
+        model = self.model_editor.read([])
+        model = replace(model, kind="mlp" if hidden else "linear", hidden=tuple(hidden) or model.hidden)
+        self.model_editor.load(model)
+        self._revalidate()
+        self._rebuild_trainer()
+
     def _has_progress(self) -> bool:
         return self.trainer is not None and self.trainer.step > 0
 
@@ -425,7 +449,8 @@ class MainWindow(QMainWindow):
         config, errors = self._read_forms()
         self.loss_plot.clear()
         self.params_plot.configure(config.model.kind)
-        self.loss_plot.set_loss_name("MSE" if config.training.loss == "mse" else "½·SSE")
+        self.loss_plot.set_loss_name({"mse": "MSE", "bce_with_logits": "BCE", "cross_entropy": "CE"}
+                                     .get(config.training.loss, "½·SSE"))
         self._declined_changes = False
         self._building = None   # a build still running in the background is superseded
         if errors:
@@ -484,6 +509,19 @@ class MainWindow(QMainWindow):
         self._applied_lr = config.training.lr
         labels = (config.data.x_column or "x", config.data.y_column or "y") if config.data.source == "csv" else ("x", "y")
         self.fit_plot.set_data(trainer.data_x, trainer.data_y, trainer.truth_x, trainer.truth_y, labels)
+        plane = getattr(trainer, "points", None) is not None
+        self.fit_plot.setVisible(not plane)
+        self.boundary_view.setVisible(plane)
+        index = self.tabs.indexOf(self.network_view)   # the Network tab is there for 2-D data only
+        if plane and index < 0:
+            self.tabs.insertTab(1, self.network_view, self.tr("Network"))
+        elif not plane and index >= 0:
+            self.tabs.removeTab(index)
+        if plane:
+            self.boundary_view.set_data(trainer.points, trainer.labels, trainer.train_index, trainer.test_index,
+                                        trainer.problem, trainer.classes, trainer.boundary_extent)
+            self.network_view.set_network(config.data.features, config.model.hidden if config.model.kind == "mlp"
+                                          else (), trainer.classes if trainer.problem == "multiclass" else 1)
         self._draw_snapshot_of_idle_trainer()
         self.workbench.trainer_changed()
         self._set_state("Ready")
@@ -492,6 +530,9 @@ class MainWindow(QMainWindow):
     def _draw_snapshot_of_idle_trainer(self) -> None:
         snapshot = self.trainer.snapshot()
         self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
+        self.boundary_view.show_snapshot(snapshot)
+        self.network_view.show_snapshot(snapshot)
+        self.loss_plot.append_evaluation(snapshot.evaluation)
         self._show_numbers(snapshot.step, None)
         if hasattr(self, "lessons"):  # (not yet while the window is being built)
             self.lessons.on_training_update([snapshot])  # a reset restarts the landscape's live path
@@ -627,6 +668,9 @@ class MainWindow(QMainWindow):
         self.loss_plot.append(update.steps, update.losses)
         snapshot = update.snapshot
         self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
+        self.boundary_view.show_snapshot(snapshot)
+        self.network_view.show_snapshot(snapshot)
+        self.loss_plot.append_evaluation(snapshot.evaluation)
         self.params_plot.append(update.samples)
         self.workbench.on_training_update(update.samples)  # while the worker waits: safe to read the trainer
         self.lessons.on_training_update(update.samples)

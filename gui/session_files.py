@@ -462,7 +462,8 @@ class SessionFiles(QObject):
 
     def plot_widgets(self) -> dict[str, pg.PlotWidget]:
         w = self.window
-        return {"loss": w.loss_plot.plot, "fit": w.fit_plot.plot, "parameters": w.params_plot.values_plot,
+        fit = w.boundary_view.plot if not w.boundary_view.isHidden() else w.fit_plot.plot   # 2-D data: the boundary
+        return {"loss": w.loss_plot.plot, "fit": fit, "parameters": w.params_plot.values_plot,
                 "gradient_norms": w.params_plot.grads_plot}
 
     def _default_export_folder(self) -> Path:
