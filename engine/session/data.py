@@ -211,7 +211,6 @@ class MinibatchSampler:
         would return, with the rows of all k gathered at once (a compiled step is faster than a
         call per batch) and the epochs' orders drawn together."""
         b, n = self._batch_size, self._n
-<<<<<<< HEAD
         segments, epoch, start, done = [], self.epoch, self._start, 0   # (epoch, first row, batches)
         while done < k:
             if start + b > n:
@@ -228,25 +227,6 @@ class MinibatchSampler:
         self.epoch, self._start = epoch, start
         if moved:   # the buffers next_batch serves from hold the epoch now under way
             self._shuffle()
-=======
-        shuffles = self._shuffled is not self._arrays
-        pieces, done, reshuffled = [], 0, False
-        order = self._epoch_order() if shuffles and self.epoch > 0 else None   # the epoch under way
-        while done < k:
-            if self._start + b > n:
-                self.epoch += 1
-                self._start = 0
-                if shuffles:
-                    order, reshuffled = self._epoch_order(), True
-            take = min(k - done, (n - self._start) // b)
-            pieces.append(order[self._start:self._start + take * b] if shuffles else
-                          np.arange(self._start, self._start + take * b))
-            self._start += take * b
-            done += take
-        if reshuffled:  # the buffers next_batch serves from hold the current epoch's order
-            self._shuffle()
-        rows = np.concatenate(pieces)
->>>>>>> classify
         return tuple(np.take(a, rows, axis=0).reshape((k, b) + a.shape[1:]) for a in self._arrays)
 
     def _segment_rows(self, segments):
@@ -295,7 +275,6 @@ class MinibatchSampler:
         """Fill the buffers in this epoch's order."""
         if self._shuffled is self._arrays:
             return
-<<<<<<< HEAD
         order = epoch_orders(self._seed, self.epoch, 1, self._n)[0]
         for source, target in zip(self._arrays, self._shuffled):
             np.take(source, order, axis=0, out=target)
@@ -321,12 +300,3 @@ def epoch_orders(seed: int, first_epoch: int, count: int, n: int) -> np.ndarray:
         rows = np.arange(n, dtype=np.uint64)[None, :]
         return np.argsort(_mix(key + rows * _GOLDEN), axis=1, kind="stable")
 
-=======
-        order = self._epoch_order()
-        for source, target in zip(self._arrays, self._shuffled):
-            np.take(source, order, axis=0, out=target)
-
-    def _epoch_order(self) -> np.ndarray:
-        """The row order of the current epoch: a function of (seed, epoch) alone."""
-        return np.random.default_rng([self._seed, self.epoch]).permutation(self._n)
->>>>>>> classify
