@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontDatabase
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QGroupBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QFrame, QGroupBox, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
 from engine.session import tensor_summary as summary
@@ -135,7 +135,13 @@ class DebuggerPanel(Retranslatable, QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(order_box)
         split.addWidget(node_box)
-        split.addWidget(self._build_breakpoints())
+        # scrolls rather than sets the dock's height: with CJK fonts the panel would need a taller screen
+        breakpoints = QScrollArea()
+        breakpoints.setWidget(self._build_breakpoints())
+        breakpoints.setWidgetResizable(True)
+        breakpoints.setFrameShape(QFrame.Shape.NoFrame)
+        breakpoints.setMinimumHeight(120)
+        split.addWidget(breakpoints)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 1)

@@ -31,8 +31,10 @@ from engine.session import (
     validate,
 )
 from engine.session import choices
-from engine.session.config import MAX_SEED, MAX_STEPS, ConfigError
+from engine.session.config import MAX_CLASSES, MAX_SEED, MAX_STEPS, PROBLEM_LOSSES, ConfigError, problem_of
 from engine.session.data import csv_columns
+from engine.session.datasets2d import DATA_SHAPES as _DATA_SHAPES
+from engine.session.datasets2d import FEATURES
 from engine.session.i18n import QT_TRANSLATE_NOOP
 
 from gui.form_fields import ConfigForm, FieldError, WholeNumberBox, float_text, row_of
@@ -41,9 +43,11 @@ CSV_TYPING_PAUSE_MS = 300
 
 # The choices of the combo boxes: the session's tables, key -> English label (shown through
 # translate("choices", label); activations are named as in code and stay as they are).
-MODEL_KINDS, ACTIVATIONS, DATA_SOURCES, OPTIMIZERS, LOSSES = (
+MODEL_KINDS, ACTIVATIONS, DATA_SOURCES, OPTIMIZERS, LOSSES, REGULARIZATIONS = (
     {key: choice.label for key, choice in table.items()}
-    for table in (choices.MODEL_KINDS, choices.ACTIVATIONS, choices.DATA_SOURCES, choices.OPTIMIZERS, choices.LOSSES))
+    for table in (choices.MODEL_KINDS, choices.ACTIVATIONS, choices.DATA_SOURCES, choices.OPTIMIZERS, choices.LOSSES,
+                  choices.REGULARIZATIONS))
+DATA_SHAPES = {key: shape.label for key, shape in _DATA_SHAPES.items()}   # translated in context "config"
 
 EXPRESSION_HELP = QT_TRANSLATE_NOOP("editors", "Numbers, x, + - * / **, unary minus and the functions {0}.")
 # How training runs (a choice of the window, not of the session): key -> English label
@@ -61,10 +65,10 @@ def _combo(labels: dict[str, str]) -> QComboBox:
     return combo
 
 
-def _translate_combo(combo: QComboBox, labels: dict[str, str]) -> None:
+def _translate_combo(combo: QComboBox, labels: dict[str, str], context: str = "choices") -> None:
     """Show each choice in the current language (the data, and so the selection, stay as they are)."""
     for index in range(combo.count()):
-        combo.setItemText(index, QCoreApplication.translate("choices", labels[combo.itemData(index)]))
+        combo.setItemText(index, QCoreApplication.translate(context, labels[combo.itemData(index)]))
 
 
 def _set_combo(combo: QComboBox, key: str) -> None:
@@ -116,6 +120,7 @@ class ModelEditor(ConfigForm):
                            self.tr("Highest power of x: the model is c₀ + c₁·x + … + cₖ·xᵏ."))
         self.set_row_texts(self.hidden, self.tr("Hidden sizes"), self.tr("Units in each hidden layer, separated by commas."))
         self.hidden.setPlaceholderText(self.tr("e.g. {0}").format("16, 16"))
+        _translate_combo(self.activation, ACTIVATIONS)
         self.set_row_texts(self.activation, self.tr("Activation"), self.tr("Nonlinearity after each hidden layer."))
         self.set_row_texts(self.expression, self.tr("Expression"),
                            self.tr("The model as a formula in x; every other name is a trained parameter.")
@@ -223,6 +228,25 @@ class DataEditor(ConfigForm):
         self.register("data.n_points", self.add_row(self.n_points), self.n_points)
         self.seed = _spin(0, MAX_SEED)
         self.register("data.seed", self.add_row(self.seed), self.seed)
+        # a built-in 2-D data set: its shape, classes, noise and the features the model sees
+        self.shape = _combo(DATA_SHAPES)
+        self.register("data.shape", self.add_row(self.shape), self.shape)
+        self.classes = _spin(2, MAX_CLASSES)
+        self.register("data.classes", self.add_row(self.classes), self.classes)
+        self.noise_2d = _line()
+        self.register("data.noise", self.add_row(self.noise_2d), self.noise_2d)
+        self.features = {name: QCheckBox(label) for name, (label, _) in FEATURES.items()}
+        boxes = list(self.features.values())
+        feature_rows = QVBoxLayout()
+        feature_rows.setContentsMargins(0, 0, 0, 0)
+        for first in range(0, len(boxes), 4):
+            feature_rows.addLayout(row_of(*boxes[first:first + 4]))
+        features_cell = self.add_row(feature_rows)
+        self.register("data.features", features_cell, boxes[0])
+        for box in boxes[1:]:
+            self.watch(box)
+        self.test_fraction = _line()
+        self.register("data.test_fraction", self.add_row(self.test_fraction), self.test_fraction)
 
         self.csv_path = _line()
         self.browse = QPushButton()
@@ -257,6 +281,15 @@ class DataEditor(ConfigForm):
         self.x_to.setText(self.tr("to", "between the two ends of the x range"))
         self.set_row_texts(self.n_points, self.tr("Points"), self.tr("How many (x, y) points to generate."))
         self.set_row_texts(self.seed, self.tr("Noise seed"), self.tr("Same seed, same points."))
+        _translate_combo(self.shape, DATA_SHAPES, "config")
+        self.set_row_texts(self.shape, self.tr("Data set"), self.tr("Points in the plane, as TensorFlow Playground's."))
+        self.set_row_texts(self.classes, self.tr("Classes"), self.tr("Spiral arms or gaussian clusters: 2 is binary "
+                                                                     "classification, more is multi-class."))
+        self.set_row_texts(self.noise_2d, self.tr("Noise"), self.tr("From 0 to 0.5: how far labels and points stray."))
+        self.set_row_texts(self.features[next(iter(self.features))], self.tr("Features"),
+                           self.tr("The inputs the model sees, computed from each point (x₁, x₂)."))
+        self.set_row_texts(self.test_fraction, self.tr("Test fraction"),
+                           self.tr("Share of the points held out (seeded) to measure test loss and accuracy."))
         self.csv_path.setPlaceholderText(self.tr("choose a file…"))
         self.browse.setText(self.tr("Browse…"))
         self.set_row_texts(self.csv_path, self.tr("CSV file"), self.tr("A CSV file with a header row and numeric columns."))
@@ -265,11 +298,18 @@ class DataEditor(ConfigForm):
         self.set_row_texts(self.batch_size, self.tr("Batch size"), self.tr("Points per training step, drawn at random."))
 
     def update_visibility(self) -> None:
-        generated = self.source.currentData() == "generated"
-        for widget in (self.truth, self.noise, self.x_min, self.n_points, self.seed):
+        source = self.source.currentData()
+        generated, shapes = source == "generated", source == "shapes"
+        for widget in (self.truth, self.noise, self.x_min):
             self.form.setRowVisible(self.cell_of(widget), generated)
+        for widget in (self.n_points, self.seed):
+            self.form.setRowVisible(self.cell_of(widget), generated or shapes)
+        for widget in (self.shape, self.noise_2d, self.features["x1"]):
+            self.form.setRowVisible(self.cell_of(widget), shapes)
+        spec = _DATA_SHAPES.get(self.shape.currentData())
+        self.form.setRowVisible(self.cell_of(self.classes), shapes and spec is not None and spec.any_classes)
         for widget in (self.csv_path, self.x_column, self.y_column):
-            self.form.setRowVisible(self.cell_of(widget), not generated)
+            self.form.setRowVisible(self.cell_of(widget), source == "csv")
 
     def load(self, config: DataConfig) -> None:
         with self.loading():
@@ -283,6 +323,12 @@ class DataEditor(ConfigForm):
             self.batch_size.setValue(config.batch_size)
             self.csv_path.setText(config.csv_path)
             self._load_columns(select=(config.x_column, config.y_column))
+            _set_combo(self.shape, config.shape)
+            self.classes.setValue(config.classes)
+            self.noise_2d.setText(float_text(config.noise))
+            for name, box in self.features.items():
+                box.setChecked(name in config.features)
+            self.test_fraction.setText(float_text(config.test_fraction))
         self.update_visibility()
 
     def _choose_csv(self) -> None:
@@ -327,9 +373,17 @@ class DataEditor(ConfigForm):
             csv_path=self.csv_path.text().strip(),
             x_column=self.x_column.currentText(),
             y_column=self.y_column.currentText(),
+            shape=self.shape.currentData(),
+            classes=self.classes.value(),
+            features=tuple(name for name, box in self.features.items() if box.isChecked()),
         )
+        shape_errors: list[FieldError] = []
+        config.noise = self.read_float(self.noise_2d, "data.noise", shape_errors, DataConfig.noise)
+        config.test_fraction = self.read_float(self.test_fraction, "data.test_fraction", errors, DataConfig.test_fraction)
         if generated:
             errors.extend(local)
+        if config.source == "shapes":
+            errors.extend(shape_errors)
         return config
 
 
@@ -357,6 +411,12 @@ class TrainingEditor(ConfigForm):
         self.watch(self.until_stopped)
         self.loss = _combo(LOSSES)
         self.register("training.loss", self.add_row(self.loss), self.loss)
+        self.regularization = _combo(REGULARIZATIONS)
+        self.regularization_rate = _line()
+        self.regularization_rate.setAlignment(Qt.AlignmentFlag.AlignRight)
+        regularization_cell = self.add_row(row_of(self.regularization, self.regularization_rate))
+        self.register("training.regularization", regularization_cell, self.regularization)
+        self.register("training.regularization_rate", regularization_cell, self.regularization_rate)
         self.seed = _spin(0, MAX_SEED)
         self.register("training.seed", self.add_row(self.seed), self.seed)
         self.engine = _combo(ENGINES)
@@ -386,7 +446,13 @@ class TrainingEditor(ConfigForm):
                            self.tr("How many training steps a run takes; can be raised while it runs."))
         _translate_combo(self.loss, LOSSES)
         self.set_row_texts(self.loss, self.tr("Loss"),
-                           self.tr("Mean of squared errors, or half their sum as in many tutorials."))
+                           self.tr("Mean of squared errors, or half their sum as in many tutorials; cross-entropy "
+                                   "on the model's logits for classes."))
+        _translate_combo(self.regularization, REGULARIZATIONS)
+        self.set_row_texts(self.regularization, self.tr("Regularization"),
+                           self.tr("Adds rate·Σ|w| (L1) or rate·Σw² (L2) over the weights to the loss, as "
+                                   "Playground does; the field beside it is the rate."))
+        self.regularization_rate.setPlaceholderText(self.tr("rate"))
         self.set_row_texts(self.seed, self.tr("Seed"),
                            self.tr("Seeds initial parameters and batch order: same seed, same run."))
         _translate_combo(self.engine, ENGINES)
@@ -410,6 +476,7 @@ class TrainingEditor(ConfigForm):
 
     def update_visibility(self) -> None:
         self.momentum.setEnabled(self.optimizer.currentData() == "momentum")
+        self.regularization_rate.setEnabled(self.regularization.currentData() != "none")
 
     def load(self, config: TrainingConfig) -> None:
         with self.loading():
@@ -420,6 +487,8 @@ class TrainingEditor(ConfigForm):
             if config.steps is not None:
                 self.steps.setValue(config.steps)
             _set_combo(self.loss, config.loss)
+            _set_combo(self.regularization, config.regularization)
+            self.regularization_rate.setText(float_text(config.regularization_rate))
             self.seed.setValue(config.seed)
         self.update_visibility()
 
@@ -433,10 +502,20 @@ class TrainingEditor(ConfigForm):
             steps=None if self.until_stopped.isChecked() else self.steps.value(),
             loss=self.loss.currentData(),
             seed=self.seed.value(),
+            regularization=self.regularization.currentData(),
         )
+        config.regularization_rate = self.read_float(self.regularization_rate, "training.regularization_rate",
+                                                     momentum_errors if config.regularization == "none" else errors,
+                                                     TrainingConfig.regularization_rate)
         if optimizer == "momentum":
             errors.extend(momentum_errors)
         return config
+
+    def fit_loss_to(self, data: DataConfig) -> None:
+        """Choose a loss that suits the data's problem when the chosen one does not (a new data set)."""
+        losses = PROBLEM_LOSSES[problem_of(data)]
+        if self.loss.currentData() not in losses:
+            _set_combo(self.loss, losses[0])
 
     def read_lr(self) -> float | None:
         """The learning rate typed, or None while it is not a usable one."""

@@ -16,6 +16,7 @@ from engine.session.lessons import (DEFAULT_STEPS, LANDSCAPE_CONFIG, LANDSCAPE_O
                                     autograd_derivative, dice_frequencies, difference_quotients, function_values,
                                     initial_point, landscape_gradient, landscape_minimum, least_squares_minimum,
                                     loss_landscape, optimizer_path, paths_window, tangent_line)
+from gui.hidden_layer_view import HiddenLayerView
 from gui.i18n import Retranslatable
 from gui.plots import legend, plot_widget, rename_curve
 
@@ -396,7 +397,9 @@ class LandscapeView(Retranslatable, QWidget):
                              .format(steps[-1], *point, *self.minimum))
 
 
-VIEW_CLASSES = {"derivative": DerivativeView, "dice": DiceView, "landscape": LandscapeView}
+VIEW_CLASSES = {"derivative": DerivativeView, "dice": DiceView, "landscape": LandscapeView,
+                "hidden_layer": HiddenLayerView}
 # Tab titles, translated where shown (gui/lessons.py).
 VIEW_TITLES = {"derivative": QT_TRANSLATE_NOOP("lessons", "Derivative"), "dice": QT_TRANSLATE_NOOP("lessons", "Dice"),
-               "landscape": QT_TRANSLATE_NOOP("lessons", "Loss landscape")}
+               "landscape": QT_TRANSLATE_NOOP("lessons", "Loss landscape"),
+               "hidden_layer": QT_TRANSLATE_NOOP("lessons", "Hidden layer")}

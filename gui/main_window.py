@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
                                  engine_kind=self.training_editor.engine_kind)
         self.plots = self.training_tab = TrainingPlots()
         self.loss_plot, self.fit_plot, self.params_plot = self.plots.loss_plot, self.plots.fit_plot, self.plots.params_plot
+        self.boundary_view, self.network_view = self.plots.boundary_view, self.plots.network_view
         # the Graph and Gradient-flow tabs, the backward debugger and the scratchpad
         self.workbench = GraphWorkbench(self, lambda: self.training.trainer, self.training.run_active)
         self.status = StatusLine(self, self.statusBar())
@@ -76,7 +77,7 @@ class MainWindow(QMainWindow):
             FileActions(self.file_menu, self.open_action, self.save_action, self.export_action, self.quit_action),
             read_forms=self.read_forms, load_session=self.load_session,
             session_name=lambda: self.session_name, display_name=self.session_display_name,
-            plots=self.plots.plot_widgets())
+            plot_widgets=self.plots.plot_widgets)
         # the Lessons tab, the lessons in Examples, the explanation dock
         self.lessons = Lessons(self, self.tabs, self.settings, self.status, self.view_menu, self.examples_menu,
                                open_file=self.session_files.open_copy, get_trainer=lambda: self.training.trainer,
@@ -87,6 +88,9 @@ class MainWindow(QMainWindow):
                              (a.reset, self.reset), (a.reset_layout, self.reset_layout)):
             action.triggered.connect(slot)
         a.example_chosen.connect(self.open_example)
+        self.network_view.hidden_requested.connect(self._set_hidden_sizes)
+        # a new data set picks a loss that fits its problem, before the forms are validated
+        self.data_editor.committed.connect(lambda: self.training_editor.fit_loss_to(self.data_editor.read([])))
         self.set_language = a.set_language
         for editor in self.setup.editors():
             editor.edited.connect(self._on_edited)
@@ -139,7 +143,6 @@ class MainWindow(QMainWindow):
         workbench and the file controller retranslate themselves)."""
         self.menus.retranslate_ui()
         self.setup.retranslate_ui()
-        self.tabs.setTabText(self.tabs.indexOf(self.training_tab), self.tr("Training"))
         self.status.retranslate_ui()
         self._update_actions()
         if self.status.numbers is not None:
@@ -163,7 +166,7 @@ class MainWindow(QMainWindow):
     def _build_centre(self) -> None:
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.plots, "")  # titled in retranslate_ui
+        self.plots.place_in(self.tabs)
         self.workbench.place_in(self, self.tabs, beside=self.setup)
         self.setCentralWidget(self.tabs)
         self.resizeDocks([self.setup], [380], Qt.Orientation.Horizontal)  # again, now the scratchpad shares it
@@ -203,6 +206,15 @@ class MainWindow(QMainWindow):
         self.load_session(config)
         self.session_files.forget_file()
         self._session_opened(config.name)
+
+    @Slot(tuple)
+    def _set_hidden_sizes(self, hidden: tuple) -> None:
+        """The Network view's +/−: new hidden sizes (none: a linear model), after asking when a run has progress."""
+        if self.training.has_progress() and not self.confirm_reset(self.tr("Change the network's layers?")):
+            return
+        self.setup.set_hidden_sizes(hidden)
+        self._revalidate()
+        self._rebuild_trainer()
 
     def _session_opened(self, name: str) -> None:
         self.workbench.session_opened()
@@ -339,20 +351,8 @@ class MainWindow(QMainWindow):
     def _on_run_ended(self, end: RunEnd) -> None:
         self._settle_plots()
         if end.reason == "diverged":
-            message = end.message
-            if "learning rate" not in message and self.tr("learning rate") not in message:
-                message = self.tr("{0} — try a smaller learning rate.").format(message)
             self.fit_plot.show_whole_fit()   # the last finite fit, wherever it went
-            self.status.notify(message, warning=True)
-        elif end.reason == "error":
-            self.status.notify(end.message, warning=True)
-        elif end.reason == "finished":
-            # Train is disabled at the step limit: say how to go on, until the next message.
-            self.status.show_message(self.tr("{0}. To train on, raise Steps under Training (or tick "
-                                             "“until stopped”) and press Train; Reset starts over.")
-                                     .format(end.message))
-        else:
-            self.status.show_message(end.message, 5000)
+        self.status.show_run_end(end)
         if self.trainer is not None:
             self._show_numbers(self.trainer.step, None)
 

@@ -230,8 +230,11 @@ def run_plot_renderer(config: SessionConfig, trainer: Trainer, samples: Sequence
     configure_pyqtgraph()
     loss_plot, fit_plot, params_plot = LossPlot(), FitPlot(), ParametersPlot()
     history = trainer.history
-    loss_plot.set_loss_name("MSE" if config.training.loss == "mse" else "½·SSE")
+    loss_plot.set_loss_name({"mse": "MSE", "bce_with_logits": "BCE", "cross_entropy": "CE"}
+                            .get(config.training.loss, "½·SSE"))
     loss_plot.append(history.column("step"), history.column("loss"))
+    for sample in samples:
+        loss_plot.append_evaluation(sample.evaluation)
     data = config.data
     labels = (data.x_column or "x", data.y_column or "y") if data.source == "csv" else ("x", "y")
     fit_plot.set_data(trainer.data_x, trainer.data_y, trainer.truth_x, trainer.truth_y, labels)
@@ -242,6 +245,17 @@ def run_plot_renderer(config: SessionConfig, trainer: Trainer, samples: Sequence
     plots = {"loss": loss_plot.plot, "fit": fit_plot.plot, "parameters": params_plot.values_plot,
              "gradient_norms": params_plot.grads_plot}
     widgets = (loss_plot, fit_plot, params_plot)
+    if trainer.points is not None:   # 2-D data: fit.* is the decision boundary over the points
+        from gui.boundary_view import BoundaryView
+
+        boundary = BoundaryView()
+        boundary.set_data(trainer.points, trainer.labels, trainer.train_index, trainer.test_index, trainer.problem,
+                          trainer.classes, trainer.boundary_extent)
+        for sample in samples:
+            boundary.accuracy.append(sample.evaluation)
+        boundary.show_snapshot(snapshot)
+        plots["fit"] = boundary.plot
+        widgets = (*widgets, boundary)
 
     def render(folder: Path) -> list[Path]:
         assert widgets  # the plot widgets must live as long as the renderer

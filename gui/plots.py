@@ -251,6 +251,9 @@ class LossPlot(Retranslatable, QWidget):
         legend(item, (-10, 10))
         self.raw_curve = _long_curve(item, "", pg.mkPen(_color(0, 70), width=1))
         self.smoothed_curve = _long_curve(item, "", pg.mkPen(_color(0), width=2))
+        # the loss over the held-out points: in the legend only while a run has them
+        self.test_curve = item.plot(pen=pg.mkPen(_color(3), width=2))
+        self.test_buffer = HistoryBuffer(2)  # step, test loss
         self.buffer = HistoryBuffer(3)  # step, loss, smoothed loss
         self.ema = DebiasedEMA(0.6)
         self.follower = ViewFollower(item)
@@ -288,6 +291,7 @@ class LossPlot(Retranslatable, QWidget):
         item = self.plot.getPlotItem()
         rename_curve(item, self.raw_curve, self.tr("raw"))
         rename_curve(item, self.smoothed_curve, self.tr("smoothed"))
+        rename_curve(item, self.test_curve, self.tr("test"))
         self.smoothing.setToolTip(self.tr("Exponential moving average weight, debiased as in TensorBoard (0 = raw)."))
         self.smoothing_label.setText(self.tr("Smoothing"))
         self.log_scale.setText(self.tr("Log scale"))
@@ -299,6 +303,8 @@ class LossPlot(Retranslatable, QWidget):
 
     def clear(self) -> None:
         self.buffer.clear()
+        self.test_buffer.clear()
+        self.plot.getPlotItem().legend.removeItem(self.test_curve)
         self.ema = DebiasedEMA(self.ema.weight)
         self.follower.reset()
         self._redraw()
@@ -308,6 +314,18 @@ class LossPlot(Retranslatable, QWidget):
             return
         self.buffer.append(np.column_stack([steps, losses, self.ema.update(losses)]))
         self._redraw()
+
+    def append_evaluation(self, evaluation) -> None:
+        """The test loss of a snapshot's evaluation (nothing without a test set)."""
+        if evaluation is None or evaluation.test_loss is None:
+            return
+        steps = self.test_buffer.column(0)
+        if len(steps) and evaluation.step <= steps[-1]:
+            return
+        if not len(steps):
+            self.plot.getPlotItem().legend.addItem(self.test_curve, self.tr("test"))
+        self.test_buffer.append([evaluation.step, evaluation.test_loss])
+        self.test_curve.setData(self.test_buffer.column(0), self.test_buffer.column(1))
 
     def set_log_scale(self, on: bool) -> None:
         self.plot.getPlotItem().setLogMode(y=on)
@@ -326,6 +344,7 @@ class LossPlot(Retranslatable, QWidget):
     def _redraw(self) -> None:
         steps = self.buffer.column(0)
         self.raw_curve.setData(steps, self.buffer.column(1))
+        self.test_curve.setData(self.test_buffer.column(0), self.test_buffer.column(1))
         self.smoothed_curve.setData(steps, self.buffer.column(2))
         self.follower.follow([steps], [self.buffer.column(1)])
 

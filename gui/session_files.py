@@ -71,14 +71,14 @@ class SessionFiles(QObject):
                  read_forms: Callable[[], tuple[SessionConfig, list[FieldError]]],
                  load_session: Callable[[SessionConfig, Trainer | None], None],
                  session_name: Callable[[], str], display_name: Callable[[], str],
-                 plots: dict[str, pg.PlotWidget]) -> None:
+                 plot_widgets: Callable[[], dict[str, pg.PlotWidget]]) -> None:
         super().__init__(window)
         self.window = window
         self.settings = settings
         self.training, self.status, self.scratchpad = training, status, scratchpad
         self.read_forms, self.load_session = read_forms, load_session
         self.session_name, self.display_name = session_name, display_name
-        self._plots = plots
+        self.plot_widgets = plot_widgets   # the plots a user can save as pictures, by file name, now
         self.path: Path | None = None
         self._saved_config: dict | None = None
         self._saved_trainer = None
@@ -430,9 +430,6 @@ class SessionFiles(QObject):
         return True
 
     # ----- export ----------------------------------------------------------------------------
-
-    def plot_widgets(self) -> dict[str, pg.PlotWidget]:
-        return dict(self._plots)
 
     def _default_export_folder(self) -> Path:
         last = self.settings.value("export/last_folder", "")

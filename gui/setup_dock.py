@@ -3,6 +3,8 @@ session config. Its texts keep the main window's translation context."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtWidgets import QDockWidget, QGroupBox, QScrollArea, QVBoxLayout, QWidget
 
@@ -81,6 +83,11 @@ class SetupDock(QDockWidget):
     def show_errors(self, errors: list[FieldError]) -> None:
         self.errors = errors
         show_session_errors(errors, *self.editors())
+
+    def set_hidden_sizes(self, hidden: tuple[int, ...]) -> None:
+        """An MLP with these hidden layers; none: a linear model (the hidden sizes kept for later)."""
+        model = self.model_editor.read([])
+        self.model_editor.load(replace(model, kind="mlp" if hidden else "linear", hidden=tuple(hidden) or model.hidden))
 
     def max_steps(self) -> int | None:
         """The step limit in the form (None: until stopped)."""

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QStatusBar, QWidget
 
 from engine.session.run_state import Phase
 
+from gui.worker import RunEnd
+
 
 def phase_text(phase: Phase) -> str:
     """What the state label shows for a phase, in the interface language."""
@@ -83,6 +85,24 @@ class StatusLine(QObject):
             self.message_box = QMessageBox(QMessageBox.Icon.Warning, "GradStudio", message,
                                            QMessageBox.StandardButton.Ok, self.window)
             self.message_box.open()  # open(), not exec(): training and tests must not block on it
+
+    def show_run_end(self, end: RunEnd) -> None:
+        """Why the run ended: a divergence or an error as a problem, the step limit with how to go on."""
+        if end.reason == "diverged":
+            message = end.message
+            advice = QCoreApplication.translate("MainWindow", "learning rate")
+            if "learning rate" not in message and advice not in message:
+                message = QCoreApplication.translate("MainWindow", "{0} — try a smaller learning rate.").format(message)
+            self.notify(message, warning=True)
+        elif end.reason == "error":
+            self.notify(end.message, warning=True)
+        elif end.reason == "finished":
+            # Train is disabled at the step limit: say how to go on, until the next message.
+            self.show_message(QCoreApplication.translate(
+                "MainWindow", "{0}. To train on, raise Steps under Training (or tick “until stopped”) and press "
+                "Train; Reset starts over.").format(end.message))
+        else:
+            self.show_message(end.message, 5000)
 
     def close_box(self) -> None:
         if self.message_box is not None:

@@ -1,27 +1,37 @@
-"""The Training tab: the Fit, Loss and Parameters plots side by side, and how each trainer, snapshot,
-update and restored history is drawn in them."""
+"""The Training tab: the Fit (or, for 2-D data, the decision boundary), Loss and Parameters plots, the
+Network view shown in a tab of its own for 2-D data, and how each trainer, snapshot, update and
+restored history is drawn in them."""
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QSplitter
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QSplitter, QTabWidget
 
 from engine.session import SessionConfig, Snapshot, Trainer
 
+from gui.boundary_view import BoundaryView
+from gui.network_view import NetworkView
 from gui.plots import FitPlot, LossPlot, ParametersPlot
 from gui.worker import TrainingUpdate
 
 
 class TrainingPlots(QSplitter):
-    """Fit and Loss on top, Parameters (and gradient norms) below."""
+    """Fit (or the boundary) and Loss on top, Parameters (and gradient norms) below; `network_view` gets
+    a tab of its own while `plane` (the trainer's data are 2-D)."""
 
     def __init__(self) -> None:
         super().__init__(Qt.Orientation.Vertical)
         self.loss_plot, self.fit_plot, self.params_plot = LossPlot(), FitPlot(), ParametersPlot()
+        self.boundary_view = BoundaryView()  # in place of the Fit plot for 2-D data
+        self.network_view = NetworkView()
+        self.plane = False
+        self._tabs: QTabWidget | None = None
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.fit_plot)
+        top.addWidget(self.boundary_view)
+        self.boundary_view.hide()
         top.addWidget(self.loss_plot)
         self.addWidget(top)
         self.addWidget(self.params_plot)
@@ -31,16 +41,36 @@ class TrainingPlots(QSplitter):
             splitter.setChildrenCollapsible(False)
             splitter.setHandleWidth(6)
 
+    def place_in(self, tabs: QTabWidget) -> None:
+        """The Training tab; the Network tab beside it comes and goes with 2-D data (show_trainer)."""
+        self._tabs = tabs
+        tabs.addTab(self, "")
+        self.network_view.setParent(tabs)   # owned (hidden) while no tab shows it
+        self.network_view.hide()
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        for widget, title in ((self, self.tr("Training")), (self.network_view, self.tr("Network"))):
+            if self._tabs is not None and self._tabs.indexOf(widget) >= 0:
+                self._tabs.setTabText(self._tabs.indexOf(widget), title)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
     def plot_widgets(self) -> dict[str, pg.PlotWidget]:
         """The plots a user can save as pictures, by file name."""
-        return {"loss": self.loss_plot.plot, "fit": self.fit_plot.plot, "parameters": self.params_plot.values_plot,
+        fit = self.boundary_view.plot if not self.boundary_view.isHidden() else self.fit_plot.plot   # 2-D data: the boundary
+        return {"loss": self.loss_plot.plot, "fit": fit, "parameters": self.params_plot.values_plot,
                 "gradient_norms": self.params_plot.grads_plot}
 
     def start_over(self, config: SessionConfig) -> None:
         """Empty plots, shaped for the model and loss of `config`."""
         self.loss_plot.clear()
         self.params_plot.configure(config.model.kind)
-        self.loss_plot.set_loss_name("MSE" if config.training.loss == "mse" else "½·SSE")
+        self.loss_plot.set_loss_name({"mse": "MSE", "bce_with_logits": "BCE", "cross_entropy": "CE"}
+                                     .get(config.training.loss, "½·SSE"))
 
     def show_trainer(self, trainer: Trainer | None, config: SessionConfig | None) -> None:
         """The data (and the true curve) a trainer fits; none: empty."""
@@ -50,9 +80,25 @@ class TrainingPlots(QSplitter):
             return
         labels = (config.data.x_column or "x", config.data.y_column or "y") if config.data.source == "csv" else ("x", "y")
         self.fit_plot.set_data(trainer.data_x, trainer.data_y, trainer.truth_x, trainer.truth_y, labels)
+        self.plane = getattr(trainer, "points", None) is not None
+        self.fit_plot.setVisible(not self.plane)
+        self.boundary_view.setVisible(self.plane)
+        if self.plane:
+            self.boundary_view.set_data(trainer.points, trainer.labels, trainer.train_index, trainer.test_index,
+                                        trainer.problem, trainer.classes, trainer.boundary_extent)
+            self.network_view.set_network(config.data.features, config.model.hidden if config.model.kind == "mlp"
+                                          else (), trainer.classes if trainer.problem == "multiclass" else 1)
+        index = self._tabs.indexOf(self.network_view) if self._tabs is not None else -1
+        if self.plane and index < 0 and self._tabs is not None:
+            self._tabs.insertTab(self._tabs.indexOf(self) + 1, self.network_view, self.tr("Network"))
+        elif not self.plane and index >= 0:
+            self._tabs.removeTab(index)
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.fit_plot.set_fit(snapshot.grid_x, snapshot.grid_pred)
+        self.boundary_view.show_snapshot(snapshot)
+        self.network_view.show_snapshot(snapshot)
+        self.loss_plot.append_evaluation(snapshot.evaluation)
 
     def show_update(self, update: TrainingUpdate) -> None:
         self.loss_plot.append(update.steps, update.losses)

@@ -228,10 +228,10 @@ class TrainingWorker(QObject):
 
     def _flush_and_wait(self) -> None:
         """Send an update while running, sleep while the GUI draws it, and schedule the next one."""
-        sent_at = time.monotonic()
         self.control.begin_delivery()
         if not self._flush():
             return
+        sent_at = time.monotonic()   # the GUI's share is its drawing, not the worker's packing of the update
         self.control.wait_delivered(DELIVERY_TIMEOUT_S)
         drawn_at = time.monotonic()
         drawing = drawn_at - sent_at
@@ -309,8 +309,11 @@ class TrainingWorker(QObject):
         if done:
             rate = done / max(elapsed, 1e-7)
             self._block = int(min(max(rate * BLOCK_S, 1), MAX_BLOCK))
-            self._steps.append(np.arange(first + 1, first + done + 1))
-            self._losses.append(trainer.block_losses)
+            # decimated as they come, so what waits for the next update stays small at any step rate
+            steps, losses = peak_decimated(np.arange(first + 1, first + done + 1), trainer.block_losses,
+                                           MAX_POINTS_PER_UPDATE)
+            self._steps.append(steps)
+            self._losses.append(losses)
             if wants_sample(trainer.step):
                 self._sample()
         return done if trainer.diverged is None else 0

@@ -39,18 +39,24 @@ ACTIVATIONS = _table(
     Choice("tanh", "tanh", nn.Tanh),
     Choice("relu", "ReLU", nn.ReLU),
     Choice("sigmoid", "sigmoid", nn.Sigmoid),
+    Choice("linear", QT_TRANSLATE_NOOP("choices", "linear"), nn.Identity),   # no activation: a word, translated
 )
 
-# build(config, x_range) -> the model; x_range is the span of the training inputs
+# build(config, x_range, inputs, outputs) -> the model; x_range is the span of the training inputs (None:
+# inputs already scaled, as 2-D features are); inputs/outputs are 1 and 1 but for 2-D data
 MODEL_KINDS = _table(
-    Choice("linear", QT_TRANSLATE_NOOP("choices", "Linear  w·x + b"), lambda config, x_range: models.LinearModel()),
+    Choice("linear", QT_TRANSLATE_NOOP("choices", "Linear  w·x + b"),
+           lambda config, x_range, inputs, outputs: models.LinearModel() if (inputs, outputs) == (1, 1)
+           else nn.Linear(inputs, outputs)),
     Choice("polynomial", QT_TRANSLATE_NOOP("choices", "Polynomial"),
-           lambda config, x_range: models.PolynomialModel(config.degree, x_range)),
+           lambda config, x_range, inputs, outputs: models.PolynomialModel(config.degree, x_range)),
     Choice("mlp", QT_TRANSLATE_NOOP("choices", "MLP (neural network)"),
-           lambda config, x_range: models.MLP(tuple(config.hidden), ACTIVATIONS[config.activation].build, x_range)),
+           lambda config, x_range, inputs, outputs: models.MLP(tuple(config.hidden),
+                                                               ACTIVATIONS[config.activation].build, x_range,
+                                                               inputs, outputs)),
     Choice("expression", QT_TRANSLATE_NOOP("choices", "Custom expression"),
-           lambda config, x_range: models.ExpressionModel(parse_expression(config.expression, allow_params=True),
-                                                          config.initial)),
+           lambda config, x_range, inputs, outputs: models.ExpressionModel(
+               parse_expression(config.expression, allow_params=True), config.initial)),
 )
 
 # build(parameters, training config) -> the optimizer
@@ -65,25 +71,37 @@ OPTIMIZERS = _table(
 LOSSES = _table(
     Choice("mse", QT_TRANSLATE_NOOP("choices", "Mean squared error"), nn.MSELoss),
     Choice("half_sse", QT_TRANSLATE_NOOP("choices", "½ · sum of squared errors"), HalfSumSquaredError),
+    Choice("bce_with_logits", QT_TRANSLATE_NOOP("choices", "Binary cross-entropy (BCEWithLogitsLoss)"),
+           nn.BCEWithLogitsLoss),
+    Choice("cross_entropy", QT_TRANSLATE_NOOP("choices", "Cross-entropy (CrossEntropyLoss)"), nn.CrossEntropyLoss),
+)
+
+# Playground's regularisation, over the weights (not the biases): rate·Σ|w| or rate·Σw²
+REGULARIZATIONS = _table(
+    Choice("none", QT_TRANSLATE_NOOP("choices", "None")),
+    Choice("l1", "L1", lambda weight: weight.abs().sum()),
+    Choice("l2", "L2", lambda weight: (weight * weight).sum()),
 )
 
 # the data itself is made by engine.session.data.make_dataset
 DATA_SOURCES = _table(
     Choice("generated", QT_TRANSLATE_NOOP("choices", "Generated from an expression")),
     Choice("csv", QT_TRANSLATE_NOOP("choices", "CSV file")),
+    Choice("shapes", QT_TRANSLATE_NOOP("choices", "2-D data set (classification, regression)")),   # datasets2d
 )
 
 
-def build_model(config: ModelConfig, x_range: tuple[float, float], seed: int) -> nn.Module:
+def build_model(config: ModelConfig, x_range: tuple[float, float] | None, seed: int, inputs: int = 1,
+                outputs: int = 1) -> nn.Module:
     """A freshly initialised model; the same seed gives the same initial parameters.
 
     `x_range` is the span of the training inputs: polynomial and MLP models rescale x from it
-    to [-1, 1] so that one learning rate suits any data range.
+    to [-1, 1] so that one learning rate suits any data range (None: inputs already scaled).
     """
     if config.kind not in MODEL_KINDS:
         raise ValueError(f"unknown model kind {config.kind!r}")
     engine.manual_seed(seed)
-    return MODEL_KINDS[config.kind].build(config, x_range)
+    return MODEL_KINDS[config.kind].build(config, x_range, inputs, outputs)
 
 
 def build_optimizer(training: TrainingConfig, params: list) -> optim.Optimizer:

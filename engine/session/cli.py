@@ -299,7 +299,23 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer, signals: _
     names = ", ".join(path.name for path in run.files())
     print(f"Trained {trainer.step - start:,} steps (to step {trainer.step:,}, loss {trainer.last_loss:.6g}); "
           f"wrote {run.folder}: {names}")
+    if trainer.problem != "regression" or len(trainer.test_index):
+        print(evaluation_line(trainer.evaluate()))
     return code
+
+
+def evaluation_line(evaluation) -> str:
+    """"train loss …, test loss …; train accuracy …%, test accuracy …%" (the parts that exist)."""
+    parts = [f"train loss {evaluation.train_loss:.6g}"]
+    if evaluation.test_loss is not None:
+        parts.append(f"test loss {evaluation.test_loss:.6g}")
+    line = ", ".join(parts)
+    if evaluation.train_accuracy is not None:
+        accuracies = [f"train accuracy {100 * evaluation.train_accuracy:.1f}%"]
+        if evaluation.test_accuracy is not None:
+            accuracies.append(f"test accuracy {100 * evaluation.test_accuracy:.1f}%")
+        line += "; " + ", ".join(accuracies)
+    return line
 
 
 def _trainable_names() -> list[str]:

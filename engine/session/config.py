@@ -18,6 +18,11 @@ MIN_POINTS, MAX_POINTS = 2, 1_000_000
 MAX_SEED = 2**32 - 1
 MAX_STEPS = 2_000_000_000   # the Steps field's range: every value the validator accepts fits the form
 LR_MUST_BE_POSITIVE = QT_TRANSLATE_NOOP("config", "the learning rate must be a finite number > 0")
+MAX_CLASSES = 8
+MAX_TEST_FRACTION = 0.9
+# Which losses fit which problem (see `problem_of`); the first is the one a GUI switches to.
+PROBLEM_LOSSES = {"regression": ("mse", "half_sse"), "binary": ("bce_with_logits",),
+                  "multiclass": ("cross_entropy",)}
 
 
 @dataclass
@@ -43,6 +48,12 @@ class DataConfig:
     csv_path: str = ""
     x_column: str = ""
     y_column: str = ""
+    # source "shapes": a built-in 2-D data set; n_points, seed and batch_size apply as above
+    shape: str = "circle"  # a key of datasets2d.DATA_SHAPES
+    classes: int = 2  # spiral arms / gaussians for multi-class
+    noise: float = 0.0  # Playground's noise, 0 to 0.5
+    features: tuple[str, ...] = ("x1", "x2")  # keys of datasets2d.FEATURES, the model's inputs
+    test_fraction: float = 0.0  # held out by a seeded split (any source)
 
 
 @dataclass
@@ -51,8 +62,10 @@ class TrainingConfig:
     lr: float = 0.02
     momentum: float = 0.9
     steps: int | None = 500  # None = until stopped
-    loss: str = "mse"  # "mse" | "half_sse" (½·Σ(pred−y)²)
+    loss: str = "mse"  # "mse" | "half_sse" (½·Σ(pred−y)²) | "bce_with_logits" | "cross_entropy"
     seed: int = 0
+    regularization: str = "none"  # "none" | "l1" | "l2": rate·Σ|w| or rate·Σw² over weights (not biases)
+    regularization_rate: float = 0.0
 
 
 @dataclass
@@ -67,6 +80,7 @@ class SessionConfig:
         sections = dataclasses.asdict(self)
         sections["model"]["hidden"] = list(self.model.hidden)
         sections["model"]["initial"] = dict(self.model.initial)
+        sections["data"]["features"] = list(self.data.features)
         return {"schema": SCHEMA_VERSION, "name": self.name, "model": sections["model"],
                 "data": sections["data"], "training": sections["training"]}
 
@@ -92,6 +106,8 @@ class SessionConfig:
             config.model.hidden = tuple(config.model.hidden)
         if isinstance(config.model.initial, Mapping):
             config.model.initial = dict(config.model.initial)
+        if isinstance(config.data.features, list):
+            config.data.features = tuple(config.data.features)
         return config
 
 
@@ -119,3 +135,20 @@ class ConfigError(ValueError):
 
     def __repr__(self) -> str:
         return f"ConfigError({self.field!r}, {self.message!r}, position={self.position!r})"
+
+
+def problem_of(data: DataConfig) -> str:
+    """"regression", "binary" or "multiclass": what the data asks the model to predict."""
+    if data.source != "shapes":
+        return "regression"
+    from engine.session.datasets2d import DATA_SHAPES
+
+    spec = DATA_SHAPES.get(data.shape)
+    if spec is None or spec.problem == "regression":
+        return "regression"
+    return "multiclass" if spec.any_classes and data.classes != 2 else "binary"
+
+
+def input_size(data: DataConfig) -> int:
+    """How many numbers the model takes per example: 1 (x), or the chosen 2-D features."""
+    return len(data.features) if data.source == "shapes" else 1

@@ -93,6 +93,8 @@ def portable_weights(model: nn.Module) -> dict[str, np.ndarray]:
         return {"weight": np.array([of_x[1:]]), "bias": np.array([of_x[0]])}
     if isinstance(model, MLP):
         weights = {name.removeprefix("layers."): values for name, values in params.items()}
+        if model.scale is None:   # 2-D features: already the model's own inputs
+            return weights
         first, scale = weights["0.weight"], model.scale  # W·u + b = (W/h)·x + (b − W·c/h)
         weights["0.bias"] = weights["0.bias"] - first[:, 0] * scale.center / scale.half_width
         weights["0.weight"] = first / scale.half_width
@@ -114,6 +116,8 @@ def _internal_weights(model: nn.Module, portable: Mapping[str, np.ndarray]) -> d
         return {f"c{j}": np.array(value) for j, value in enumerate(of_u)}
     if isinstance(model, MLP):
         weights = {f"layers.{name}": values for name, values in portable.items()}
+        if model.scale is None:
+            return weights
         first, scale = portable["0.weight"], model.scale
         weights["layers.0.weight"] = first * scale.half_width
         weights["layers.0.bias"] = portable["0.bias"] + first[:, 0] * scale.center

@@ -311,3 +311,38 @@ for name, make in (("SGD", lambda p: torch.optim.SGD(p, lr=0.02)),
         optimizer.step()
     print(f"{name:9s} w = {w.item():.3f}  b = {b.item():.3f}  loss = {loss.item():.4f}")
 """
+
+HIDDEN_LAYER = QT_TRANSLATE_NOOP("lessons", """Exclusive or: class 1 where x₁ and x₂ have the same sign, class 0 where they differ. No straight
+line separates the two, so a linear model (no hidden layer) cannot learn it; one hidden layer of
+4 tanh neurons can.
+
+What to look at: the two maps side by side, trained on the same points with the same optimizer.
+The linear model's boundary stays one straight line and its accuracy stays near 50–75%; the
+network bends its boundary around the quadrants and reaches nearly 100%. In the Network tab
+(Training the 2→4→1 session) each hidden neuron draws one straight line; the output combines them.
+
+What to try: in Setup, tick the feature x₁x₂ for the linear model — with the right input a
+straight line in feature space is enough. Remove hidden neurons with − in the Network tab: how
+few still solve it?
+""")
+HIDDEN_LAYER_PROGRAM = """\
+# Why a hidden layer: exclusive-or with a linear model and with one hidden layer of 4 tanh units.
+import torch
+from torch import nn
+
+torch.manual_seed(0)
+x = torch.rand(400, 2) * 2 - 1
+y = ((x[:, 0] * x[:, 1]) > 0).float().unsqueeze(1)
+
+for name, model in (("linear", nn.Linear(2, 1)),
+                    ("2-4-1 tanh", nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 1)))):
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.03)
+    loss_fn = nn.BCEWithLogitsLoss()
+    for step in range(1000):
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+    accuracy = ((model(x) > 0).float() == y).float().mean().item()
+    print(f"{name}: loss {loss.item():.3f}, accuracy {accuracy:.0%}")
+"""

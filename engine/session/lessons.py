@@ -19,12 +19,20 @@ from engine.session.session_file import SessionFile, read_session_file, write_se
 from engine.session.trainer import Trainer
 
 EXAMPLES_DIR = examples_dir()  # assets/examples in a checkout, gradstudio_assets/examples when installed
-VIEWS = ("training", "graph", "derivative", "dice", "landscape")
+VIEWS = ("training", "graph", "derivative", "dice", "landscape", "hidden_layer")
 
 
 # Full-batch gradient descent, so the path moves over exactly the surface that is drawn.
 LANDSCAPE_CONFIG = SessionConfig(model=ModelConfig(kind="linear"), data=DataConfig(batch_size=100),
                                  training=TrainingConfig(lr=0.02, steps=500), name="Loss landscape")
+
+
+# Exclusive or, 2 → 4 → 1 tanh; the lesson races it against the same session with a linear model.
+XOR_CONFIG = SessionConfig(
+    model=ModelConfig(kind="mlp", hidden=(4,), activation="tanh"),
+    data=DataConfig(source="shapes", shape="xor", n_points=300, noise=0.0, features=("x1", "x2"), test_fraction=0.5,
+                    batch_size=10, seed=1),
+    training=TrainingConfig(optimizer="adam", lr=0.03, steps=600, loss="bce_with_logits"), name="Why a hidden layer")
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,9 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson("11-loss-landscape", QT_TRANSLATE_NOOP("lessons", "Loss landscape"),
            QT_TRANSLATE_NOOP("lessons", "The loss over (w, b) with SGD, momentum and Adam paths from one start."),
            texts.LOSS_LANDSCAPE, "landscape", texts.LOSS_LANDSCAPE_PROGRAM, LANDSCAPE_CONFIG),
+    Lesson("12-why-a-hidden-layer", QT_TRANSLATE_NOOP("lessons", "Why a hidden layer"),
+           QT_TRANSLATE_NOOP("lessons", "Exclusive or: impossible for a linear model, easy with 4 tanh neurons."),
+           texts.HIDDEN_LAYER, "hidden_layer", texts.HIDDEN_LAYER_PROGRAM, XOR_CONFIG),
 )
 
 
@@ -278,3 +289,19 @@ def landscape_minimum(landscape: Landscape) -> tuple[float, float]:
     """The grid point of lowest loss."""
     i, j = np.unravel_index(np.nanargmin(landscape.loss), landscape.loss.shape)
     return float(landscape.first[j]), float(landscape.second[i])
+
+
+# ----- lesson 12: why a hidden layer ------------------------------------------------------------
+
+def hidden_layer_race(config: SessionConfig = XOR_CONFIG, every: int = 20):
+    """The lesson's session trained twice, as a linear model and as its MLP, on the same data and batches:
+    [(step, linear snapshot, MLP snapshot)] every `every` steps from 0 to config.training.steps."""
+    linear = Trainer(replace(config, model=replace(config.model, kind="linear")), engine_kind="eager")
+    network = Trainer(config, engine_kind="eager")
+    frames = [(0, linear.snapshot(), network.snapshot())]
+    while network.step < config.training.steps:
+        for _ in range(every):
+            linear.train_step()
+            network.train_step()
+        frames.append((network.step, linear.snapshot(), network.snapshot()))
+    return frames

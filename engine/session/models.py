@@ -1,8 +1,9 @@
 """The trainable models of a session as engine modules (built from a ModelConfig by
 engine.session.choices.build_model).
 
-Every model maps x of shape (batch, 1) to predictions of shape (batch, 1), as `nn.Linear(1, 1)`
-does in the PyTorch regression tutorials.
+Every model maps x of shape (batch, inputs) to outputs of shape (batch, outputs): (batch, 1) to
+(batch, 1) for 1-D regression, as `nn.Linear(1, 1)` does in the PyTorch regression tutorials; the
+chosen features of 2-D points to one value (regression, a binary logit) or one logit per class.
 """
 from __future__ import annotations
 
@@ -66,18 +67,18 @@ class MLP(nn.Module):
     """Linear layers with an activation between them, on x rescaled to [-1, 1]."""
 
     def __init__(self, hidden: tuple[int, ...], activation: Callable[[], nn.Module],
-                 x_range: tuple[float, float]) -> None:
+                 x_range: tuple[float, float] | None, inputs: int = 1, outputs: int = 1) -> None:
         super().__init__()
-        self.scale = _InputScaling(x_range)
-        sizes = (1, *hidden)
+        self.scale = _InputScaling(x_range) if x_range is not None else None
+        sizes = (inputs, *hidden)
         layers = []
         for fan_in, fan_out in zip(sizes, sizes[1:]):
             layers += [nn.Linear(fan_in, fan_out), activation()]
-        layers.append(nn.Linear(sizes[-1], 1))
+        layers.append(nn.Linear(sizes[-1], outputs))
         self.layers = nn.Sequential(*layers)
 
     def forward(self, x):
-        return self.layers(self.scale(x))
+        return self.layers(self.scale(x) if self.scale is not None else x)
 
 
 class ExpressionModel(nn.Module):

@@ -13,17 +13,32 @@ from typing import Any
 import numpy as np
 
 import engine
-from engine import optim
+from engine import nn, optim
 from engine.autograd import backward_steps
-from engine.session.choices import build_loss, build_model, build_optimizer
-from engine.session.config import LR_MUST_BE_POSITIVE, ConfigError, SessionConfig
+from engine.session.choices import REGULARIZATIONS, build_loss, build_model, build_optimizer
+from engine.session.config import LR_MUST_BE_POSITIVE, ConfigError, SessionConfig, problem_of
 from engine.session.data import MinibatchSampler, make_dataset
+from engine.session.datasets2d import HALF_WIDTH, feature_matrix, make_points, split_indices
 from engine.session.history import RunHistory
 from engine.session.i18n import translate
 from engine.session.memory import check_memory
 from engine.session.validation import validate
 
 GRID_POINTS = 400
+BOUNDARY_CELLS = 100   # the decision boundary's grid: cells per side over [-6, 6]²
+NEURON_CELLS = 24   # each neuron's thumbnail in the network view
+
+
+@dataclass
+class Evaluation:
+    """Loss (without regularisation) and accuracy over the whole training and test sets at `step`;
+    accuracies are None for regression, test values None without a test set."""
+
+    step: int
+    train_loss: float
+    test_loss: float | None
+    train_accuracy: float | None
+    test_accuracy: float | None
 
 
 @dataclass
@@ -42,6 +57,13 @@ class Snapshot:
     grid_x: np.ndarray
     grid_pred: np.ndarray
     diverged: str | None = None
+    evaluation: Evaluation | None = None
+    # 2-D data: the model over the plane, BOUNDARY_CELLS² cells (row = x₂, column = x₁): P(class 1)
+    # for binary, (cells, cells, k) class probabilities for multi-class, the value for regression
+    boundary: np.ndarray | None = None
+    # 2-D data: each layer's outputs over a NEURON_CELLS² grid, (units, cells, cells) per layer: the input
+    # features first, then each hidden layer after its activation, then the output (before sigmoid/softmax)
+    neurons: list[np.ndarray] | None = None
 
 
 class Trainer:
@@ -65,8 +87,23 @@ class Trainer:
         self.engine_kind = engine_kind
         check_memory(config)   # before building anything: refused with the estimate, not swapped to death
         self.config = copy.deepcopy(config)
+        self.problem = problem_of(self.config.data)
+        data = self.config.data
+        if data.source == "shapes":
+            self._init_plane()
+        else:
+            self._init_line()
+        self.train_index, self.test_index = split_indices(len(self._all_inputs), data.test_fraction, data.seed)
+        # The engine trains in float32; batches are views of the sampler's buffers.
+        self._inputs, self._targets = self._all_inputs[self.train_index], self._all_targets[self.train_index]
+        self._test_inputs, self._test_targets = self._all_inputs[self.test_index], self._all_targets[self.test_index]
+        self.reset()
+
+    def _init_line(self) -> None:
+        """1-D data: x → y, drawn as a fitted curve over `grid_x`."""
         dataset = make_dataset(self.config.data)
         self.data_x, self.data_y = dataset.x, dataset.y
+        self.points = self.labels = None
         if dataset.truth is not None:
             low, high = float(self.config.data.x_min), float(self.config.data.x_max)
         else:
@@ -75,11 +112,31 @@ class Trainer:
         self.truth_x = self.grid_x.copy() if dataset.truth is not None else None
         self.truth_y = dataset.truth.evaluate_numpy(self.truth_x) if dataset.truth is not None else None
         self._x_range = (low, high)
-        # The engine trains in float32 on (n, 1) columns; batches are views of the sampler's buffers.
-        self._inputs = dataset.x.astype(np.float32).reshape(-1, 1)
-        self._targets = dataset.y.astype(np.float32).reshape(-1, 1)
+        self._inputs_per_example, self._outputs = 1, 1
+        self._all_inputs = dataset.x.astype(np.float32).reshape(-1, 1)
+        self._all_targets = dataset.y.astype(np.float32).reshape(-1, 1)
         self._grid_input = engine.from_numpy(self.grid_x.astype(np.float32).reshape(-1, 1))
-        self.reset()
+        self._boundary_input = None
+
+    def _init_plane(self) -> None:
+        """A built-in 2-D data set: points (x₁, x₂) → a class or a value, drawn over the plane."""
+        data = self.config.data
+        self.points, self.labels = make_points(data.shape, data.n_points, data.noise, data.classes, data.seed)
+        self.classes = int(data.classes) if self.problem == "multiclass" else 2
+        self.data_x = self.data_y = self.grid_x = np.empty(0)
+        self.truth_x = self.truth_y = None
+        self._x_range = None   # the features are scaled already
+        self._inputs_per_example = len(data.features)
+        self._outputs = self.classes if self.problem == "multiclass" else 1
+        self._all_inputs = feature_matrix(self.points, data.features)
+        if self.problem == "multiclass":
+            self._all_targets = self.labels.astype(np.int64)   # CrossEntropyLoss takes class indices
+        else:
+            self._all_targets = self.labels.astype(np.float32).reshape(-1, 1)
+        self._grid_input = engine.from_numpy(np.empty((0, self._inputs_per_example), np.float32))
+        self.boundary_extent = (-HALF_WIDTH, HALF_WIDTH)
+        self._boundary_input = engine.from_numpy(feature_matrix(_plane_grid(BOUNDARY_CELLS), data.features))
+        self._neuron_input = engine.from_numpy(feature_matrix(_plane_grid(NEURON_CELLS), data.features))
 
     @property
     def lr(self) -> float:
@@ -92,7 +149,8 @@ class Trainer:
         The learning rate stays the latest one given to `set_lr`.
         """
         training = self.config.training
-        self.model = build_model(self.config.model, self._x_range, training.seed)
+        self.model = build_model(self.config.model, self._x_range, training.seed, self._inputs_per_example,
+                                 self._outputs)
         self._names = [name for name, _ in self.model.named_parameters()]
         self._parameters = [p for _, p in self.model.named_parameters()]
         # The parameters' storage: optimizers update it in place, as PyTorch's do.
@@ -108,7 +166,10 @@ class Trainer:
         self._lr = training.lr
         self.optimizer = build_optimizer(training, self._parameters)
         self.loss_fn = build_loss(training)
-        self._sampler = MinibatchSampler((self._inputs, self._targets), self.config.data.batch_size, training.seed)
+        # Playground's regularisation: the weights of each layer, not the biases
+        self._penalized = [p for name, p in self.model.named_parameters() if p.dim() >= 2]
+        batch_size = min(self.config.data.batch_size, len(self._inputs))
+        self._sampler = MinibatchSampler((self._inputs, self._targets), batch_size, training.seed)
         self.step = 0
         self.diverged: str | None = None
         self._compiled = None  # engine.compile of `_compiled_body`, made at the first train_steps
@@ -148,7 +209,7 @@ class Trainer:
         x, y = self._sampler.next_batch()
         self.optimizer.zero_grad()
         prediction = self.model(engine.from_numpy(x))
-        loss = self.loss_fn(prediction, engine.from_numpy(y))
+        loss = self._regularized(self.loss_fn(prediction, engine.from_numpy(y)))
         loss.backward()
         value = loss.item()
         step = self.step + 1
@@ -191,9 +252,20 @@ class Trainer:
             return translate("trainer", "the eager engine was chosen")
         return None if self._compiled is None else self._compiled.reason
 
+    def _regularized(self, loss):
+        """The objective a step minimises: the loss plus rate·Σ|w| (L1) or rate·Σw² (L2)."""
+        training = self.config.training
+        if training.regularization == "none" or not training.regularization_rate:
+            return loss
+        penalty = None
+        for weight in self._penalized:
+            term = REGULARIZATIONS[training.regularization].build(weight)
+            penalty = term if penalty is None else penalty + term
+        return loss if penalty is None else loss + training.regularization_rate * penalty
+
     def _compiled_body(self, x, y):
         self.optimizer.zero_grad()
-        loss = self.loss_fn(self.model(x), y)
+        loss = self._regularized(self.loss_fn(self.model(x), y))
         loss.backward()
         self.optimizer.step()
         return loss
@@ -336,9 +408,63 @@ class Trainer:
         with np.errstate(all="ignore"), engine.no_grad():
             grad_norms = {name: 0.0 if p.grad is None else float(np.linalg.norm(p.grad.numpy().astype(np.float64)))
                           for name, p in zip(self._names, self._parameters)}
-            grid_pred = self.model(self._grid_input).numpy().astype(np.float64).reshape(-1)
+            grid_pred = (self.model(self._grid_input).numpy().astype(np.float64).reshape(-1)
+                         if self._boundary_input is None else np.empty(0))
+            boundary = None if self._boundary_input is None else self.boundary()
+            neurons = None if self._boundary_input is None else self.neuron_maps()
+            # 1-D regression without a test set has nothing beyond the step loss (and may have 10⁶ points)
+            evaluation = self.evaluate() if self.problem != "regression" or len(self.test_index) \
+                or self._boundary_input is not None else None
         return Snapshot(step=self.step, loss=self.last_loss, params=params, grad_norms=grad_norms,
-                        grid_x=self.grid_x.copy(), grid_pred=grid_pred, diverged=self.diverged)
+                        grid_x=self.grid_x.copy(), grid_pred=grid_pred, diverged=self.diverged,
+                        evaluation=evaluation, boundary=boundary, neurons=neurons)
+
+    def predict(self, inputs: np.ndarray) -> np.ndarray:
+        """The model's outputs turned into what the problem predicts: P(class 1) (n,) for binary,
+        class probabilities (n, k) for multi-class, the value (n,) for regression."""
+        with np.errstate(all="ignore"), engine.no_grad():
+            out = self.model(engine.from_numpy(np.ascontiguousarray(inputs, np.float32))).numpy().astype(np.float64)
+        if self.problem == "binary":
+            return 1.0 / (1.0 + np.exp(-out.reshape(-1)))
+        if self.problem == "multiclass":
+            shifted = np.exp(out - out.max(axis=1, keepdims=True))
+            return shifted / shifted.sum(axis=1, keepdims=True)
+        return out.reshape(-1)
+
+    def boundary(self) -> np.ndarray:
+        """The model over the plane's BOUNDARY_CELLS² grid (see Snapshot.boundary), float32."""
+        values = self.predict(self._boundary_input.numpy())
+        return values.reshape(BOUNDARY_CELLS, BOUNDARY_CELLS, *values.shape[1:]).astype(np.float32)
+
+    def neuron_maps(self) -> list[np.ndarray]:
+        """Every unit's output over the NEURON_CELLS² grid, layer by layer (see Snapshot.neurons)."""
+        x = self._neuron_input
+        maps = [x.numpy().T.reshape(-1, NEURON_CELLS, NEURON_CELLS).copy()]
+        layers = list(self.model.layers) if hasattr(self.model, "layers") else [self.model]
+        with np.errstate(all="ignore"), engine.no_grad():
+            for index, layer in enumerate(layers):
+                x = layer(x)
+                is_last = index == len(layers) - 1
+                if is_last or not isinstance(layer, nn.Linear):   # after the activation (or the output)
+                    maps.append(x.numpy().T.reshape(-1, NEURON_CELLS, NEURON_CELLS).astype(np.float32))
+        return maps
+
+    def evaluate(self) -> Evaluation:
+        """Loss and accuracy on the whole training and test sets under the current parameters."""
+        def measure(inputs, targets):
+            if len(inputs) == 0:
+                return None, None
+            with np.errstate(all="ignore"), engine.no_grad():
+                loss = self.loss_fn(self.model(engine.from_numpy(inputs)), engine.from_numpy(targets)).item()
+            if self.problem == "regression":
+                return loss, None
+            predicted = self.predict(inputs)
+            classes = predicted.argmax(axis=1) if predicted.ndim == 2 else (predicted > 0.5)
+            return loss, float(np.mean(classes == targets.reshape(-1)))
+
+        train_loss, train_accuracy = measure(self._inputs, self._targets)
+        test_loss, test_accuracy = measure(self._test_inputs, self._test_targets)
+        return Evaluation(self.step, train_loss, test_loss, train_accuracy, test_accuracy)
 
     def state_dict(self) -> dict[str, Any]:
         """Copies of what continuing this run needs besides its config and history: the step counter,
@@ -404,7 +530,14 @@ class Trainer:
         The batch is copied, so the graph stays valid while training goes on.
         """
         x, y = (engine.from_numpy(a.copy()) for a in self._sampler.peek_batch())
-        return self.loss_fn(self.model(x), y)
+        return self._regularized(self.loss_fn(self.model(x), y))
+
+
+def _plane_grid(cells: int) -> np.ndarray:
+    """Cell centres over [-6, 6]², row by row from x₂ = -6 up, as (cells², 2) points (x₁, x₂)."""
+    centers = (np.arange(cells) + 0.5) / cells * 2 * HALF_WIDTH - HALF_WIDTH
+    x1, x2 = np.meshgrid(centers, centers)
+    return np.stack([x1.reshape(-1), x2.reshape(-1)], axis=1)
 
 
 def _named_arrays(data: Any, where: str, shapes: dict[str, tuple[int, ...]], required: bool) -> dict[str, np.ndarray]:

@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 
 from engine.session.choices import ACTIVATIONS, DATA_SOURCES, LOSSES, MODEL_KINDS, OPTIMIZERS
-from engine.session.config import (LR_MUST_BE_POSITIVE, MAX_DEGREE, MAX_HIDDEN_LAYERS, MAX_LAYER_WIDTH, MAX_POINTS,
-                                   MAX_SEED, MAX_STEPS, MIN_POINTS, ConfigError, DataConfig, ModelConfig, SessionConfig,
-                                   TrainingConfig)
+from engine.session.choices import REGULARIZATIONS
+from engine.session.config import (LR_MUST_BE_POSITIVE, MAX_CLASSES, MAX_DEGREE, MAX_HIDDEN_LAYERS, MAX_LAYER_WIDTH,
+                                   MAX_POINTS, MAX_SEED, MAX_STEPS, MAX_TEST_FRACTION, MIN_POINTS, PROBLEM_LOSSES,
+                                   ConfigError, DataConfig, ModelConfig, SessionConfig, TrainingConfig, problem_of)
+from engine.session.datasets2d import DATA_SHAPES, FEATURES, MAX_NOISE
 from engine.session.data import read_csv_columns
 from engine.session.expression import ExpressionError, parse_expression
 from engine.session.i18n import QT_TRANSLATE_NOOP, translate
@@ -25,7 +27,8 @@ _BATCH_SIZE = QT_TRANSLATE_NOOP("config", "the batch size")
 def validate(config: SessionConfig) -> list[ConfigError]:
     """Every invalid field of `config` (only the fields the chosen kind and source use); [] when valid."""
     try:
-        return [*_check_model(config.model), *_check_data(config.data), *_check_training(config.training)]
+        return [*_check_model(config.model), *_check_data(config.data), *_check_training(config.training),
+                *_check_problem(config)]
     except Exception as error:  # noqa: BLE001 - validation must never take the caller down
         return [ConfigError("session", translate("config", "could not check the settings: {0}").format(error))]
 
@@ -108,6 +111,11 @@ def _check_data(data: DataConfig) -> Iterator[ConfigError]:
         yield from _check_generated(data)
     elif data.source == "csv":
         yield from _check_csv(data)
+    elif data.source == "shapes":
+        yield from _check_shapes(data)
+    if not _is_finite(data.test_fraction) or not 0 <= data.test_fraction <= MAX_TEST_FRACTION:
+        yield ConfigError("data.test_fraction", translate("config", "the test fraction must be a number from 0 to {0}")
+                          .format(MAX_TEST_FRACTION))
 
 
 def _check_generated(data: DataConfig) -> Iterator[ConfigError]:
@@ -168,4 +176,51 @@ def _check_training(training: TrainingConfig) -> Iterator[ConfigError]:
                                                                    "to {0} (or none, to run until stopped)")
                           .format(f"{MAX_STEPS:,}"))
     yield from _choice("training.loss", training.loss, tuple(LOSSES), QT_TRANSLATE_NOOP("config", "loss"))
+    yield from _choice("training.regularization", training.regularization, tuple(REGULARIZATIONS),
+                       QT_TRANSLATE_NOOP("config", "regularization"))
+    if not _is_finite(training.regularization_rate) or training.regularization_rate < 0:
+        yield ConfigError("training.regularization_rate",
+                          translate("config", "the regularization rate must be a finite number ≥ 0"))
     yield from _int_in_range("training.seed", training.seed, 0, MAX_SEED, _SEED)
+
+
+def _check_shapes(data: DataConfig) -> Iterator[ConfigError]:
+    yield from _choice("data.shape", data.shape, tuple(DATA_SHAPES), QT_TRANSLATE_NOOP("config", "data set"))
+    if data.shape in DATA_SHAPES and DATA_SHAPES[data.shape].any_classes:
+        yield from _int_in_range("data.classes", data.classes, 2, MAX_CLASSES,
+                                 QT_TRANSLATE_NOOP("config", "the number of classes"))
+    if not _is_finite(data.noise) or not 0 <= data.noise <= MAX_NOISE:
+        yield ConfigError("data.noise", translate("config", "the noise must be a number from 0 to {0}").format(MAX_NOISE))
+    features = data.features
+    if not isinstance(features, (tuple, list)) or not features:
+        yield ConfigError("data.features", translate("config", "choose at least one input feature"))
+    else:
+        for name in features:
+            if name not in FEATURES:
+                yield ConfigError("data.features", translate("config", "unknown feature {0}; choose from: {1}")
+                                  .format(repr(name), ", ".join(FEATURES)))
+        if len(set(map(str, features))) != len(features):
+            yield ConfigError("data.features", translate("config", "each feature may be chosen once"))
+    yield from _int_in_range("data.n_points", data.n_points, MIN_POINTS, MAX_POINTS,
+                             QT_TRANSLATE_NOOP("config", "the number of points"))
+    yield from _int_in_range("data.seed", data.seed, 0, MAX_SEED, _SEED)
+    if _is_int(data.n_points) and MIN_POINTS <= data.n_points <= MAX_POINTS and _is_finite(data.test_fraction):
+        n_train = data.n_points - min(int(data.n_points * min(max(data.test_fraction, 0), 1)), data.n_points - 1)
+        yield from _int_in_range("data.batch_size", data.batch_size, 1, n_train, _BATCH_SIZE)
+
+
+def _check_problem(config: SessionConfig) -> Iterator[ConfigError]:
+    """What must agree across sections: the loss with the problem, the model with 2-D inputs."""
+    problem = problem_of(config.data)
+    losses = PROBLEM_LOSSES[problem]
+    if config.training.loss in LOSSES and config.training.loss not in losses:
+        yield ConfigError("training.loss", translate("config", "this data asks for {0}; its loss is one of: {1}")
+                          .format(translate("config", _PROBLEM_WORDS[problem]), ", ".join(losses)))
+    if config.data.source == "shapes" and config.model.kind not in ("linear", "mlp"):
+        yield ConfigError("model.kind", translate("config", "a 2-D data set trains a linear model or an MLP; "
+                                                            "polynomials and expressions take one input x"))
+
+
+_PROBLEM_WORDS = {"regression": QT_TRANSLATE_NOOP("config", "regression"),
+                  "binary": QT_TRANSLATE_NOOP("config", "binary classification"),
+                  "multiclass": QT_TRANSLATE_NOOP("config", "multi-class classification")}

@@ -28,7 +28,8 @@ GROUPS: dict[str, list[str]] = {
                "gui/worker.py", "gui/examples.py", "gui/i18n.py",
                "engine/session/config.py", "engine/session/expression.py", "engine/session/data.py",
                "engine/session/models.py", "engine/session/trainer.py", "engine/session/choices.py",
-               "engine/session/validation.py", "engine/session/memory.py"],
+               "engine/session/validation.py", "engine/session/memory.py", "engine/session/datasets2d.py",
+               "gui/boundary_view.py", "gui/network_view.py"],
     "files": ["gui/session_files.py", "gui/export_dialog.py", "gui/plot_export.py", "gui/plots.py", "gui/history.py",
               "engine/session/export.py", "engine/session/files.py", "engine/session/session_file.py",
               "engine/session/history.py"],
@@ -37,7 +38,7 @@ GROUPS: dict[str, list[str]] = {
               "engine/session/debugger_text.py", "engine/session/debugger.py", "engine/session/graph_inspect.py",
               "engine/session/graph_model.py", "engine/session/graph_build.py", "engine/session/tensor_summary.py",
               "engine/session/scratchpad.py", "engine/session/module_calls.py"],
-    "lessons": ["gui/gallery.py", "gui/lesson_panel.py", "gui/lesson_views.py", "gui/lessons.py",
+    "lessons": ["gui/gallery.py", "gui/hidden_layer_view.py", "gui/lesson_panel.py", "gui/lesson_views.py", "gui/lessons.py",
                 "engine/session/lesson_texts.py", "engine/session/lessons.py"],
 }
 

@@ -120,6 +120,7 @@ KEEP = {
     "nan", "inf", "float", "float32", "float64", "Ctrl", "Shift", "Alt", "Esc", "Space", "Del", "Enter",
     "Return", "Tab", "PgUp", "PgDown", "Home", "End", "Backspace", "Up", "Down", "Left", "Right", "min",
     "max", "exp", "log", "sin", "cos", "sqrt", "abs", "pow", "sum", "mean",
+    "TensorFlow", "Playground", "BCE", "BCEWithLogitsLoss", "CrossEntropyLoss", "softmax",
 } | set(FUNCTIONS)  # the functions of custom expressions, named as in code
 _TAG = re.compile(r"<[^>]+>")
 _ENTITY = re.compile(r"&[a-z]+;|&#\d+;")

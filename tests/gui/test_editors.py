@@ -79,7 +79,8 @@ def test_csv_source_offers_the_columns_of_the_file(qtbot, tmp_path):
     path = tmp_path / "points.csv"
     path.write_text("time, height, weight\n1, 2, 3\n4, 5, 6\n")
     data.load(DataConfig(source="csv", csv_path=str(path), x_column="height", y_column="weight"))
-    assert visible_rows(data) == {"data.source", "data.csv_path", "data.x_column", "data.y_column", "data.batch_size"}
+    assert visible_rows(data) == {"data.source", "data.csv_path", "data.x_column", "data.y_column", "data.batch_size",
+                                  "data.test_fraction"}
     assert [data.x_column.itemText(i) for i in range(data.x_column.count())] == ["time", "height", "weight"]
     assert (data.x_column.currentText(), data.y_column.currentText()) == ("height", "weight")
     errors = []

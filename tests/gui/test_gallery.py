@@ -5,9 +5,9 @@ from PySide6.QtCore import Qt
 from engine.session.lessons import LESSONS, lesson_by_id, scratchpad_text
 
 
-def test_gallery_lists_the_eleven_lessons(window):
+def test_gallery_lists_the_twelve_lessons(window):
     gallery = window.lessons.gallery
-    assert len(gallery.cards) == 11
+    assert len(gallery.cards) == 12
     assert [card.lesson.id for card in gallery.cards] == [lesson.id for lesson in LESSONS]
     assert "Autograd basics" in gallery.cards[1].title.text()
     assert gallery.cards[1].description.text() == LESSONS[1].description
@@ -41,7 +41,7 @@ def test_clicking_a_card_opens_the_lesson_and_fills_the_scratchpad(qtbot, window
 
 def test_examples_menu_lists_every_lesson_first(window):
     texts = [action.text() for action in window.examples_menu.actions()]
-    assert texts[:11] == [f"{n}. {lesson.title}" for n, lesson in enumerate(LESSONS, start=1)]
+    assert texts[:12] == [f"{n}. {lesson.title}" for n, lesson in enumerate(LESSONS, start=1)]
     assert "Linear regression" in texts   # the training examples stay, below the lessons
     window.lessons.actions[0].trigger()
     assert window.lessons.current.id == "01-linear-regression"

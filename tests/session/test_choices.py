@@ -9,7 +9,7 @@ import pytest
 
 from engine.session import choices
 from engine.session.cli import build_parser
-from engine.session.config import ModelConfig, SessionConfig, TrainingConfig
+from engine.session.config import DataConfig, ModelConfig, SessionConfig, TrainingConfig
 from engine.session.trainer import Trainer
 from engine.session.validation import validate
 
@@ -18,7 +18,10 @@ def _session(**settings) -> SessionConfig:
     config = SessionConfig()
     model = {k: v for k, v in settings.items() if k in ("kind", "activation")}
     training = {k: v for k, v in settings.items() if k in ("optimizer", "loss")}
-    return replace(config, model=replace(config.model, **model),
+    data = config.data
+    if training.get("loss") in ("bce_with_logits", "cross_entropy"):   # classification losses take classes
+        data = DataConfig(source="shapes", shape="spiral", classes=2 if training["loss"] == "bce_with_logits" else 3)
+    return replace(config, model=replace(config.model, **model), data=data,
                    training=replace(config.training, steps=3, **training))
 
 

@@ -18,9 +18,9 @@ def run_lesson(lesson_id: str) -> dict:
     return result.namespace
 
 
-def test_there_are_eleven_lessons_each_with_a_view_and_a_file():
-    assert len(LESSONS) == 11
-    assert len({lesson.id for lesson in LESSONS}) == 11
+def test_there_are_twelve_lessons_each_with_a_view_and_a_file():
+    assert len(LESSONS) == 12
+    assert len({lesson.id for lesson in LESSONS}) == 12
     for lesson in LESSONS:
         assert lesson.view in VIEWS
         assert lesson.title and lesson.description and lesson.explanation

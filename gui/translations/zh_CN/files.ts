@@ -142,6 +142,10 @@
         <translation>平滑后</translation>
     </message>
     <message>
+        <source>test</source>
+        <translation>测试集</translation>
+    </message>
+    <message>
         <source>Exponential moving average weight, debiased as in TensorBoard (0 = raw).</source>
         <translation>指数移动平均的权重，按 TensorBoard 的方式做偏差修正（0 = 不平滑）。</translation>
     </message>

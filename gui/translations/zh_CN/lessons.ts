@@ -80,6 +80,25 @@
     </message>
 </context>
 <context>
+    <name>HiddenLayerView</name>
+    <message>
+        <source>&lt;b&gt;Linear model&lt;/b&gt; (no hidden layer)</source>
+        <translation>&lt;b&gt;线性模型&lt;/b&gt;（没有隐藏层）</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;2 → 4 → 1&lt;/b&gt;, tanh</source>
+        <translation>&lt;b&gt;2 → 4 → 1&lt;/b&gt;，tanh</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>重放</translation>
+    </message>
+    <message>
+        <source>step {0}: test accuracy {1:.0f}% without a hidden layer, {2:.0f}% with one</source>
+        <translation>第 {0} 步：测试准确率，没有隐藏层 {1:.0f}%，有一个隐藏层 {2:.0f}%</translation>
+    </message>
+</context>
+<context>
     <name>LandscapeView</name>
     <message>
         <source>momentum</source>
@@ -187,6 +206,10 @@
     <message>
         <source>Loss landscape</source>
         <translation>损失曲面</translation>
+    </message>
+    <message>
+        <source>Hidden layer</source>
+        <translation>隐藏层</translation>
     </message>
     <message>
         <source>Fit y = 2x + 3 plus noise with w·x + b: minibatches of 4, learning rate 0.02, 500 steps of SGD.
@@ -378,6 +401,31 @@ train the same model and watch w and b in the parameter plot.
 </translation>
     </message>
     <message>
+        <source>Exclusive or: class 1 where x₁ and x₂ have the same sign, class 0 where they differ. No straight
+line separates the two, so a linear model (no hidden layer) cannot learn it; one hidden layer of
+4 tanh neurons can.
+
+What to look at: the two maps side by side, trained on the same points with the same optimizer.
+The linear model&apos;s boundary stays one straight line and its accuracy stays near 50–75%; the
+network bends its boundary around the quadrants and reaches nearly 100%. In the Network tab
+(Training the 2→4→1 session) each hidden neuron draws one straight line; the output combines them.
+
+What to try: in Setup, tick the feature x₁x₂ for the linear model — with the right input a
+straight line in feature space is enough. Remove hidden neurons with − in the Network tab: how
+few still solve it?
+</source>
+        <translation>异或：x₁ 与 x₂ 同号处为类别 1，异号处为类别 0。没有一条直线能把两类分开，
+所以线性模型（没有隐藏层）学不会它；有一个包含 4 个 tanh 神经元的隐藏层就能学会。
+
+看什么：并排的两张图，用同样的数据点、同样的优化器训练。线性模型的边界始终是一条直线，
+准确率停留在 50–75% 左右；神经网络把边界弯折成围绕各象限的形状，准确率接近 100%。
+在“网络”标签页中（训练 2→4→1 的会话时），每个隐藏神经元各画出一条直线，输出层把它们组合起来。
+
+试一试：在“设置”中为线性模型勾选特征 x₁x₂——有了合适的输入，特征空间中的一条直线就够了。
+在“网络”标签页中用 − 移除隐藏神经元：最少几个还能解决？
+</translation>
+    </message>
+    <message>
         <source>Linear regression, live</source>
         <translation>线性回归：实时训练</translation>
     </message>
@@ -460,6 +508,14 @@ train the same model and watch w and b in the parameter plot.
     <message>
         <source>The loss over (w, b) with SGD, momentum and Adam paths from one start.</source>
         <translation>(w, b) 上的损失，以及 SGD、动量法和 Adam 从同一起点出发的路径。</translation>
+    </message>
+    <message>
+        <source>Why a hidden layer</source>
+        <translation>为什么需要隐藏层</translation>
+    </message>
+    <message>
+        <source>Exclusive or: impossible for a linear model, easy with 4 tanh neurons.</source>
+        <translation>异或：线性模型无法学会，4 个 tanh 神经元轻松解决。</translation>
     </message>
     <message>
         <source>the probabilities must be two or more numbers ≥ 0, not all 0</source>

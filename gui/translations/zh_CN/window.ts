@@ -2,6 +2,68 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AccuracyPlot</name>
+    <message>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>训练集</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>测试集</translation>
+    </message>
+</context>
+<context>
+    <name>BoundaryView</name>
+    <message>
+        <source>Decision boundary</source>
+        <translation>决策边界</translation>
+    </message>
+    <message>
+        <source>Prediction</source>
+        <translation>预测</translation>
+    </message>
+    <message>
+        <source>Show test data</source>
+        <translation>显示测试数据</translation>
+    </message>
+    <message>
+        <source>Draw the held-out test points (outlined in black).</source>
+        <translation>绘制留出的测试点（黑色描边）。</translation>
+    </message>
+    <message>
+        <source>Discretize output</source>
+        <translation>离散化输出</translation>
+    </message>
+    <message>
+        <source>Colour each cell by the predicted class alone, not by its confidence.</source>
+        <translation>每个格子只按预测的类别着色，不体现置信度。</translation>
+    </message>
+    <message>
+        <source>train loss {0:.4g}</source>
+        <translation>训练损失 {0:.4g}</translation>
+    </message>
+    <message>
+        <source>test loss {0:.4g}</source>
+        <translation>测试损失 {0:.4g}</translation>
+    </message>
+    <message>
+        <source>test accuracy {0:.1f}%</source>
+        <translation>测试准确率 {0:.1f}%</translation>
+    </message>
+    <message>
+        <source>train accuracy {0:.1f}%</source>
+        <translation>训练准确率 {0:.1f}%</translation>
+    </message>
+</context>
+<context>
     <name>DataEditor</name>
     <message>
         <source>Source</source>
@@ -59,6 +121,46 @@
     <message>
         <source>Same seed, same points.</source>
         <translation>种子相同，数据点就相同。</translation>
+    </message>
+    <message>
+        <source>Data set</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Points in the plane, as TensorFlow Playground&apos;s.</source>
+        <translation>平面上的数据点，与 TensorFlow Playground 的相同。</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>类别数</translation>
+    </message>
+    <message>
+        <source>Spiral arms or gaussian clusters: 2 is binary classification, more is multi-class.</source>
+        <translation>螺旋的臂数或高斯簇数：2 为二分类，更多为多分类。</translation>
+    </message>
+    <message>
+        <source>Noise</source>
+        <translation>噪声</translation>
+    </message>
+    <message>
+        <source>From 0 to 0.5: how far labels and points stray.</source>
+        <translation>0 到 0.5：标签和数据点偏离的程度。</translation>
+    </message>
+    <message>
+        <source>Features</source>
+        <translation>特征</translation>
+    </message>
+    <message>
+        <source>The inputs the model sees, computed from each point (x₁, x₂).</source>
+        <translation>模型看到的输入，由每个点 (x₁, x₂) 计算得出。</translation>
+    </message>
+    <message>
+        <source>Test fraction</source>
+        <translation>测试比例</translation>
+    </message>
+    <message>
+        <source>Share of the points held out (seeded) to measure test loss and accuracy.</source>
+        <translation>留出（按种子划分）用于测量测试损失和准确率的数据点比例。</translation>
     </message>
     <message>
         <source>choose a file…</source>
@@ -178,6 +280,10 @@
         <translation>打开示例“{0}”？</translation>
     </message>
     <message>
+        <source>Change the network&apos;s layers?</source>
+        <translation>更改网络的层？</translation>
+    </message>
+    <message>
         <source>Reset training?</source>
         <translation>重置训练？</translation>
     </message>
@@ -290,6 +396,45 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     </message>
 </context>
 <context>
+    <name>NetworkView</name>
+    <message>
+        <source>Add a hidden layer (resets the run)</source>
+        <translation>添加一个隐藏层（会重置训练）</translation>
+    </message>
+    <message>
+        <source>Remove the last hidden layer (resets the run)</source>
+        <translation>移除最后一个隐藏层（会重置训练）</translation>
+    </message>
+    <message>
+        <source>hidden layers: {0}</source>
+        <translation>隐藏层：{0}</translation>
+    </message>
+    <message>
+        <source>Remove a neuron from this layer (resets the run)</source>
+        <translation>从这一层移除一个神经元（会重置训练）</translation>
+    </message>
+    <message>
+        <source>Add a neuron to this layer (resets the run)</source>
+        <translation>向这一层添加一个神经元（会重置训练）</translation>
+    </message>
+    <message>
+        <source>weight {0:.4g}</source>
+        <translation>权重 {0:.4g}</translation>
+    </message>
+    <message>
+        <source>Input {0}</source>
+        <translation>输入 {0}</translation>
+    </message>
+    <message>
+        <source>Output {0} (before sigmoid or softmax)</source>
+        <translation>输出 {0}（sigmoid 或 softmax 之前）</translation>
+    </message>
+    <message>
+        <source>Hidden layer {0}, neuron {1}</source>
+        <translation>隐藏层 {0}，神经元 {1}</translation>
+    </message>
+</context>
+<context>
     <name>TrainingEditor</name>
     <message>
         <source>Optimizer</source>
@@ -336,8 +481,20 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>损失函数</translation>
     </message>
     <message>
-        <source>Mean of squared errors, or half their sum as in many tutorials.</source>
-        <translation>平方误差的均值，或像许多教程中那样取平方误差和的一半。</translation>
+        <source>Mean of squared errors, or half their sum as in many tutorials; cross-entropy on the model&apos;s logits for classes.</source>
+        <translation>平方误差的均值，或如许多教程中那样取其和的一半；分类问题则对模型的原始输出计算交叉熵。</translation>
+    </message>
+    <message>
+        <source>Regularization</source>
+        <translation>正则化</translation>
+    </message>
+    <message>
+        <source>Adds rate·Σ|w| (L1) or rate·Σw² (L2) over the weights to the loss, as Playground does; the field beside it is the rate.</source>
+        <translation>像 Playground 一样，把权重的 rate·Σ|w|（L1）或 rate·Σw²（L2）加到损失上；旁边的输入框是正则化率。</translation>
+    </message>
+    <message>
+        <source>rate</source>
+        <translation>正则化率</translation>
     </message>
     <message>
         <source>Seed</source>
@@ -354,6 +511,17 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>Engine</source>
         <translation>引擎</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingPlots</name>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
     </message>
 </context>
 <context>
@@ -385,6 +553,14 @@ The current run is at step {1}; applying the change starts over from step 0.</so
 </context>
 <context>
     <name>WindowActions</name>
+    <message>
+        <source>About GradStudio</source>
+        <translation>关于 GradStudio</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;GradStudio&lt;/h3&gt;&lt;p&gt;See gradient-based training: edit a model and its data, train it live and watch the loss, the fit and the parameters move.&lt;/p&gt;&lt;p&gt;Runs on its own autograd engine, whose API follows PyTorch&apos;s.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;GradStudio&lt;/h3&gt;&lt;p&gt;亲眼看到基于梯度的训练：编辑模型及其数据，实时训练，观察损失、拟合曲线和参数的变化。&lt;/p&gt;&lt;p&gt;运行在自带的自动求导引擎上，其 API 与 PyTorch 一致。&lt;/p&gt;</translation>
+    </message>
     <message>
         <source>Train</source>
         <translation>训练</translation>
@@ -478,14 +654,6 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <source>About GradStudio</source>
-        <translation>关于 GradStudio</translation>
-    </message>
-    <message>
-        <source>&lt;h3&gt;GradStudio&lt;/h3&gt;&lt;p&gt;See gradient-based training: edit a model and its data, train it live and watch the loss, the fit and the parameters move.&lt;/p&gt;&lt;p&gt;Runs on its own autograd engine, whose API follows PyTorch&apos;s.&lt;/p&gt;</source>
-        <translation>&lt;h3&gt;GradStudio&lt;/h3&gt;&lt;p&gt;亲眼看到基于梯度的训练：编辑模型及其数据，实时训练，观察损失、拟合曲线和参数的变化。&lt;/p&gt;&lt;p&gt;运行在自带的自动求导引擎上，其 API 与 PyTorch 一致。&lt;/p&gt;</translation>
-    </message>
-    <message>
         <source>Training</source>
         <translation>训练</translation>
     </message>
@@ -512,6 +680,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
 </context>
 <context>
     <name>choices</name>
+    <message>
+        <source>linear</source>
+        <translation>线性</translation>
+    </message>
     <message>
         <source>Linear  w·x + b</source>
         <translation>线性  w·x + b</translation>
@@ -541,12 +713,28 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>½ · 平方误差和</translation>
     </message>
     <message>
+        <source>Binary cross-entropy (BCEWithLogitsLoss)</source>
+        <translation>二元交叉熵（BCEWithLogitsLoss）</translation>
+    </message>
+    <message>
+        <source>Cross-entropy (CrossEntropyLoss)</source>
+        <translation>交叉熵（CrossEntropyLoss）</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
         <source>Generated from an expression</source>
         <translation>由表达式生成</translation>
     </message>
     <message>
         <source>CSV file</source>
         <translation>CSV 文件</translation>
+    </message>
+    <message>
+        <source>2-D data set (classification, regression)</source>
+        <translation>二维数据集（分类、回归）</translation>
     </message>
     <message>
         <source>compiled (numba)</source>
@@ -640,6 +828,10 @@ The current run is at step {1}; applying the change starts over from step 0.</so
         <translation>数据来源</translation>
     </message>
     <message>
+        <source>the test fraction must be a number from 0 to {0}</source>
+        <translation>测试比例必须是 0 到 {0} 之间的数</translation>
+    </message>
+    <message>
         <source>the noise standard deviation must be a number ≥ 0</source>
         <translation>噪声标准差必须是 ≥ 0 的数</translation>
     </message>
@@ -654,6 +846,58 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>the number of points</source>
         <translation>点数</translation>
+    </message>
+    <message>
+        <source>regularization</source>
+        <translation>正则化方式</translation>
+    </message>
+    <message>
+        <source>the regularization rate must be a finite number ≥ 0</source>
+        <translation>正则化率必须是 ≥ 0 的有限数</translation>
+    </message>
+    <message>
+        <source>data set</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>the number of classes</source>
+        <translation>类别数</translation>
+    </message>
+    <message>
+        <source>the noise must be a number from 0 to {0}</source>
+        <translation>噪声必须是 0 到 {0} 之间的数</translation>
+    </message>
+    <message>
+        <source>choose at least one input feature</source>
+        <translation>请至少选择一个输入特征</translation>
+    </message>
+    <message>
+        <source>unknown feature {0}; choose from: {1}</source>
+        <translation>未知的特征 {0}；可选：{1}</translation>
+    </message>
+    <message>
+        <source>each feature may be chosen once</source>
+        <translation>每个特征只能选一次</translation>
+    </message>
+    <message>
+        <source>this data asks for {0}; its loss is one of: {1}</source>
+        <translation>这份数据要做的是{0}；可用的损失函数：{1}</translation>
+    </message>
+    <message>
+        <source>a 2-D data set trains a linear model or an MLP; polynomials and expressions take one input x</source>
+        <translation>二维数据集只能训练线性模型或 MLP；多项式和表达式只接受一个输入 x</translation>
+    </message>
+    <message>
+        <source>regression</source>
+        <translation>回归</translation>
+    </message>
+    <message>
+        <source>binary classification</source>
+        <translation>二分类</translation>
+    </message>
+    <message>
+        <source>multi-class classification</source>
+        <translation>多分类</translation>
     </message>
     <message>
         <source>the ground truth is not a finite number at x = {0}; change the expression or the x range</source>
@@ -686,6 +930,30 @@ The current run is at step {1}; applying the change starts over from step 0.</so
     <message>
         <source>loss</source>
         <translation>损失函数</translation>
+    </message>
+    <message>
+        <source>Circle</source>
+        <translation>圆形</translation>
+    </message>
+    <message>
+        <source>Exclusive or</source>
+        <translation>异或</translation>
+    </message>
+    <message>
+        <source>Gaussians</source>
+        <translation>高斯簇</translation>
+    </message>
+    <message>
+        <source>Spiral</source>
+        <translation>螺旋</translation>
+    </message>
+    <message>
+        <source>Plane (regression)</source>
+        <translation>平面（回归）</translation>
+    </message>
+    <message>
+        <source>Mixture of gaussians (regression)</source>
+        <translation>高斯混合（回归）</translation>
     </message>
 </context>
 <context>
