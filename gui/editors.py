@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
@@ -541,8 +540,3 @@ def read_session(model: ModelEditor, data: DataEditor, training: TrainingEditor,
 def show_session_errors(errors: list[FieldError], *forms: ConfigForm) -> None:
     for form in forms:
         form.show_errors([e for e in errors if e.field.split(".", 1)[0] == form.section])
-
-
-def without_live_settings(config: SessionConfig) -> SessionConfig:
-    """The config minus what a running trainer can change in place (learning rate, step count)."""
-    return replace(config, name="", training=replace(config.training, lr=0.0, steps=None))
