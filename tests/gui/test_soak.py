@@ -26,19 +26,24 @@ def test_none_refcount_does_not_drift_over_thousands_of_event_loop_iterations(qt
         time.sleep(0.0005)
     updates = 0
     last_step = window.step_label.text()
-    gc.collect()
-    before = sys.getrefcount(None)
-    iterations, deadline = 0, time.monotonic() + 60
-    # at least ITERATIONS, and on until the plots have changed 10 times (a loaded machine draws less often)
-    while iterations < ITERATIONS or (updates < 10 and time.monotonic() < deadline):
-        iterations += 1
-        QApplication.processEvents()
-        time.sleep(0.0005)  # let the worker train and send updates between iterations
-        if window.step_label.text() != last_step:
-            updates += 1
-            last_step = window.step_label.text()
-    gc.collect()
-    drift = sys.getrefcount(None) - before
+    drifts = []
+    # Two halves: the bug takes one reference per processEvents() in each of them; a cache or a
+    # batch of snapshots freed while training runs moves the count once, in one half only.
+    for _ in range(2):
+        gc.collect()
+        before = sys.getrefcount(None)
+        iterations, deadline = 0, time.monotonic() + 60
+        # at least ITERATIONS, and on until the plots have changed 10 times (a loaded machine draws less often)
+        while iterations < ITERATIONS or (updates < 10 and time.monotonic() < deadline):
+            iterations += 1
+            QApplication.processEvents()
+            time.sleep(0.0005)  # let the worker train and send updates between iterations
+            if window.step_label.text() != last_step:
+                updates += 1
+                last_step = window.step_label.text()
+        gc.collect()
+        drifts.append(sys.getrefcount(None) - before)
     window.toggle_training()
     assert updates >= 10, "the plots were not updated live during the soak"
-    assert abs(drift) < ALLOWED_DRIFT, f"sys.getrefcount(None) drifted by {drift} over {iterations} iterations"
+    assert min(abs(drift) for drift in drifts) < ALLOWED_DRIFT, \
+        f"sys.getrefcount(None) drifted by {drifts} over two runs of {ITERATIONS} iterations"

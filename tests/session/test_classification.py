@@ -120,8 +120,14 @@ def test_old_sessions_keep_their_meaning():
 
 
 def test_exclusive_or_with_one_hidden_layer_of_four_tanh_reaches_98_percent():
-    evaluation = train(plane_config("xor", hidden=(4,), steps=1000)).evaluate()
-    assert evaluation.test_accuracy >= 0.98
+    # four tanh units can settle in one of exclusive-or's local minima (~95%) from some starts:
+    # of four seeded starts, at least three must reach 98% on the test half
+    reached = []
+    for seed in range(4):
+        config = plane_config("xor", hidden=(4,), steps=1000)
+        config.training.seed = seed
+        reached.append(train(config).evaluate().test_accuracy >= 0.98)
+    assert sum(reached) >= 3, reached
 
 
 def test_spiral_with_all_features_reaches_95_percent_within_2000_steps():
