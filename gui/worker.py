@@ -12,6 +12,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from engine.session import Snapshot, Trainer
+from engine.session.history import steps_to_next_sample, wants_sample
 
 # Snapshots reach the GUI at most this often, whatever the step rate: more would only
 # queue up redraws the eye cannot see, and each redraw takes the GIL from training.
@@ -31,7 +32,6 @@ GIL_BREAK_S = 0.0002
 # A safety net only: the GUI always marks an update delivered (a modal dialog runs its own
 # event loop, closing sets it), and the window reads the trainer while the worker waits.
 DELIVERY_TIMEOUT_S = 5.0
-DENSE_STEPS = 256  # parameters are sampled at every one of the first steps (see wants_sample)
 # While running, steps go in blocks sized to take about this long (one call of the compiled step,
 # which releases the GIL): the window never waits on Python per step, and pauses, learning-rate
 # changes and updates still come within a frame.
@@ -172,18 +172,6 @@ class TrainingControl:
             return "run", lr, self._max_steps
 
 
-def wants_sample(step: int) -> bool:
-    """Whether to keep the parameters at this step for the Parameters plot.
-
-    Every step of the first DENSE_STEPS, then DENSE_STEPS / 2 per doubling of the step
-    count: a short run is drawn step by step, a million-step one costs a few thousand
-    snapshots, and neither depends on how fast the machine is (unlike the 30 Hz updates).
-    """
-    if step <= DENSE_STEPS:
-        return True
-    return step % (1 << (step // DENSE_STEPS).bit_length()) == 0
-
-
 class TrainingWorker(QObject):
     """Runs the trainer's generator until the step limit, a stop request or divergence."""
 
@@ -300,7 +288,7 @@ class TrainingWorker(QObject):
         trainer = self.trainer
         first = trainer.step
         # blocks end where the Parameters plot keeps a sample (few: see wants_sample)
-        block = min(self._block, _steps_to_next_sample(first))
+        block = min(self._block, steps_to_next_sample(first))
         if max_steps is not None:
             block = max(min(block, max_steps - first), 1)
         began = time.perf_counter()
@@ -346,15 +334,6 @@ def peak_decimated(steps: np.ndarray, values: np.ndarray, max_points: int) -> tu
     high = high_key.reshape(buckets, size).argmax(axis=1) + offsets
     index = np.unique(np.minimum(np.concatenate([low, high]), n - 1))
     return steps[index], values[index]
-
-
-def _steps_to_next_sample(step: int) -> int:
-    """How many steps after `step` comes the next one `wants_sample` keeps (at least 1)."""
-    following = step + 1
-    if following <= DENSE_STEPS:
-        return 1
-    stride = 1 << (following // DENSE_STEPS).bit_length()
-    return (-following) % stride + 1
 
 
 class TrainingRun:

@@ -14,9 +14,10 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from engine.session.history import steps_to_next_sample, wants_sample
+
 EXIT_DONE, EXIT_DIVERGED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_TERMINATED = 143   # 128 + SIGTERM, as shells report a process ended by it
-DENSE_STEPS = 256  # every step's parameters for the Parameters plot up to here, then a few per doubling
 
 COMMANDS_HELP = """\
 commands:
@@ -101,22 +102,6 @@ def progress_bar(steps: int, stream: TextIO, start_step: int = 0) -> tqdm:
     return tqdm(total=start_step + steps, initial=start_step, desc="step", unit=" steps",
                 file=stream if terminal else _LinePerRefresh(stream), mininterval=0.1 if terminal else 5.0,
                 dynamic_ncols=terminal, ascii=not terminal)
-
-
-def wants_sample(step: int) -> bool:
-    """Steps whose parameters the Parameters plot keeps: all of the first DENSE_STEPS, then a few per doubling."""
-    if step <= DENSE_STEPS:
-        return True
-    return step % (1 << (step // DENSE_STEPS).bit_length()) == 0
-
-
-def _steps_to_next_sample(step: int) -> int:
-    """How many steps after `step` the next one `wants_sample` keeps comes (at least 1)."""
-    following = step + 1
-    if following <= DENSE_STEPS:
-        return 1
-    stride = 1 << (following // DENSE_STEPS).bit_length()
-    return (-following) % stride + 1
 
 
 def _plot_size(text: str) -> tuple[int, int]:
@@ -253,7 +238,7 @@ def _train(args: argparse.Namespace, err: TextIO, make_plot_renderer, signals: _
     try:
         while True:
             # blocks of steps end where the Parameters plot wants a sample (compiled: one call per block)
-            if not trainer.train_steps(min(_steps_to_next_sample(trainer.step), 4096)):
+            if not trainer.train_steps(min(steps_to_next_sample(trainer.step), 4096)):
                 break
             if record and wants_sample(trainer.step):
                 samples.append(trainer.snapshot())

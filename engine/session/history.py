@@ -15,6 +15,29 @@ from engine.session.i18n import translate
 # shape of the whole curve stay visible, and which steps are kept depends on the step numbers alone.
 DEFAULT_ROW_CAP = 1 << 16
 FIXED_COLUMNS = ("step", "wall_time", "loss")
+DENSE_STEPS = 256  # the Parameters plot keeps every step's parameters up to here, then a few per doubling
+
+
+def wants_sample(step: int) -> bool:
+    """Whether to keep the parameters at this step for the Parameters plot.
+
+    Every step of the first DENSE_STEPS, then DENSE_STEPS / 2 per doubling of the step
+    count: a short run is drawn step by step, a million-step one costs a few thousand
+    snapshots, and neither depends on how fast the machine is (unlike the 30 Hz updates).
+    """
+    if step <= DENSE_STEPS:
+        return True
+    return step % (1 << (step // DENSE_STEPS).bit_length()) == 0
+
+
+def steps_to_next_sample(step: int) -> int:
+    """How many steps after `step` comes the next one `wants_sample` keeps (at least 1): where a
+    block of compiled steps must end."""
+    following = step + 1
+    if following <= DENSE_STEPS:
+        return 1
+    stride = 1 << (following // DENSE_STEPS).bit_length()
+    return (-following) % stride + 1
 
 
 class RunHistory:
