@@ -23,6 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import engine  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # also when imported as bench.bench_compiled
+from bench_engine import linear_regression  # noqa: E402
 
 try:
     import torch
@@ -32,23 +34,7 @@ except ImportError:  # still reports our own speed
 
 
 def seed_loop(T):
-    T.manual_seed(0)
-    x = T.rand(4, 1) * 5
-    y = 2 * x + 3 + T.randn(4, 1)
-    w = T.rand(1, 1, requires_grad=True)
-    b = T.tensor(0.0, requires_grad=True)
-    lr = 0.002
-
-    def step():
-        y_pred = x.mm(w) + b.expand_as(y)
-        loss = (0.5 * (y_pred - y) ** 2).sum()
-        loss.backward()
-        w.data.sub_(lr * w.grad.data)
-        b.data.sub_(lr * b.grad.data)
-        w.grad.data.zero_()
-        b.grad.data.zero_()
-        return loss
-    return step
+    return linear_regression(T, lr=0.002)   # bench_engine.py's seed loop, with a step size fit for long runs
 
 
 def expression(T):

@@ -25,14 +25,13 @@ except ImportError:  # the benchmark still reports our own speed
     torch = None
 
 
-def linear_regression(T):
-    """The classic first autograd exercise: y = 2x + 3 + noise, SGD by hand through .data."""
+def linear_regression(T, lr: float = 0.02):
+    """The classic first autograd exercise (the seed loop): y = 2x + 3 + noise, SGD by hand through .data."""
     T.manual_seed(0)
     x = T.rand(4, 1) * 5
     y = 2 * x + 3 + T.randn(4, 1)
     w = T.rand(1, 1, requires_grad=True)
     b = T.tensor(0.0, requires_grad=True)
-    lr = 0.02
 
     def step():
         y_pred = x.mm(w) + b.expand_as(y)
@@ -42,6 +41,7 @@ def linear_regression(T):
         b.data.sub_(lr * b.grad.data)
         w.grad.data.zero_()
         b.grad.data.zero_()
+        return loss
     return step
 
 

@@ -281,7 +281,7 @@ class DebuggerPanel(Retranslatable, QWidget):
         types = sorted({n.label for n in self.model.nodes.values() if n.kind != VARIABLE})
         self.type_combo.addItems(types)
         names = [n.label for n in self.model.nodes.values()
-                 if n.kind == VARIABLE and n.tensor is not None and n.tensor._rg]
+                 if n.kind == VARIABLE and n.tensor is not None and n.tensor.requires_grad]
         self.tensor_combo.addItems(names)
 
     def add_type_breakpoint(self, name: str) -> None:
@@ -424,7 +424,7 @@ class DebuggerPanel(Retranslatable, QWidget):
 
     def _tensor_label(self, t) -> str:
         node = self.model.node_of_tensor(t) if self.model is not None else None
-        return node.label if node is not None else self.tr("tensor {0}").format(summary.shape_text(t._data.shape))
+        return node.label if node is not None else self.tr("tensor {0}").format(summary.shape_text(tuple(t.shape)))
 
     def details_text(self) -> str:
         """Everything the details tree shows, as text (for tests and copying)."""

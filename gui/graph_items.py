@@ -4,6 +4,7 @@ labels, and the legend."""
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -189,9 +190,14 @@ class NodeItem(QGraphicsItem):
     def grad_text(self) -> str:
         """`∇ 7.` under a variable that has a .grad (a leaf after backward, or a retained one)."""
         t = self.node.tensor
-        if self.node.kind != VARIABLE or t is None or t._grad is None:
+        if self.node.kind != VARIABLE or t is None:
             return ""
-        data = t._grad._data
+        with warnings.catch_warnings():   # a non-leaf's .grad warns when empty: here that only means "none"
+            warnings.simplefilter("ignore", UserWarning)
+            grad = t.grad
+        if grad is None:
+            return ""
+        data = grad.detach().numpy()
         if data.size <= 3:
             return f"∇ {summary.values(data.reshape(-1) if data.size > 1 else data.reshape(-1)[0])}"
         return f"∇ ‖{summary.number(float(np.linalg.norm(data.astype(np.float64))))}‖"

@@ -319,7 +319,7 @@ class GraphPanel(Retranslatable, QWidget):
         if debugger.error is not None and upto is None:   # the nodes that could not run
             for fn in debugger.not_run:
                 node = model.node_of_fn(fn)
-                if node is not None and getattr(fn, "_saved", ()) is None:
+                if node is not None and getattr(fn, "freed", False):
                     failed.add(view.shown_as[node.id])
         self.canvas.set_walk(orders, current, labels, freed, failed)
         if current is not None:
